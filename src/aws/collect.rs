@@ -1,0 +1,316 @@
+//! Collectors: one read per fact kind, paginated through the SDK paginators, normalised
+//! into [`crate::facts`] types. The facts an account needs are fetched concurrently; each
+//! failure stays with its fact, so the other facts (and the other accounts) carry on.
+
+use std::collections::BTreeSet;
+
+use aws_sdk_account::types::AlternateContactType;
+use aws_sdk_iam::types::{PolicyScopeType, SummaryKeyType};
+use aws_sdk_organizations::types::HandshakePartyType;
+use time::OffsetDateTime;
+
+use super::config::AccountClients;
+use super::error::{code, describe};
+use crate::facts::{
+    AccountFacts, AccountSummary, Contact, Fact, FactKind, Handshake, Membership, NamedEntity,
+    Organization, Role,
+};
+
+type Read<T> = Result<T, String>;
+
+/// Fetches the facts in `needs` for one account, concurrently.
+pub async fn collect_account(
+    clients: &AccountClients,
+    account_id: &str,
+    needs: &BTreeSet<FactKind>,
+) -> AccountFacts {
+    async fn when<T, F: Future<Output = Read<T>>>(
+        wanted: bool,
+        read: impl FnOnce() -> F,
+    ) -> Option<Fact<T>> {
+        if wanted {
+            Some(read().await.into())
+        } else {
+            None
+        }
+    }
+    let need = |k| needs.contains(&k);
+    let (organization, handshakes, billing_contact, policies, roles, users) = futures::join!(
+        when(need(FactKind::Organization), || organization(clients)),
+        when(need(FactKind::Handshakes), || handshakes(clients)),
+        when(need(FactKind::BillingContact), || billing_contact(clients)),
+        when(need(FactKind::Policies), || policies(clients)),
+        when(need(FactKind::Roles), || roles(clients)),
+        when(need(FactKind::Users), || users(clients)),
+    );
+    let (groups, saml_providers, oidc_providers, buckets, account_summary) = futures::join!(
+        when(need(FactKind::Groups), || groups(clients)),
+        when(need(FactKind::SamlProviders), || saml_providers(clients)),
+        when(need(FactKind::OidcProviders), || oidc_providers(clients)),
+        when(need(FactKind::Buckets), || buckets(clients)),
+        when(need(FactKind::AccountSummary), || account_summary(clients)),
+    );
+    AccountFacts {
+        account_id: account_id.to_string(),
+        error: None,
+        organization,
+        handshakes,
+        billing_contact,
+        policies,
+        roles,
+        users,
+        groups,
+        saml_providers,
+        oidc_providers,
+        buckets,
+        account_summary,
+    }
+}
+
+fn timestamp(t: &aws_smithy_types::DateTime) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(t.secs()).ok()
+}
+
+async fn organization(c: &AccountClients) -> Read<Membership> {
+    const ACTION: &str = "organizations:DescribeOrganization";
+    match c.organizations.describe_organization().send().await {
+        Ok(out) => {
+            let org = out
+                .organization
+                .ok_or_else(|| format!("{ACTION}: the answer has no Organization"))?;
+            Ok(Membership::Member(Organization {
+                id: org
+                    .id
+                    .ok_or_else(|| format!("{ACTION}: the organization has no Id"))?,
+                management_account_id: org
+                    .master_account_id
+                    .ok_or_else(|| format!("{ACTION}: the organization has no MasterAccountId"))?,
+                management_account_email: org.master_account_email,
+            }))
+        }
+        Err(e) if code(&e) == Some("AWSOrganizationsNotInUseException") => {
+            Ok(Membership::Standalone)
+        }
+        Err(e) => Err(describe(ACTION, &e)),
+    }
+}
+
+async fn handshakes(c: &AccountClients) -> Read<Vec<Handshake>> {
+    const ACTION: &str = "organizations:ListHandshakesForAccount";
+    let mut pages = c
+        .organizations
+        .list_handshakes_for_account()
+        .into_paginator()
+        .send();
+    let mut found = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| describe(ACTION, &e))?;
+        for h in page.handshakes.unwrap_or_default() {
+            let organization_id = h
+                .parties
+                .iter()
+                .flatten()
+                .find(|p| p.r#type == HandshakePartyType::Organization)
+                .map(|p| p.id.clone());
+            found.push(Handshake {
+                id: h.id.unwrap_or_default(),
+                action: h.action.map(|a| a.as_str().to_string()).unwrap_or_default(),
+                state: h.state.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                organization_id,
+                expires_at: h.expiration_timestamp.as_ref().and_then(timestamp),
+            });
+        }
+    }
+    Ok(found)
+}
+
+async fn billing_contact(c: &AccountClients) -> Read<Option<Contact>> {
+    const ACTION: &str = "account:GetAlternateContact";
+    let answer = c
+        .account
+        .get_alternate_contact()
+        .alternate_contact_type(AlternateContactType::Billing)
+        .send()
+        .await;
+    match answer {
+        Ok(out) => Ok(out.alternate_contact.map(|contact| Contact {
+            name: contact.name,
+            email: contact.email_address,
+        })),
+        // The documented answer when no contact of that type is set.
+        Err(e) if code(&e) == Some("ResourceNotFoundException") => Ok(None),
+        Err(e) => Err(describe(ACTION, &e)),
+    }
+}
+
+async fn policies(c: &AccountClients) -> Read<Vec<NamedEntity>> {
+    c.iam
+        .list_policies()
+        .scope(PolicyScopeType::Local)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| describe("iam:ListPolicies", &e))
+        .map(|items| {
+            items
+                .into_iter()
+                .map(|p| NamedEntity {
+                    name: p.policy_name.unwrap_or_default(),
+                    arn: p.arn.unwrap_or_default(),
+                })
+                .collect()
+        })
+}
+
+/// Real IAM URL-encodes trust policies; some emulators send JSON as it is.
+fn decode_policy(document: Option<String>) -> String {
+    let document = document.unwrap_or_default();
+    if document.trim_start().starts_with('{') {
+        return document;
+    }
+    urlencoding::decode(&document)
+        .map(|d| d.into_owned())
+        .unwrap_or(document)
+}
+
+async fn roles(c: &AccountClients) -> Read<Vec<Role>> {
+    c.iam
+        .list_roles()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| describe("iam:ListRoles", &e))
+        .map(|items| {
+            items
+                .into_iter()
+                .map(|r| Role {
+                    name: r.role_name,
+                    arn: r.arn,
+                    path: r.path,
+                    trust_policy: decode_policy(r.assume_role_policy_document),
+                })
+                .collect()
+        })
+}
+
+async fn users(c: &AccountClients) -> Read<Vec<NamedEntity>> {
+    c.iam
+        .list_users()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| describe("iam:ListUsers", &e))
+        .map(|items| {
+            items
+                .into_iter()
+                .map(|u| NamedEntity {
+                    name: u.user_name,
+                    arn: u.arn,
+                })
+                .collect()
+        })
+}
+
+async fn groups(c: &AccountClients) -> Read<Vec<NamedEntity>> {
+    c.iam
+        .list_groups()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| describe("iam:ListGroups", &e))
+        .map(|items| {
+            items
+                .into_iter()
+                .map(|g| NamedEntity {
+                    name: g.group_name,
+                    arn: g.arn,
+                })
+                .collect()
+        })
+}
+
+/// The provider name is the last segment of its ARN (`saml-provider/NAME`, `oidc-provider/URL`).
+fn provider(arn: String) -> NamedEntity {
+    let name = arn
+        .split_once('/')
+        .map_or(arn.as_str(), |(_, name)| name)
+        .to_string();
+    NamedEntity { name, arn }
+}
+
+async fn saml_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
+    let out = c
+        .iam
+        .list_saml_providers()
+        .send()
+        .await
+        .map_err(|e| describe("iam:ListSAMLProviders", &e))?;
+    Ok(out
+        .saml_provider_list
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.arn)
+        .map(provider)
+        .collect())
+}
+
+async fn oidc_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
+    let out = c
+        .iam
+        .list_open_id_connect_providers()
+        .send()
+        .await
+        .map_err(|e| describe("iam:ListOpenIDConnectProviders", &e))?;
+    Ok(out
+        .open_id_connect_provider_list
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.arn)
+        .map(provider)
+        .collect())
+}
+
+async fn buckets(c: &AccountClients) -> Read<Vec<String>> {
+    c.s3.list_buckets()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| describe("s3:ListBuckets", &e))
+        .map(|items| items.into_iter().filter_map(|b| b.name).collect())
+}
+
+async fn account_summary(c: &AccountClients) -> Read<AccountSummary> {
+    const ACTION: &str = "iam:GetAccountSummary";
+    let out = c
+        .iam
+        .get_account_summary()
+        .send()
+        .await
+        .map_err(|e| describe(ACTION, &e))?;
+    let map = out
+        .summary_map
+        .ok_or_else(|| format!("{ACTION}: the answer has no SummaryMap"))?;
+    let flag = |key: SummaryKeyType| match map.get(&key) {
+        Some(0) => Ok(false),
+        Some(1) => Ok(true),
+        Some(other) => Err(format!(
+            "{ACTION}: {} is {other}, expected 0 or 1",
+            key.as_str()
+        )),
+        None => Err(format!("{ACTION}: the answer has no {}", key.as_str())),
+    };
+    Ok(AccountSummary {
+        account_mfa_enabled: flag(SummaryKeyType::AccountMfaEnabled)?,
+        account_access_keys_present: flag(SummaryKeyType::AccountAccessKeysPresent)?,
+    })
+}

@@ -1,0 +1,231 @@
+//! The read-only guard: the one place every AWS operation passes through.
+//!
+//! Every client orgexit builds carries [`ReadOnlyGuard`] as an interceptor. Before an
+//! operation is serialized, signed or sent, the guard looks its (service, operation) up
+//! in [`ALLOWED`]; anything else is refused with an error, so a write can never leave the
+//! process, whatever code asks for it. `orgexit policy` is generated from the same list.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+use crate::facts::FactKind;
+
+/// One read operation orgexit may send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The SDK's service name (`IAM`, `S3`, `Organizations`, `Account`, `STS`).
+    pub service: &'static str,
+    /// The SDK's operation name (`ListRoles`).
+    pub name: &'static str,
+    /// The IAM action that authorizes it (`iam:ListRoles`).
+    pub action: &'static str,
+    /// The fact it gathers; `None` for the calls that reach the account itself.
+    pub fact: Option<FactKind>,
+}
+
+const fn op(
+    service: &'static str,
+    name: &'static str,
+    action: &'static str,
+    fact: Option<FactKind>,
+) -> Operation {
+    Operation {
+        service,
+        name,
+        action,
+        fact,
+    }
+}
+
+/// The allow-list: every operation orgexit may send. Nothing else leaves the process.
+pub const ALLOWED: &[Operation] = &[
+    op(
+        "Organizations",
+        "DescribeOrganization",
+        "organizations:DescribeOrganization",
+        Some(FactKind::Organization),
+    ),
+    op(
+        "Organizations",
+        "ListHandshakesForAccount",
+        "organizations:ListHandshakesForAccount",
+        Some(FactKind::Handshakes),
+    ),
+    op(
+        "Account",
+        "GetAlternateContact",
+        "account:GetAlternateContact",
+        Some(FactKind::BillingContact),
+    ),
+    op(
+        "IAM",
+        "ListPolicies",
+        "iam:ListPolicies",
+        Some(FactKind::Policies),
+    ),
+    op("IAM", "ListRoles", "iam:ListRoles", Some(FactKind::Roles)),
+    op("IAM", "ListUsers", "iam:ListUsers", Some(FactKind::Users)),
+    op(
+        "IAM",
+        "ListGroups",
+        "iam:ListGroups",
+        Some(FactKind::Groups),
+    ),
+    op(
+        "IAM",
+        "ListSAMLProviders",
+        "iam:ListSAMLProviders",
+        Some(FactKind::SamlProviders),
+    ),
+    op(
+        "IAM",
+        "ListOpenIDConnectProviders",
+        "iam:ListOpenIDConnectProviders",
+        Some(FactKind::OidcProviders),
+    ),
+    op(
+        "S3",
+        "ListBuckets",
+        "s3:ListAllMyBuckets",
+        Some(FactKind::Buckets),
+    ),
+    op(
+        "IAM",
+        "GetAccountSummary",
+        "iam:GetAccountSummary",
+        Some(FactKind::AccountSummary),
+    ),
+    // Reaching the account: run with the base credentials, not the audit role's.
+    op("STS", "AssumeRole", "sts:AssumeRole", None),
+    op("STS", "GetCallerIdentity", "sts:GetCallerIdentity", None),
+];
+
+/// The allowed operation with this SDK service and operation name.
+pub fn allowed(service: &str, name: &str) -> Option<&'static Operation> {
+    ALLOWED
+        .iter()
+        .find(|o| o.service == service && o.name == name)
+}
+
+/// The operations that gather a fact.
+pub fn operations_for(kind: FactKind) -> impl Iterator<Item = &'static Operation> {
+    ALLOWED.iter().filter(move |o| o.fact == Some(kind))
+}
+
+/// A record of what was sent: (service, operation) → attempts transmitted.
+#[derive(Debug, Default)]
+pub struct CallLog {
+    sent: Mutex<BTreeMap<(String, String), u64>>,
+}
+
+impl CallLog {
+    pub fn snapshot(&self) -> BTreeMap<(String, String), u64> {
+        self.sent.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    pub fn total(&self) -> u64 {
+        self.snapshot().values().sum()
+    }
+}
+
+/// Refuses every operation not on [`ALLOWED`], and counts the attempts it lets through.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOnlyGuard {
+    log: Arc<CallLog>,
+}
+
+/// The error an operation gets when the guard refuses it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "orgexit's read-only guard refused {service}:{operation}: it is not an allow-listed read operation"
+)]
+pub struct Refused {
+    pub service: String,
+    pub operation: String,
+}
+
+impl ReadOnlyGuard {
+    pub fn new() -> Self {
+        ReadOnlyGuard::default()
+    }
+
+    pub fn log(&self) -> &Arc<CallLog> {
+        &self.log
+    }
+
+    fn metadata(cfg: &ConfigBag) -> (String, String) {
+        cfg.load::<Metadata>()
+            .map(|m| (m.service().to_string(), m.name().to_string()))
+            .unwrap_or_else(|| ("unknown".into(), "unknown".into()))
+    }
+}
+
+impl Intercept for ReadOnlyGuard {
+    fn name(&self) -> &'static str {
+        "orgexit::ReadOnlyGuard"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (service, operation) = Self::metadata(cfg);
+        if allowed(&service, &operation).is_some() {
+            Ok(())
+        } else {
+            tracing::error!(%service, %operation, "read-only guard refused an operation");
+            Err(Box::new(Refused { service, operation }))
+        }
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let key = Self::metadata(cfg);
+        // Checked again right before the bytes leave: nothing reaches the wire unlisted.
+        if allowed(&key.0, &key.1).is_none() {
+            return Err(Box::new(Refused {
+                service: key.0,
+                operation: key.1,
+            }));
+        }
+        if let Ok(mut sent) = self.log.sent.lock() {
+            *sent.entry(key).or_default() += 1;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fact_has_exactly_one_operation_and_all_are_reads() {
+        for kind in FactKind::ALL {
+            assert_eq!(operations_for(kind).count(), 1, "{kind:?}");
+        }
+        for op in ALLOWED {
+            let verb = op.name.trim_start_matches(char::is_uppercase);
+            let prefix = &op.name[..op.name.len() - verb.len()];
+            let read = ["List", "Get", "Describe", "Head"]
+                .iter()
+                .any(|p| op.name.starts_with(p))
+                || op.name == "AssumeRole";
+            assert!(read, "{prefix}{verb} is not a read");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The AWS side: credentials and clients per account ([`config`]), the read-only guard
+//! every client carries ([`guard`]) and the collectors that turn answers into facts
+//! ([`collect`]). Nothing outside this module sees an SDK type.
+
+pub mod collect;
+pub mod config;
+pub mod error;
+pub mod guard;
+
+pub use collect::collect_account;
+pub use config::{AccountClients, Connection};

@@ -1,0 +1,116 @@
+//! # iam-reseller-roles: the reseller's IAM roles are gone
+//!
+//! ## What it checks
+//! Reads `iam:ListRoles` and lists the roles whose name contains a reseller marker (for
+//! `ctl`: `CTL`, any case). Service-linked roles (path `/aws-service-role/`) are AWS's
+//! own and are left out. Any such role is `warn` before the cut-over and `fail` after it;
+//! a role kept by a `keep` waiver counts as gone, with its reason shown.
+//!
+//! ## Why it blocks departure
+//! The reseller's roles are how its staff and tools (Cloud Application Manager among
+//! them) reach into the account. Each is a standing way in for someone who is no longer
+//! a supplier.
+//!
+//! ## How to fix
+//! IAM → Roles, search for `CTL`, and delete each role (the console detaches its
+//! policies; with the CLI: `aws iam delete-role --role-name <NAME>` after removing its
+//! policies and instance profiles). `iam-federation` lists roles that trust the
+//! reseller's accounts whatever their name.
+
+use super::marked::{Entity, leftover_finding};
+use super::{Check, Context, Finding, Severity};
+use crate::facts::{AccountFacts, FactKind, Missing, Role};
+
+pub struct IamResellerRoles;
+
+/// Service-linked roles belong to AWS services, not to the reseller.
+pub fn is_service_linked(role: &Role) -> bool {
+    role.path.starts_with("/aws-service-role/")
+}
+
+impl Check for IamResellerRoles {
+    fn id(&self) -> &'static str {
+        "iam-reseller-roles"
+    }
+    fn title(&self) -> &'static str {
+        "Reseller's IAM roles are removed"
+    }
+    fn severity(&self) -> Severity {
+        Severity::High
+    }
+    fn needs(&self) -> &'static [FactKind] {
+        &[FactKind::Roles]
+    }
+    fn source(&self) -> &'static str {
+        include_str!("iam_reseller_roles.rs")
+    }
+    fn remediation(&self) -> &'static str {
+        "Delete the listed roles (IAM → Roles, search CTL), or attest a keep waiver with a reason."
+    }
+
+    fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
+        let roles = facts.roles()?;
+        Ok(leftover_finding(
+            ("role", "roles"),
+            roles
+                .iter()
+                .filter(|r| !is_service_linked(r))
+                .map(|r| Entity {
+                    name: &r.name,
+                    arn: &r.arn,
+                }),
+            ctx,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Status;
+    use crate::checks::testing::*;
+    use crate::facts::Fact;
+
+    fn role(name: &str, path: &str) -> Role {
+        Role {
+            name: name.into(),
+            arn: format!("arn:aws:iam::{ACCOUNT}:role{path}{name}"),
+            path: path.into(),
+            trust_policy: "{}".into(),
+        }
+    }
+
+    fn with(roles: Vec<Role>) -> AccountFacts {
+        AccountFacts {
+            roles: Some(Fact::Ok(roles)),
+            ..facts()
+        }
+    }
+
+    #[test]
+    fn table() {
+        let marked = with(vec![role("CTL-Support", "/"), role("Admin", "/")]);
+        assert_eq!(
+            Setup::both(&IamResellerRoles, &marked),
+            (Status::Warn, Status::Fail)
+        );
+        let clean = with(vec![role("Admin", "/")]);
+        assert_eq!(
+            Setup::both(&IamResellerRoles, &clean),
+            (Status::Pass, Status::Pass)
+        );
+        let service_linked = with(vec![role(
+            "AWSServiceRoleForCTLThing",
+            "/aws-service-role/ctl.amazonaws.com/",
+        )]);
+        assert_eq!(
+            Setup::both(&IamResellerRoles, &service_linked),
+            (Status::Pass, Status::Pass)
+        );
+    }
+
+    #[test]
+    fn fails_closed() {
+        assert_fails_closed(&IamResellerRoles);
+    }
+}

@@ -1,0 +1,292 @@
+//! The check catalog. One file per check; its module doc comment is what
+//! `orgexit explain` prints, with the headings *What it checks*, *Why it blocks
+//! departure* and *How to fix*.
+//!
+//! A check is a pure function of (facts, policy) → [`Finding`]. Checks never call AWS and
+//! never see SDK types. A fact that is missing or failed becomes an `error` finding
+//! through `?` on [`Missing`], so no check can pass on data it did not see.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::facts::{AccountFacts, FactKind, Missing};
+use crate::plan::{AccountAttestations, Reseller};
+
+mod billing_contact;
+mod iam_federation;
+mod iam_reseller_policies;
+mod iam_reseller_roles;
+mod iam_reseller_users_groups;
+mod marked;
+mod org_invitation;
+mod org_membership;
+mod payment_method;
+mod root_access_keys;
+mod root_credentials;
+mod root_mfa;
+mod s3_reseller_buckets;
+mod trust_policy;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+/// The catalog, in report order. Ids are stable: tests outside the project rely on them.
+pub static CHECKS: &[&dyn Check] = &[
+    &org_membership::OrgMembership,
+    &org_invitation::OrgInvitation,
+    &payment_method::PaymentMethod,
+    &root_credentials::RootCredentials,
+    &billing_contact::BillingContact,
+    &iam_reseller_policies::IamResellerPolicies,
+    &iam_reseller_roles::IamResellerRoles,
+    &iam_reseller_users_groups::IamResellerUsersGroups,
+    &iam_federation::IamFederation,
+    &s3_reseller_buckets::S3ResellerBuckets,
+    &root_mfa::RootMfa,
+    &root_access_keys::RootAccessKeys,
+];
+
+/// Looks a check up by id.
+pub fn find(id: &str) -> Option<&'static dyn Check> {
+    CHECKS.iter().copied().find(|c| c.id() == id)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    Manual,
+    Error,
+    Skipped,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Warn,
+        Status::Manual,
+        Status::Error,
+        Status::Skipped,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Warn => "warn",
+            Status::Manual => "manual",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    /// Whether this status keeps an account from being ready.
+    pub fn blocks(self) -> bool {
+        matches!(self, Status::Fail | Status::Manual | Status::Error)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Before the cut-over (what still blocks) or after it (what was left behind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Pre,
+    Post,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Pre => "pre",
+            Phase::Post => "post",
+        }
+    }
+}
+
+/// What a check concluded for one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub status: Status,
+    pub summary: String,
+    pub resources: Vec<String>,
+}
+
+impl Finding {
+    pub fn new(status: Status, summary: impl Into<String>) -> Self {
+        Finding {
+            status,
+            summary: summary.into(),
+            resources: Vec::new(),
+        }
+    }
+
+    pub fn with_resources(mut self, resources: Vec<String>) -> Self {
+        self.resources = resources;
+        self
+    }
+}
+
+impl From<Missing> for Finding {
+    fn from(missing: Missing) -> Self {
+        Finding::new(Status::Error, missing.to_string())
+    }
+}
+
+/// The policy a check evaluates against, for one account.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    pub phase: Phase,
+    pub reseller: &'a Reseller,
+    pub new_org: Option<&'a str>,
+    pub target_date: Option<time::Date>,
+    pub today: time::Date,
+    /// This account's attestations (empty when none were given).
+    pub attestations: &'a AccountAttestations,
+    /// Every account in this audit: trust between them is not "outside".
+    pub audited: &'a BTreeSet<String>,
+}
+
+/// One check of the catalog.
+pub trait Check: Sync {
+    /// Stable id, e.g. `org-membership`.
+    fn id(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    fn severity(&self) -> Severity;
+    /// The facts this check reads; the collector fetches the union of the selected checks'.
+    fn needs(&self) -> &'static [FactKind];
+    /// The source file of the check; its `//!` comment is the documentation.
+    fn source(&self) -> &'static str;
+    /// One line: what to do when the check does not pass.
+    fn remediation(&self) -> &'static str;
+    fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing>;
+
+    /// The module doc comment: what `orgexit explain` prints.
+    fn doc(&self) -> String {
+        doc_comment(self.source())
+    }
+
+    /// Runs the check. An account that could not be reached, or a missing fact, makes
+    /// the finding `error`, whatever the check would have said.
+    fn run(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Finding {
+        if let Some(reason) = &facts.error {
+            return Finding::from(Missing::Account(reason.clone()));
+        }
+        self.evaluate(facts, ctx).unwrap_or_else(Finding::from)
+    }
+}
+
+/// The `//!` lines at the top of a source file, without the markers.
+pub fn doc_comment(source: &str) -> String {
+    let mut doc = String::new();
+    for line in source.lines() {
+        let Some(text) = line.strip_prefix("//!") else {
+            break;
+        };
+        doc.push_str(text.strip_prefix(' ').unwrap_or(text));
+        doc.push('\n');
+    }
+    doc.trim_end().to_string()
+}
+
+/// "warn before the cut-over, fail after it": the rule of the clean-up checks.
+pub fn leftover_status(phase: Phase) -> Status {
+    match phase {
+        Phase::Pre => Status::Warn,
+        Phase::Post => Status::Fail,
+    }
+}
+
+/// Joins names for a summary line, eliding after a few.
+pub fn name_list(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    if names.len() <= SHOWN {
+        names.join(", ")
+    } else {
+        format!(
+            "{}, … and {} more",
+            names[..SHOWN].join(", "),
+            names.len() - SHOWN
+        )
+    }
+}
+
+/// "1 role", "3 roles".
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_ids_are_stable_and_unique() {
+        let ids: Vec<_> = CHECKS.iter().map(|c| c.id()).collect();
+        assert_eq!(
+            ids,
+            [
+                "org-membership",
+                "org-invitation",
+                "payment-method",
+                "root-credentials",
+                "billing-contact",
+                "iam-reseller-policies",
+                "iam-reseller-roles",
+                "iam-reseller-users-groups",
+                "iam-federation",
+                "s3-reseller-buckets",
+                "root-mfa",
+                "root-access-keys",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_check_documents_what_why_and_how() {
+        for check in CHECKS {
+            let doc = check.doc();
+            for heading in [
+                "## What it checks",
+                "## Why it blocks departure",
+                "## How to fix",
+            ] {
+                assert!(
+                    doc.contains(heading),
+                    "{} lacks {heading:?}:\n{doc}",
+                    check.id()
+                );
+            }
+            assert!(!check.remediation().is_empty());
+        }
+    }
+}

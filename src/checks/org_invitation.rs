@@ -1,0 +1,252 @@
+//! # org-invitation: an invitation from the new organization is queued
+//!
+//! ## What it checks
+//! Only when `--new-org` names the organization the account moves to, and only before the
+//! cut-over. Reads `organizations:ListHandshakesForAccount` and looks for a pending
+//! (`OPEN` or `REQUESTED`) `INVITE` handshake from that organization.
+//!
+//! - one that is still valid on `--target-date` (or, with no target date, still valid
+//!   today): `pass`;
+//! - only ones that expire before the target date: `warn`;
+//! - none: `fail` when the target date is within 15 days or not given, `warn` when it is
+//!   further out (there is still time to send one).
+//!
+//! Without `--new-org`, or with `--phase post`, the check is `skipped`.
+//!
+//! ## Why it blocks departure
+//! An account that leaves an organization with no invitation waiting becomes a standalone
+//! account, billed on its own card, until someone invites it again. AWS invitations
+//! expire after 15 days, so one sent too early is gone by the cut-over date.
+//!
+//! ## How to fix
+//! In the new organization's management account: Organizations → AWS accounts → Add an
+//! AWS account → Invite an existing account, with the departing account ID, no more than
+//! 15 days before the target date (`aws organizations invite-account-to-organization
+//! --target Id=<ID>,Type=ACCOUNT`). Accept it right after leaving the reseller's
+//! organization.
+
+use super::{Check, Context, Finding, Phase, Severity, Status};
+use crate::facts::{AccountFacts, FactKind, Handshake, Missing};
+
+pub struct OrgInvitation;
+
+/// AWS lets an invitation live this long; it is also how close the date must be to insist.
+const INVITATION_DAYS: i64 = 15;
+
+fn is_pending_invite_from(h: &Handshake, org: &str) -> bool {
+    h.action.eq_ignore_ascii_case("INVITE")
+        && (h.state.eq_ignore_ascii_case("OPEN") || h.state.eq_ignore_ascii_case("REQUESTED"))
+        && h.organization_id.as_deref() == Some(org)
+}
+
+fn expiry(h: &Handshake) -> String {
+    h.expires_at
+        .map(|t| t.date().to_string())
+        .unwrap_or_else(|| "at an unknown date".into())
+}
+
+impl Check for OrgInvitation {
+    fn id(&self) -> &'static str {
+        "org-invitation"
+    }
+    fn title(&self) -> &'static str {
+        "Invitation from the new organization is queued"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Medium
+    }
+    fn needs(&self) -> &'static [FactKind] {
+        &[FactKind::Handshakes]
+    }
+    fn source(&self) -> &'static str {
+        include_str!("org_invitation.rs")
+    }
+    fn remediation(&self) -> &'static str {
+        "Have the new organization invite the account no more than 15 days before the target date, and accept it right after leaving."
+    }
+
+    fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
+        if ctx.phase == Phase::Post {
+            return Ok(Finding::new(
+                Status::Skipped,
+                "not checked after the cut-over",
+            ));
+        }
+        let Some(new_org) = ctx.new_org else {
+            return Ok(Finding::new(
+                Status::Skipped,
+                "no --new-org given: the account is not moving to another organization",
+            ));
+        };
+        let handshakes = facts.handshakes()?;
+        // Valid on the day it is needed: the target date, or today when none is given.
+        let needed_on = ctx.target_date.unwrap_or(ctx.today);
+        let (valid, expiring): (Vec<&Handshake>, Vec<&Handshake>) = handshakes
+            .iter()
+            .filter(|h| is_pending_invite_from(h, new_org))
+            .partition(|h| h.expires_at.is_some_and(|t| t.date() >= needed_on));
+
+        if let Some(best) = valid.iter().max_by_key(|h| h.expires_at) {
+            return Ok(Finding::new(
+                Status::Pass,
+                format!(
+                    "invitation {} from {new_org} is pending, valid until {}",
+                    best.id,
+                    expiry(best)
+                ),
+            )
+            .with_resources(valid.iter().map(|h| h.id.clone()).collect()));
+        }
+        if let Some(last) = expiring.iter().max_by_key(|h| h.expires_at) {
+            let when = match ctx.target_date {
+                Some(date) => format!("before the target date {date}"),
+                None => "already".to_string(),
+            };
+            return Ok(Finding::new(
+                Status::Warn,
+                format!(
+                    "invitation {} from {new_org} expires {}, {when}",
+                    last.id,
+                    expiry(last)
+                ),
+            )
+            .with_resources(expiring.iter().map(|h| h.id.clone()).collect()));
+        }
+        let days_left = ctx.target_date.map(|d| (d - ctx.today).whole_days());
+        let finding = match days_left {
+            Some(days) if days > INVITATION_DAYS => Finding::new(
+                Status::Warn,
+                format!(
+                    "no pending invitation from {new_org} yet; the target date is {days} days away, send one within {INVITATION_DAYS} days of it"
+                ),
+            ),
+            Some(days) => Finding::new(
+                Status::Fail,
+                format!(
+                    "no pending invitation from {new_org}, and the target date is {days} days away"
+                ),
+            ),
+            None => Finding::new(
+                Status::Fail,
+                format!("no pending invitation from {new_org} (no --target-date given)"),
+            ),
+        };
+        Ok(finding)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::*;
+    use crate::facts::Fact;
+    use time::macros::{date, datetime};
+
+    fn invite(org: &str, state: &str, expires: time::OffsetDateTime) -> Handshake {
+        Handshake {
+            id: format!("h-{}", org.trim_start_matches("o-")),
+            action: "INVITE".into(),
+            state: state.into(),
+            organization_id: Some(org.into()),
+            expires_at: Some(expires),
+        }
+    }
+
+    fn with(handshakes: Vec<Handshake>) -> AccountFacts {
+        AccountFacts {
+            handshakes: Some(Fact::Ok(handshakes)),
+            ..facts()
+        }
+    }
+
+    fn setup(target: Option<time::Date>) -> Setup {
+        let mut s = Setup::new(Phase::Pre);
+        s.new_org = Some(NEW_ORG.into());
+        s.target_date = target;
+        s
+    }
+
+    #[test]
+    fn table() {
+        let valid = invite(NEW_ORG, "OPEN", datetime!(2026-12-05 10:00 UTC));
+        let requested = invite(NEW_ORG, "REQUESTED", datetime!(2026-12-05 10:00 UTC));
+        let early = invite(NEW_ORG, "OPEN", datetime!(2026-11-30 10:00 UTC));
+        let other_org = invite("o-otherorg001", "OPEN", datetime!(2026-12-05 10:00 UTC));
+        let declined = invite(NEW_ORG, "DECLINED", datetime!(2026-12-05 10:00 UTC));
+        let cases: Vec<(Vec<Handshake>, Option<time::Date>, Status)> = vec![
+            (
+                vec![valid.clone()],
+                Some(date!(2026 - 12 - 01)),
+                Status::Pass,
+            ),
+            (vec![requested], Some(date!(2026 - 12 - 05)), Status::Pass),
+            (vec![valid.clone()], None, Status::Pass),
+            (
+                vec![early.clone(), valid],
+                Some(date!(2026 - 12 - 01)),
+                Status::Pass,
+            ),
+            (
+                vec![early.clone()],
+                Some(date!(2026 - 12 - 01)),
+                Status::Warn,
+            ),
+            (vec![], Some(date!(2026 - 12 - 01)), Status::Fail),
+            (vec![], None, Status::Fail),
+            (
+                vec![other_org.clone(), declined.clone()],
+                Some(date!(2026 - 12 - 09)),
+                Status::Fail,
+            ),
+            (vec![], Some(date!(2027 - 01 - 31)), Status::Warn),
+            (vec![other_org], Some(date!(2027 - 01 - 31)), Status::Warn),
+        ];
+        for (handshakes, target, expected) in cases {
+            let finding = setup(target).run(&OrgInvitation, &with(handshakes.clone()));
+            assert_eq!(
+                finding.status, expected,
+                "{handshakes:?} target {target:?}: {}",
+                finding.summary
+            );
+        }
+    }
+
+    #[test]
+    fn boundary_is_fifteen_days() {
+        let fifteen = setup(Some(date!(2026 - 12 - 09))).run(&OrgInvitation, &with(vec![]));
+        assert_eq!(fifteen.status, Status::Fail);
+        let sixteen = setup(Some(date!(2026 - 12 - 10))).run(&OrgInvitation, &with(vec![]));
+        assert_eq!(sixteen.status, Status::Warn);
+    }
+
+    #[test]
+    fn skipped_without_new_org_or_after_cut_over() {
+        assert_eq!(
+            Setup::new(Phase::Pre)
+                .run(&OrgInvitation, &with(vec![]))
+                .status,
+            Status::Skipped
+        );
+        let mut post = setup(None);
+        post.phase = Phase::Post;
+        assert_eq!(
+            post.run(&OrgInvitation, &with(vec![])).status,
+            Status::Skipped
+        );
+    }
+
+    #[test]
+    fn fails_closed() {
+        let s = setup(None);
+        let f = s.run(
+            &OrgInvitation,
+            &AccountFacts {
+                handshakes: Some(Fact::Error("AccessDenied".into())),
+                ..facts()
+            },
+        );
+        assert_eq!(f.status, Status::Error);
+        let f = s.run(&OrgInvitation, &facts());
+        assert_eq!(f.status, Status::Error);
+    }
+}

@@ -1,0 +1,134 @@
+//! # s3-reseller-buckets: a decision about the reseller's buckets
+//!
+//! ## What it checks
+//! Reads `s3:ListBuckets` and looks for the buckets the reseller created in every account
+//! (for `ctl`: `config-bucket-<ID>` and `ctlaudit-<ID>`, from the reseller definition).
+//! Present with no decision attested: `warn`. A decision attested (`buckets = "keep"`,
+//! `"archive"` or `"delete"` in the attestations file), or no such bucket: `pass`. The
+//! same in both phases.
+//!
+//! ## Why it blocks departure
+//! These buckets hold the AWS Config and CloudTrail data the reseller gathered. They keep
+//! costing money, their bucket policies may still let the reseller's accounts write to or
+//! read them, and they may be the only audit trail of the reseller's time in the account.
+//! Keeping, archiving or deleting them is the customer's decision, but it must be made.
+//!
+//! ## How to fix
+//! Decide per account: keep the data, archive it (copy it elsewhere, then delete) or
+//! delete it (`aws s3 rb s3://config-bucket-<ID> --force`). Review the bucket policy of
+//! any bucket you keep. Record the decision: `[accounts."<ID>"] buckets = "archive"`.
+
+use super::{Check, Context, Finding, Severity, Status, name_list};
+use crate::facts::{AccountFacts, FactKind, Missing};
+
+pub struct S3ResellerBuckets;
+
+impl Check for S3ResellerBuckets {
+    fn id(&self) -> &'static str {
+        "s3-reseller-buckets"
+    }
+    fn title(&self) -> &'static str {
+        "Reseller's S3 buckets are decided on"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Low
+    }
+    fn needs(&self) -> &'static [FactKind] {
+        &[FactKind::Buckets]
+    }
+    fn source(&self) -> &'static str {
+        include_str!("s3_reseller_buckets.rs")
+    }
+    fn remediation(&self) -> &'static str {
+        "Keep, archive or delete the reseller's buckets, then record the decision (buckets = \"keep|archive|delete\")."
+    }
+
+    fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
+        let buckets = facts.buckets()?;
+        let present: Vec<String> = ctx
+            .reseller
+            .buckets_for(&facts.account_id)
+            .into_iter()
+            .filter(|name| buckets.contains(name))
+            .collect();
+        let finding = match (present.is_empty(), ctx.attestations.buckets) {
+            (true, _) => Finding::new(Status::Pass, "none of the reseller's buckets is present"),
+            (false, Some(decision)) => Finding::new(
+                Status::Pass,
+                format!(
+                    "{} present, decision attested: {}",
+                    name_list(&present),
+                    decision.as_str()
+                ),
+            ),
+            (false, None) => Finding::new(
+                Status::Warn,
+                format!(
+                    "{} present and no decision (keep, archive, delete) attested",
+                    name_list(&present)
+                ),
+            ),
+        };
+        Ok(finding.with_resources(present))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Phase;
+    use crate::checks::testing::*;
+    use crate::facts::Fact;
+    use crate::plan::BucketDecision;
+
+    fn with(buckets: &[&str]) -> AccountFacts {
+        AccountFacts {
+            buckets: Some(Fact::Ok(buckets.iter().map(|b| b.to_string()).collect())),
+            ..facts()
+        }
+    }
+
+    #[test]
+    fn table() {
+        let ours = format!("config-bucket-{ACCOUNT}");
+        let audit = format!("ctlaudit-{ACCOUNT}");
+        let cases = [
+            (with(&[]), Status::Pass),
+            (
+                with(&["my-data", "config-bucket-222222222222"]),
+                Status::Pass,
+            ),
+            (with(&["my-data", &ours]), Status::Warn),
+            (with(&[&ours, &audit]), Status::Warn),
+        ];
+        for (facts, expected) in cases {
+            assert_eq!(
+                Setup::both(&S3ResellerBuckets, &facts),
+                (expected, expected),
+                "{facts:?}"
+            );
+        }
+        let f = Setup::new(Phase::Pre).run(&S3ResellerBuckets, &with(&[&ours, &audit]));
+        assert_eq!(f.resources, vec![ours.clone(), audit]);
+    }
+
+    #[test]
+    fn attested_decision_passes() {
+        for decision in [
+            BucketDecision::Keep,
+            BucketDecision::Archive,
+            BucketDecision::Delete,
+        ] {
+            let mut s = Setup::new(Phase::Post);
+            s.attestations.buckets = Some(decision);
+            let f = s.run(&S3ResellerBuckets, &with(&[&format!("ctlaudit-{ACCOUNT}")]));
+            assert_eq!(f.status, Status::Pass);
+            assert!(f.summary.contains(decision.as_str()));
+        }
+    }
+
+    #[test]
+    fn fails_closed() {
+        assert_fails_closed(&S3ResellerBuckets);
+    }
+}

@@ -1,0 +1,117 @@
+//! Shared set-up for the checks' table tests.
+
+use std::collections::BTreeSet;
+
+use super::{Check, Context, Finding, Phase, Status};
+use crate::facts::AccountFacts;
+use crate::plan::{AccountAttestations, Reseller};
+
+pub const ACCOUNT: &str = "111111111111";
+pub const RESELLER_MGMT: &str = "999999999999";
+pub const NEW_ORG: &str = "o-newneworg01";
+
+/// The policy side of a test: `ctl` with a known management account, today 2026-11-24.
+pub struct Setup {
+    pub phase: Phase,
+    pub reseller: Reseller,
+    pub new_org: Option<String>,
+    pub target_date: Option<time::Date>,
+    pub today: time::Date,
+    pub attestations: AccountAttestations,
+    pub audited: BTreeSet<String>,
+}
+
+impl Setup {
+    pub fn new(phase: Phase) -> Self {
+        let mut reseller = Reseller::ctl();
+        reseller.accounts.insert(RESELLER_MGMT.to_string());
+        Setup {
+            phase,
+            reseller,
+            new_org: None,
+            target_date: None,
+            today: time::macros::date!(2026 - 11 - 24),
+            attestations: AccountAttestations::default(),
+            audited: [ACCOUNT.to_string()].into(),
+        }
+    }
+
+    pub fn ctx(&self) -> Context<'_> {
+        Context {
+            phase: self.phase,
+            reseller: &self.reseller,
+            new_org: self.new_org.as_deref(),
+            target_date: self.target_date,
+            today: self.today,
+            attestations: &self.attestations,
+            audited: &self.audited,
+        }
+    }
+
+    pub fn run(&self, check: &dyn Check, facts: &AccountFacts) -> Finding {
+        check.run(facts, &self.ctx())
+    }
+
+    /// Runs in both phases and returns (pre, post) statuses.
+    pub fn both(check: &dyn Check, facts: &AccountFacts) -> (Status, Status) {
+        (
+            Setup::new(Phase::Pre).run(check, facts).status,
+            Setup::new(Phase::Post).run(check, facts).status,
+        )
+    }
+}
+
+pub fn facts() -> AccountFacts {
+    AccountFacts::new(ACCOUNT)
+}
+
+/// Every check must be `error`, never `pass`, on an unreachable account and on failed facts.
+pub fn assert_fails_closed(check: &dyn Check) {
+    for phase in [Phase::Pre, Phase::Post] {
+        let setup = Setup::new(phase);
+        let unreachable = AccountFacts::unreachable(ACCOUNT, "role could not be assumed");
+        let finding = setup.run(check, &unreachable);
+        assert_eq!(
+            finding.status,
+            Status::Error,
+            "{} on unreachable",
+            check.id()
+        );
+        assert!(finding.summary.contains("role could not be assumed"));
+
+        let mut failed = facts();
+        failed.organization = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.handshakes = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.billing_contact = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.policies = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.roles = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.users = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.groups = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.saml_providers = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.oidc_providers = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.buckets = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.account_summary = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        let status = setup.run(check, &failed).status;
+        // These two judge by attestation; the facts they read only enrich the message.
+        let attestation_only = ["payment-method", "root-credentials"].contains(&check.id());
+        assert!(
+            status == Status::Error || (attestation_only && status != Status::Pass),
+            "{} gave {status:?} on failed facts",
+            check.id()
+        );
+        if !attestation_only {
+            let finding = setup.run(check, &facts());
+            assert_eq!(
+                finding.status,
+                Status::Error,
+                "{} on uncollected facts",
+                check.id()
+            );
+            assert!(
+                finding.summary.contains("not collected"),
+                "{}",
+                finding.summary
+            );
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Who a role's trust policy lets in.
+//!
+//! Real IAM returns `AssumeRolePolicyDocument` URL-encoded; some emulators send plain
+//! JSON, so both are accepted. `Statement`, `Principal` and the values inside it come as
+//! an object, an array or a single string; all forms are read.
+
+use serde_json::Value;
+
+/// One principal an `Allow` statement trusts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Trusted {
+    /// An AWS account (from an ID, a root/role/user/assumed-role ARN).
+    Account(String),
+    /// `"*"` or `NotPrincipal`: anyone.
+    Anyone,
+    /// An AWS service (`ec2.amazonaws.com`): never outside.
+    Service(String),
+    /// A SAML or OIDC provider ARN, or a public web identity provider.
+    Federated(String),
+    /// Something that names no account (e.g. a unique ID left by a deleted principal).
+    Unresolved(String),
+}
+
+/// Parses a trust policy document into the principals its `Allow` statements trust.
+pub fn trusted_principals(document: &str) -> Result<Vec<Trusted>, String> {
+    let text = document.trim();
+    let decoded;
+    let json = if text.starts_with('{') {
+        text
+    } else {
+        decoded = urlencoding::decode(text)
+            .map_err(|_| "trust policy is not valid URL-encoded UTF-8".to_string())?;
+        decoded.trim()
+    };
+    let policy: Value =
+        serde_json::from_str(json).map_err(|e| format!("trust policy is not valid JSON: {e}"))?;
+    let statements = match policy.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(statement @ Value::Object(_)) => vec![statement],
+        Some(_) => return Err("trust policy Statement is neither an object nor an array".into()),
+        None => return Err("trust policy has no Statement".into()),
+    };
+    let mut trusted = Vec::new();
+    for statement in statements {
+        let effect = statement
+            .get("Effect")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if !effect.eq_ignore_ascii_case("Allow") {
+            continue;
+        }
+        if statement.get("NotPrincipal").is_some() {
+            trusted.push(Trusted::Anyone);
+        }
+        match statement.get("Principal") {
+            None => {}
+            Some(Value::String(s)) if s == "*" => trusted.push(Trusted::Anyone),
+            Some(Value::Object(map)) => {
+                for (kind, values) in map {
+                    for value in strings(values)? {
+                        trusted.push(classify(kind, value));
+                    }
+                }
+            }
+            Some(other) => {
+                return Err(format!("trust policy has an unexpected Principal: {other}"));
+            }
+        }
+    }
+    trusted.sort();
+    trusted.dedup();
+    Ok(trusted)
+}
+
+fn strings(value: &Value) -> Result<Vec<&str>, String> {
+    match value {
+        Value::String(s) => Ok(vec![s.as_str()]),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .ok_or_else(|| format!("trust policy principal is not a string: {v}"))
+            })
+            .collect(),
+        other => Err(format!("trust policy principal is not a string: {other}")),
+    }
+}
+
+fn classify(kind: &str, value: &str) -> Trusted {
+    match kind {
+        "Service" => Trusted::Service(value.to_string()),
+        "Federated" => Trusted::Federated(value.to_string()),
+        _ if value == "*" => Trusted::Anyone,
+        "AWS" => account_of(value)
+            .map_or_else(|| Trusted::Unresolved(value.to_string()), Trusted::Account),
+        // CanonicalUser and anything new: not an account we can name.
+        _ => Trusted::Unresolved(format!("{kind}:{value}")),
+    }
+}
+
+/// The account ID in `123456789012` or `arn:aws:iam::123456789012:...`.
+pub fn account_of(value: &str) -> Option<String> {
+    let is_id = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+    if is_id(value) {
+        return Some(value.to_string());
+    }
+    let parts: Vec<&str> = value.split(':').collect();
+    (parts.len() >= 6 && parts[0] == "arn" && is_id(parts[4])).then(|| parts[4].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_shape() {
+        let cases: &[(&str, &[Trusted])] = &[
+            (
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}"#,
+                &[Trusted::Account("999999999999".into())],
+            ),
+            (
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":["111111111111","arn:aws:iam::222222222222:role/x"]}}}"#,
+                &[
+                    Trusted::Account("111111111111".into()),
+                    Trusted::Account("222222222222".into()),
+                ],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*"}]}"#,
+                &[Trusted::Anyone],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"}}]}"#,
+                &[Trusted::Anyone],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":["ec2.amazonaws.com"]}}]}"#,
+                &[Trusted::Service("ec2.amazonaws.com".into())],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:saml-provider/CTL-Okta"}}]}"#,
+                &[Trusted::Federated(
+                    "arn:aws:iam::111111111111:saml-provider/CTL-Okta".into(),
+                )],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Deny","Principal":{"AWS":"999999999999"}}]}"#,
+                &[],
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"AROAEXAMPLEID"}}]}"#,
+                &[Trusted::Unresolved("AROAEXAMPLEID".into())],
+            ),
+        ];
+        for (doc, expected) in cases {
+            assert_eq!(trusted_principals(doc).unwrap(), *expected, "{doc}");
+        }
+    }
+
+    #[test]
+    fn accepts_url_encoded_documents() {
+        let doc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A999999999999%3Aroot%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D";
+        assert_eq!(
+            trusted_principals(doc).unwrap(),
+            [Trusted::Account("999999999999".into())]
+        );
+    }
+
+    #[test]
+    fn malformed_documents_are_errors() {
+        for doc in [
+            "",
+            "%7Bnot json",
+            r#"{"Version":"2012-10-17"}"#,
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":5}}]}"#,
+            r#"{"Statement":"x"}"#,
+        ] {
+            assert!(trusted_principals(doc).is_err(), "{doc}");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The command line as the user types it. Values here are raw; [`crate::plan`] validates
+//! them once, and the commands in [`crate::commands`] run on the validated plan.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::checks::Phase;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "orgexit",
+    version,
+    about = "Read-only audit of AWS accounts leaving a reseller's AWS Organization",
+    long_about = "orgexit audits every AWS account that is leaving a reseller's AWS Organization, \
+read-only, and says what is ready and what still blocks departure: a table for a person, \
+JSON for the support ticket, an exit status for a CI gate.\n\n\
+Exit status: 0 every account ready; 1 some check is fail or manual; 3 some check is error \
+(and none fail/manual); 2 bad invocation or input.",
+    after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit explain iam-federation"
+)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Colour in the table: auto (a terminal, NO_COLOR unset), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit the departing accounts and report what is ready and what blocks.
+    #[command(
+        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --reseller-account 999999999999"
+    )]
+    Audit(AuditArgs),
+    /// Record the facts of the accounts in a snapshot file, changing nothing.
+    #[command(
+        after_help = "Example:\n  orgexit collect --accounts-file accounts.txt --role-name OrgExitAudit --output snapshot.json\n  orgexit audit --fixture snapshot.json"
+    )]
+    Collect(CollectArgs),
+    /// List the checks: id, title, severity and what each reads.
+    Checks(ChecksArgs),
+    /// Explain a check: what it checks, why it blocks departure, how to fix it.
+    #[command(after_help = "Example:\n  orgexit explain org-invitation")]
+    Explain {
+        /// A check id, as listed by `orgexit checks`.
+        check_id: String,
+    },
+    /// Print the least-privilege IAM policy (JSON) for the audit role.
+    #[command(
+        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026"
+    )]
+    Policy(PolicyCmdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// Account IDs to audit (12 digits), comma-separated; repeatable.
+    #[arg(long, value_name = "ID[,ID...]")]
+    pub accounts: Vec<String>,
+
+    /// File with one account ID a line; `#` starts a comment.
+    #[arg(long, value_name = "FILE")]
+    pub accounts_file: Option<PathBuf>,
+
+    /// Assume arn:aws:iam::<ID>:role/NAME in each account from the base credentials.
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+
+    /// External ID to pass when assuming --role-name.
+    #[arg(long, value_name = "X", requires = "role_name")]
+    pub external_id: Option<String>,
+
+    /// AWS profile for the base credentials (default: the standard chain).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region for the base credentials (default: the chain's, else us-east-1).
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+
+    /// Evaluate a snapshot written by `orgexit collect` instead of calling AWS.
+    #[arg(long, value_name = "PATH")]
+    pub fixture: Option<PathBuf>,
+
+    /// Accounts audited at once.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+
+    /// Seconds one AWS operation may take, retries included.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
+    /// Attempts per AWS operation (throttling and 5xx are retried with backoff).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckSelection {
+    /// Run only these checks (ids, comma-separated).
+    #[arg(long, value_name = "ID,...")]
+    pub select: Vec<String>,
+
+    /// Leave out these checks (ids, comma-separated).
+    #[arg(long, value_name = "ID,...")]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// pre: before the cut-over (what still blocks); post: after it (what was left behind).
+    #[arg(long, value_enum, default_value_t = Phase::Pre)]
+    pub phase: Phase,
+
+    /// Reseller definition: a built-in name (ctl) or a TOML file.
+    #[arg(long, value_name = "NAME|FILE", default_value = "ctl")]
+    pub reseller: String,
+
+    /// The reseller's management account(s); adds to the definition. Repeatable.
+    #[arg(long, value_name = "ID")]
+    pub reseller_account: Vec<String>,
+
+    /// The organization the accounts are moving to (o-xxxxxxxxxx).
+    #[arg(long, value_name = "o-xxxxxxxxxx")]
+    pub new_org: Option<String>,
+
+    /// The planned cut-over date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub target_date: Option<String>,
+
+    /// Human attestations (TOML): payment method, root credentials, bucket decisions, waivers.
+    #[arg(long, value_name = "FILE")]
+    pub attestations: Option<PathBuf>,
+
+    /// Evaluate as if today were this date (reproducible reports and tests).
+    #[arg(long, value_name = "YYYY-MM-DD", hide = true)]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub selection: CheckSelection,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    #[command(flatten)]
+    pub selection: CheckSelection,
+
+    /// Snapshot file to write (JSON).
+    #[arg(long, value_name = "SNAPSHOT.json")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyCmdArgs {
+    #[command(flatten)]
+    pub selection: CheckSelection,
+
+    /// Also print the trust policy that lets this account assume the audit role.
+    #[arg(long, value_name = "ID")]
+    pub trust_account: Option<String>,
+
+    /// Require this external ID in the trust policy (with --trust-account).
+    #[arg(long, value_name = "X", requires = "trust_account")]
+    pub external_id: Option<String>,
+}
+
+impl Cli {
+    /// Parses the command line; clap exits 2 on a usage error.
+    pub fn parse_args() -> Cli {
+        Cli::parse()
+    }
+}

@@ -1,0 +1,226 @@
+//! The subcommands, each a function from its validated arguments to an exit status.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::aws::guard::ReadOnlyGuard;
+use crate::checks::{CHECKS, Check};
+use crate::cli::{
+    AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, PolicyCmdArgs,
+};
+use crate::engine::{RunError, gather};
+use crate::plan::{AuditPlan, InputError, Targets, select_checks};
+use crate::report::{self, Report};
+use crate::snapshot::Snapshot;
+
+/// Exit status for bad invocation or input.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit status when something could not be evaluated.
+pub const EXIT_ERROR: u8 = 3;
+
+pub fn run(cli: Cli) -> ExitCode {
+    init_logging(cli.verbose);
+    let result = match cli.command {
+        Command::Audit(args) => block_on(audit(args, cli.color)),
+        Command::Collect(args) => block_on(collect(args)),
+        Command::Checks(args) => checks(&args),
+        Command::Explain { check_id } => explain(&check_id),
+        Command::Policy(args) => policy(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(RunError::Input(err)) => {
+            eprintln!("orgexit: error: {err}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(RunError::Unreachable(err)) => {
+            eprintln!("orgexit: error: {err}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "orgexit=info,warn",
+        _ => "orgexit=debug,aws_config=info,warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+fn block_on<F: Future<Output = Result<u8, RunError>>>(future: F) -> Result<u8, RunError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| RunError::Unreachable(format!("cannot start the async runtime: {e}")))?
+        .block_on(future)
+}
+
+/// Writes `text` to FILE atomically (temporary file + rename), or to stdout.
+pub fn emit(text: &str, output: Option<&Path>) -> Result<(), InputError> {
+    match output {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush());
+            Ok(())
+        }
+        Some(path) => write_atomic(path, text.as_bytes()),
+    }
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        InputError::new(format_args!("cannot write {}: {e}", path.display()))
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| fail(&e))?;
+    file.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}
+
+fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+async fn audit(args: AuditArgs, color: ColorChoice) -> Result<u8, RunError> {
+    let plan = AuditPlan::from_args(&args)?;
+    let gathered = gather(&plan.targets, &plan.policy.needs(), ReadOnlyGuard::new()).await?;
+    let report = Report::evaluate(
+        &plan.policy,
+        &gathered.facts,
+        time::OffsetDateTime::now_utc(),
+    );
+    let text = match args.format {
+        Format::Json => report::json::render(&report),
+        Format::Table => {
+            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            report::table::render(&report, use_color(color, to_terminal))
+        }
+    };
+    emit(&text, args.output.as_deref())?;
+    if gathered.interrupted {
+        eprintln!(
+            "orgexit: interrupted: the report covers the accounts that finished; the rest are marked error"
+        );
+        return Ok(report.exit_code().max(EXIT_ERROR));
+    }
+    Ok(report.exit_code())
+}
+
+async fn collect(args: CollectArgs) -> Result<u8, RunError> {
+    let targets = Targets::from_args(&args.accounts)?;
+    let checks = select_checks(&args.selection)?;
+    let needs = checks
+        .iter()
+        .flat_map(|c| c.needs().iter().copied())
+        .collect();
+    let gathered = gather(&targets, &needs, ReadOnlyGuard::new()).await?;
+    let failed = gathered.facts.iter().filter(|f| f.error.is_some()).count();
+    let snapshot = Snapshot::new(gathered.facts, time::OffsetDateTime::now_utc());
+    write_atomic(&args.output, snapshot.to_json().as_bytes())?;
+    eprintln!(
+        "orgexit: wrote {} accounts to {}{}",
+        snapshot.accounts.len(),
+        args.output.display(),
+        if failed > 0 {
+            format!(" ({failed} could not be reached)")
+        } else {
+            String::new()
+        }
+    );
+    Ok(if failed > 0 || gathered.interrupted {
+        EXIT_ERROR
+    } else {
+        0
+    })
+}
+
+fn reads(check: &dyn Check) -> Vec<&'static str> {
+    check
+        .needs()
+        .iter()
+        .flat_map(|kind| crate::aws::guard::operations_for(*kind))
+        .map(|op| op.action)
+        .collect()
+}
+
+fn checks(args: &ChecksArgs) -> Result<u8, RunError> {
+    let text = match args.format {
+        Format::Json => {
+            let list: Vec<_> = CHECKS
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "id": c.id(), "title": c.title(), "severity": c.severity(), "reads": reads(*c),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&list).expect("serializes") + "\n"
+        }
+        Format::Table => {
+            let mut table = comfy_table::Table::new();
+            table
+                .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_header(["Id", "Title", "Severity", "Reads"]);
+            for c in CHECKS {
+                let reads = reads(*c);
+                let reads = if reads.is_empty() {
+                    "attestation".to_string()
+                } else {
+                    reads.join("\n")
+                };
+                table.add_row([c.id(), c.title(), c.severity().as_str(), &reads]);
+            }
+            format!("{table}\n")
+        }
+    };
+    emit(&text, None)?;
+    Ok(0)
+}
+
+fn explain(id: &str) -> Result<u8, RunError> {
+    let check = crate::checks::find(id).ok_or_else(|| {
+        let known: Vec<_> = CHECKS.iter().map(|c| c.id()).collect();
+        InputError::new(format_args!(
+            "unknown check id {id:?}; known ids: {}",
+            known.join(", ")
+        ))
+    })?;
+    emit(&format!("{}\n", check.doc()), None)?;
+    Ok(0)
+}
+
+fn policy(args: &PolicyCmdArgs) -> Result<u8, RunError> {
+    let checks = select_checks(&args.selection)?;
+    let trust = args
+        .trust_account
+        .as_deref()
+        .map(|id| crate::plan::AccountId::parse(id, "--trust-account"))
+        .transpose()?;
+    let text = crate::permissions::render(&checks, trust.as_ref(), args.external_id.as_deref());
+    emit(&text, None)?;
+    Ok(0)
+}

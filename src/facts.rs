@@ -1,0 +1,259 @@
+//! Facts: what the read-only AWS calls answered for one account, in plain Rust types.
+//!
+//! Facts are the only thing checks see: no SDK type crosses this line. A snapshot written
+//! by `orgexit collect` is a list of [`AccountFacts`], so an audit of a snapshot and an
+//! audit of live AWS evaluate exactly the same values.
+//!
+//! Every fact is optional (`None`: not collected, because no selected check needed it)
+//! and fallible ([`Fact::Error`]: the call failed, with the reason). Checks turn both into
+//! `error`, never into `pass`.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The answer to one kind of read, or why there is none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fact<T> {
+    Ok(T),
+    Error(String),
+}
+
+impl<T> Fact<T> {
+    pub fn as_result(&self) -> Result<&T, &str> {
+        match self {
+            Fact::Ok(value) => Ok(value),
+            Fact::Error(reason) => Err(reason),
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Fact::Ok(_))
+    }
+}
+
+impl<T, E: std::fmt::Display> From<Result<T, E>> for Fact<T> {
+    fn from(result: Result<T, E>) -> Self {
+        match result {
+            Ok(value) => Fact::Ok(value),
+            Err(err) => Fact::Error(err.to_string()),
+        }
+    }
+}
+
+/// The kinds of facts the collector knows how to fetch. Each check declares the kinds it
+/// needs; the collector fetches the union, each once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactKind {
+    Organization,
+    Handshakes,
+    BillingContact,
+    Policies,
+    Roles,
+    Users,
+    Groups,
+    SamlProviders,
+    OidcProviders,
+    Buckets,
+    AccountSummary,
+}
+
+impl FactKind {
+    pub const ALL: [FactKind; 11] = [
+        FactKind::Organization,
+        FactKind::Handshakes,
+        FactKind::BillingContact,
+        FactKind::Policies,
+        FactKind::Roles,
+        FactKind::Users,
+        FactKind::Groups,
+        FactKind::SamlProviders,
+        FactKind::OidcProviders,
+        FactKind::Buckets,
+        FactKind::AccountSummary,
+    ];
+
+    /// The field name used in snapshots and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            FactKind::Organization => "organization",
+            FactKind::Handshakes => "handshakes",
+            FactKind::BillingContact => "billing_contact",
+            FactKind::Policies => "policies",
+            FactKind::Roles => "roles",
+            FactKind::Users => "users",
+            FactKind::Groups => "groups",
+            FactKind::SamlProviders => "saml_providers",
+            FactKind::OidcProviders => "oidc_providers",
+            FactKind::Buckets => "buckets",
+            FactKind::AccountSummary => "account_summary",
+        }
+    }
+}
+
+/// Whether the account belongs to an AWS Organization, and which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Membership {
+    /// `AWSOrganizationsNotInUseException`: the account is standalone.
+    Standalone,
+    Member(Organization),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub management_account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_account_email: Option<String>,
+}
+
+/// One handshake (invitation) addressed to the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handshake {
+    pub id: String,
+    /// `INVITE`, `ENABLE_ALL_FEATURES`, …
+    pub action: String,
+    /// `REQUESTED`, `OPEN`, `CANCELED`, `ACCEPTED`, `DECLINED`, `EXPIRED`.
+    pub state: String,
+    /// The organization the handshake comes from (its `ORGANIZATION` party), if any.
+    pub organization_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// The alternate contact of type BILLING; `None` when it is not set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A named IAM entity (policy, user, group, SAML or OIDC provider).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedEntity {
+    pub name: String,
+    pub arn: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+    /// The trust policy document, URL-decoded (JSON text as AWS stores it).
+    pub trust_policy: String,
+}
+
+/// `iam:GetAccountSummary`, the two root-user keys orgexit reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub account_mfa_enabled: bool,
+    pub account_access_keys_present: bool,
+}
+
+/// Everything known about one account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountFacts {
+    pub account_id: String,
+    /// Set when the account could not be reached at all (e.g. the role could not be
+    /// assumed); every check of the account is then `error` with this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Fact<Membership>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshakes: Option<Fact<Vec<Handshake>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_contact: Option<Fact<Option<Contact>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Fact<Vec<NamedEntity>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Fact<Vec<Role>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Fact<Vec<NamedEntity>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Fact<Vec<NamedEntity>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_providers: Option<Fact<Vec<NamedEntity>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc_providers: Option<Fact<Vec<NamedEntity>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<Fact<Vec<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_summary: Option<Fact<AccountSummary>>,
+}
+
+/// Why a check cannot use a fact.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    #[error("{0}")]
+    Account(String),
+    #[error("{0}")]
+    Failed(String),
+    #[error("{0} was not collected (the snapshot was taken without the checks that need it)")]
+    NotCollected(&'static str),
+}
+
+impl AccountFacts {
+    pub fn new(account_id: impl Into<String>) -> Self {
+        AccountFacts {
+            account_id: account_id.into(),
+            ..AccountFacts::default()
+        }
+    }
+
+    /// An account that could not be audited at all.
+    pub fn unreachable(account_id: impl Into<String>, reason: impl Into<String>) -> Self {
+        AccountFacts {
+            error: Some(reason.into()),
+            ..AccountFacts::new(account_id)
+        }
+    }
+
+    fn get<'a, T>(&'a self, kind: FactKind, fact: &'a Option<Fact<T>>) -> Result<&'a T, Missing> {
+        if let Some(reason) = &self.error {
+            return Err(Missing::Account(reason.clone()));
+        }
+        match fact {
+            None => Err(Missing::NotCollected(kind.name())),
+            Some(Fact::Ok(value)) => Ok(value),
+            Some(Fact::Error(reason)) => Err(Missing::Failed(reason.clone())),
+        }
+    }
+
+    pub fn organization(&self) -> Result<&Membership, Missing> {
+        self.get(FactKind::Organization, &self.organization)
+    }
+    pub fn handshakes(&self) -> Result<&Vec<Handshake>, Missing> {
+        self.get(FactKind::Handshakes, &self.handshakes)
+    }
+    pub fn billing_contact(&self) -> Result<&Option<Contact>, Missing> {
+        self.get(FactKind::BillingContact, &self.billing_contact)
+    }
+    pub fn policies(&self) -> Result<&Vec<NamedEntity>, Missing> {
+        self.get(FactKind::Policies, &self.policies)
+    }
+    pub fn roles(&self) -> Result<&Vec<Role>, Missing> {
+        self.get(FactKind::Roles, &self.roles)
+    }
+    pub fn users(&self) -> Result<&Vec<NamedEntity>, Missing> {
+        self.get(FactKind::Users, &self.users)
+    }
+    pub fn groups(&self) -> Result<&Vec<NamedEntity>, Missing> {
+        self.get(FactKind::Groups, &self.groups)
+    }
+    pub fn saml_providers(&self) -> Result<&Vec<NamedEntity>, Missing> {
+        self.get(FactKind::SamlProviders, &self.saml_providers)
+    }
+    pub fn oidc_providers(&self) -> Result<&Vec<NamedEntity>, Missing> {
+        self.get(FactKind::OidcProviders, &self.oidc_providers)
+    }
+    pub fn buckets(&self) -> Result<&Vec<String>, Missing> {
+        self.get(FactKind::Buckets, &self.buckets)
+    }
+    pub fn account_summary(&self) -> Result<&AccountSummary, Missing> {
+        self.get(FactKind::AccountSummary, &self.account_summary)
+    }
+}

@@ -1,0 +1,16 @@
+//! orgexit: a read-only auditor for AWS accounts leaving a reseller's AWS Organization.
+//!
+//! Data flows one way: account list ([`plan`]) → facts ([`aws`] or a [`snapshot`]) →
+//! checks ([`checks`]) → report ([`report`]). `main.rs` only parses the command line and
+//! hands it to [`commands::run`].
+
+pub mod aws;
+pub mod checks;
+pub mod cli;
+pub mod commands;
+pub mod engine;
+pub mod facts;
+pub mod permissions;
+pub mod plan;
+pub mod report;
+pub mod snapshot;

@@ -1,0 +1,203 @@
+//! Attestations: what a person vouches for that no API can show (payment method, root
+//! credentials), decisions about the reseller's buckets, and waivers (`keep`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::input::{AccountId, InputError, parse_date, parse_toml, read_file};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttestationsFile {
+    #[serde(default)]
+    accounts: BTreeMap<String, AccountFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountFile {
+    payment_method: Option<AttestedFile>,
+    root_credentials: Option<AttestedFile>,
+    buckets: Option<BucketDecision>,
+    #[serde(default)]
+    keep: Vec<Waiver>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttestedFile {
+    by: String,
+    on: String,
+}
+
+/// Who vouched, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attested {
+    pub by: String,
+    pub on: time::Date,
+}
+
+/// What the customer decided to do with the reseller's buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BucketDecision {
+    Keep,
+    Archive,
+    Delete,
+}
+
+impl BucketDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BucketDecision::Keep => "keep",
+            BucketDecision::Archive => "archive",
+            BucketDecision::Delete => "delete",
+        }
+    }
+}
+
+/// A reseller-marked resource the customer keeps on purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub name: String,
+    pub reason: String,
+}
+
+/// The validated attestations of one account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountAttestations {
+    pub payment_method: Option<Attested>,
+    pub root_credentials: Option<Attested>,
+    pub buckets: Option<BucketDecision>,
+    pub keep: Vec<Waiver>,
+}
+
+impl AccountAttestations {
+    /// The waiver for a resource name, if the customer keeps it (exact, case-insensitive).
+    pub fn waiver_for(&self, name: &str) -> Option<&Waiver> {
+        self.keep.iter().find(|w| w.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// All attestations, by account ID.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attestations {
+    pub accounts: BTreeMap<String, AccountAttestations>,
+}
+
+impl Attestations {
+    pub fn load(path: &Path) -> Result<Attestations, InputError> {
+        Self::parse(&read_file(path, "attestations file")?, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Attestations, InputError> {
+        let file: AttestationsFile = parse_toml(text, path, "attestations file")?;
+        let mut accounts = BTreeMap::new();
+        for (id, account) in file.accounts {
+            let origin = format!("attestations file {}: [accounts.{id:?}]", path.display());
+            let id = AccountId::parse(&id, &origin)?;
+            let attested = |field: &str, value: Option<AttestedFile>| {
+                value
+                    .map(|a| {
+                        let origin = format!("{origin}.{field}.on");
+                        if a.by.trim().is_empty() {
+                            return Err(InputError::new(format_args!(
+                                "{origin}: `by` must name who attests, e.g. \"ap@example.com\""
+                            )));
+                        }
+                        Ok(Attested {
+                            by: a.by,
+                            on: parse_date(&a.on, &origin)?,
+                        })
+                    })
+                    .transpose()
+            };
+            for waiver in &account.keep {
+                if waiver.name.trim().is_empty() || waiver.reason.trim().is_empty() {
+                    return Err(InputError::new(format_args!(
+                        "{origin}.keep: every waiver needs a name and a reason, e.g. {{ name = \"CTL-CAM-Provider\", reason = \"continuing CAM for ALM\" }}"
+                    )));
+                }
+            }
+            accounts.insert(
+                id.to_string(),
+                AccountAttestations {
+                    payment_method: attested("payment_method", account.payment_method)?,
+                    root_credentials: attested("root_credentials", account.root_credentials)?,
+                    buckets: account.buckets,
+                    keep: account.keep,
+                },
+            );
+        }
+        Ok(Attestations { accounts })
+    }
+
+    pub fn for_account(&self, account_id: &str) -> Option<&AccountAttestations> {
+        self.accounts.get(account_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Attestations, InputError> {
+        Attestations::parse(text, Path::new("att.toml"))
+    }
+
+    #[test]
+    fn the_design_example_parses() {
+        let a = parse(
+            r#"
+[accounts."123456789012"]
+payment_method = { by = "ap@example.com", on = "2026-11-20" }
+root_credentials = { by = "secops@example.com", on = "2026-11-21" }
+buckets = "archive"
+keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]
+"#,
+        )
+        .unwrap();
+        let account = a.for_account("123456789012").unwrap();
+        assert_eq!(
+            account.payment_method.as_ref().unwrap().by,
+            "ap@example.com"
+        );
+        assert_eq!(account.buckets, Some(BucketDecision::Archive));
+        assert_eq!(
+            account.waiver_for("ctl-cam-provider").unwrap().reason,
+            "continuing CAM for ALM"
+        );
+        assert!(account.waiver_for("CTL-Other").is_none());
+    }
+
+    #[test]
+    fn bad_values_are_named_on_one_line() {
+        let cases = [
+            ("[accounts.\"12345\"]\nbuckets = \"keep\"", "\"12345\""),
+            ("[accounts.\"123456789012\"]\nbuckets = \"burn\"", "line 2"),
+            (
+                "[accounts.\"123456789012\"]\npayment_method = { by = \"x\", on = \"soon\" }",
+                "payment_method.on",
+            ),
+            (
+                "[accounts.\"123456789012\"]\npayment_method = { by = \"\", on = \"2026-01-01\" }",
+                "`by`",
+            ),
+            (
+                "[accounts.\"123456789012\"]\nkeep = [{ name = \"CTL-X\", reason = \"\" }]",
+                "keep",
+            ),
+            ("[accounts.\"123456789012\"]\npayment = 1", "line 2"),
+            ("not toml at all", "line 1"),
+        ];
+        for (text, expected) in cases {
+            let err = parse(text).unwrap_err();
+            assert!(err.0.contains(expected), "{text:?} gave {err}");
+            assert!(err.0.contains("att.toml"), "{err}");
+            assert!(!err.0.contains('\n'), "one line: {err}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Errors in what the user gave us, and the small parsers every input path shares.
+//!
+//! Every bad input becomes one [`InputError`]: one line that names the source (flag or
+//! file, with line number where there is one), the bad value and what would be right.
+//! The binary prints it and exits 2.
+
+use std::fmt;
+use std::path::Path;
+
+/// A bad flag value or input file. `Display` is the one-line message the user sees.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
+impl InputError {
+    pub fn new(message: impl fmt::Display) -> Self {
+        InputError(message.to_string())
+    }
+}
+
+/// A 12-digit AWS account ID.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct AccountId(String);
+
+impl AccountId {
+    /// Parses an account ID; `origin` says where it came from, for the message.
+    pub fn parse(value: &str, origin: &str) -> Result<Self, InputError> {
+        let trimmed = value.trim();
+        if trimmed.len() == 12 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(AccountId(trimmed.to_string()))
+        } else {
+            Err(InputError::new(format_args!(
+                "{origin}: invalid account ID {value:?}: an AWS account ID is exactly 12 digits, e.g. 123456789012"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(value: &str, origin: &str) -> Result<time::Date, InputError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value.trim(), &format).map_err(|_| {
+        InputError::new(format_args!(
+            "{origin}: invalid date {value:?}: expected YYYY-MM-DD, e.g. 2026-12-31"
+        ))
+    })
+}
+
+/// Reads a whole input file, with a message that names it.
+pub fn read_file(path: &Path, what: &str) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|err| {
+        InputError::new(format_args!(
+            "cannot read {what} {}: {}",
+            path.display(),
+            io_reason(&err)
+        ))
+    })
+}
+
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
+        _ => err.to_string(),
+    }
+}
+
+/// Parses TOML into `T`, turning the parser's multi-line diagnostic into one line with
+/// the file, line and column.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    what: &str,
+) -> Result<T, InputError> {
+    toml::from_str(text).map_err(|err| {
+        let place = err
+            .span()
+            .map(|span| {
+                let (line, column) = line_column(text, span.start);
+                format!(", line {line}, column {column}")
+            })
+            .unwrap_or_default();
+        InputError::new(format_args!(
+            "{what} {}{place}: {}",
+            path.display(),
+            one_line(err.message())
+        ))
+    })
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Folds a message onto one line.
+pub fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_ids_are_exactly_twelve_digits() {
+        assert!(AccountId::parse("123456789012", "--accounts").is_ok());
+        assert_eq!(
+            AccountId::parse(" 123456789012 ", "x").unwrap().as_str(),
+            "123456789012"
+        );
+        for bad in [
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "",
+            "１２３４５６７８９０１２",
+        ] {
+            let err = AccountId::parse(bad, "--accounts").unwrap_err();
+            assert!(err.0.contains("--accounts"), "{err}");
+            assert!(err.0.contains("12 digits"), "{err}");
+        }
+    }
+
+    #[test]
+    fn dates_are_iso() {
+        assert_eq!(
+            parse_date("2026-12-01", "--target-date").unwrap(),
+            time::macros::date!(2026 - 12 - 01)
+        );
+        let err = parse_date("12/01/2026", "--target-date").unwrap_err();
+        assert!(err.0.contains("\"12/01/2026\"") && err.0.contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn line_column_counts_from_one() {
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_column("ab", 0), (1, 1));
+    }
+}

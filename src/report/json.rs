@@ -1,0 +1,10 @@
+//! `--format json`: the report as DESIGN.md specifies it, for the support ticket and
+//! for machines.
+
+use super::Report;
+
+pub fn render(report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(report).expect("a report always serializes");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,88 @@
+//! Snapshots: the facts of a run, written by `orgexit collect` and read by
+//! `audit --fixture`. A snapshot is a list of [`AccountFacts`] with a small header; a bare
+//! JSON list of them is accepted too.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::facts::AccountFacts;
+use crate::plan::{AccountId, InputError, one_line, read_file};
+
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub snapshot_version: u32,
+    pub tool: String,
+    pub version: String,
+    pub collected_at: String,
+    pub accounts: Vec<AccountFacts>,
+}
+
+impl Snapshot {
+    pub fn new(accounts: Vec<AccountFacts>, collected_at: time::OffsetDateTime) -> Snapshot {
+        Snapshot {
+            snapshot_version: SNAPSHOT_VERSION,
+            tool: "orgexit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            collected_at: collected_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            accounts,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("facts always serialize");
+        text.push('\n');
+        text
+    }
+
+    /// Reads and validates a snapshot file.
+    pub fn load(path: &Path) -> Result<Vec<AccountFacts>, InputError> {
+        let text = read_file(path, "snapshot")?;
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Vec<AccountFacts>, InputError> {
+        let bad = |why: String| InputError::new(format_args!("snapshot {}: {why}", path.display()));
+        // Parse as a value first: serde's untagged errors say nothing useful.
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            bad(format!(
+                "not valid JSON at line {}, column {}: {}",
+                e.line(),
+                e.column(),
+                one_line(&e.to_string())
+            ))
+        })?;
+        let accounts = match &value {
+            serde_json::Value::Object(map) => {
+                match map.get("snapshot_version").and_then(serde_json::Value::as_u64) {
+                    Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
+                    Some(v) => {
+                        return Err(bad(format!(
+                            "snapshot_version {v} is not supported (this orgexit reads version {SNAPSHOT_VERSION})"
+                        )));
+                    }
+                    None => return Err(bad("not an orgexit snapshot: no snapshot_version (write one with `orgexit collect`)".into())),
+                }
+                serde_json::from_value::<Snapshot>(value).map(|s| s.accounts)
+            }
+            serde_json::Value::Array(_) => serde_json::from_value::<Vec<AccountFacts>>(value),
+            _ => return Err(bad("expected a JSON object written by `orgexit collect`".into())),
+        }
+        .map_err(|e| bad(format!("unexpected content: {}", one_line(&e.to_string()))))?;
+        let mut seen = BTreeSet::new();
+        for facts in &accounts {
+            let origin = format!("snapshot {}: account_id", path.display());
+            AccountId::parse(&facts.account_id, &origin)?;
+            if !seen.insert(facts.account_id.as_str()) {
+                return Err(bad(format!("account {} appears twice", facts.account_id)));
+            }
+        }
+        Ok(accounts)
+    }
+}
