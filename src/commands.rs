@@ -117,7 +117,11 @@ async fn audit(args: AuditArgs, color: ColorChoice) -> Result<u8, RunError> {
         Format::Json => report::json::render(&report),
         Format::Table => {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-            report::table::render(&report, use_color(color, to_terminal))
+            let look = report::table::Look {
+                color: use_color(color, to_terminal),
+                terminal: to_terminal,
+            };
+            report::table::render(&report, look)
         }
     };
     emit(&text, args.output.as_deref())?;

@@ -12,15 +12,26 @@ use crate::checks::Status;
 /// Up to this many accounts, the table shows every check of every account.
 pub const DETAILED_UP_TO: usize = 5;
 
-pub fn render(report: &Report, color: bool) -> String {
+/// Width of the table when it does not go to a terminal.
+const FILE_WIDTH: u16 = 140;
+
+/// How the table is shown: colours, and whether it goes to a terminal (which sets the
+/// width) or to a file or pipe (wrapped at a fixed width).
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    pub color: bool,
+    pub terminal: bool,
+}
+
+pub fn render(report: &Report, look: Look) -> String {
     let mut out = String::new();
     out.push_str(&header(report));
     out.push('\n');
     if report.accounts.len() <= DETAILED_UP_TO {
-        out.push_str(&detailed(report, color).to_string());
+        out.push_str(&detailed(report, look).to_string());
     } else {
-        out.push_str(&overview(report, color).to_string());
-        let blocking = blocking(report, color);
+        out.push_str(&overview(report, look).to_string());
+        let blocking = blocking(report, look);
         out.push_str("\n\nBlocking findings\n");
         match blocking {
             Some(table) => out.push_str(&table.to_string()),
@@ -48,7 +59,8 @@ fn header(report: &Report) -> String {
     parts.join(" · ")
 }
 
-fn new_table(columns: &[&str], color: bool) -> Table {
+fn new_table(columns: &[&str], look: Look) -> Table {
+    let color = look.color;
     let mut table = Table::new();
     if color {
         // We decided already (terminal, NO_COLOR, --color); comfy-table must not undo it.
@@ -57,11 +69,18 @@ fn new_table(columns: &[&str], color: bool) -> Table {
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(
-            columns
-                .iter()
-                .map(|c| Cell::new(c).add_attribute(Attribute::Bold)),
-        );
+        .set_header(columns.iter().map(|c| {
+            let cell = Cell::new(c);
+            if color {
+                cell.add_attribute(Attribute::Bold)
+            } else {
+                cell
+            }
+        }));
+    if !look.terminal {
+        // A file, pipe or CI log: wrap at a readable width rather than one endless line.
+        table.force_no_tty().set_width(FILE_WIDTH);
+    }
     table
 }
 
@@ -107,8 +126,8 @@ fn summary_text(summary: &str, resources: &[String]) -> String {
     text
 }
 
-fn detailed(report: &Report, color: bool) -> Table {
-    let mut table = new_table(&["Account", "Check", "Status", "Summary"], color);
+fn detailed(report: &Report, look: Look) -> Table {
+    let mut table = new_table(&["Account", "Check", "Status", "Summary"], look);
     for account in &report.accounts {
         for (i, check) in account.checks.iter().enumerate() {
             let first = if i == 0 {
@@ -128,7 +147,7 @@ fn detailed(report: &Report, color: bool) -> Table {
             table.add_row(vec![
                 Cell::new(first),
                 Cell::new(check.id),
-                status_cell(check.status, color),
+                status_cell(check.status, look.color),
                 Cell::new(summary_text(&check.summary, resources)),
             ]);
         }
@@ -136,7 +155,7 @@ fn detailed(report: &Report, color: bool) -> Table {
     table
 }
 
-fn overview(report: &Report, color: bool) -> Table {
+fn overview(report: &Report, look: Look) -> Table {
     let mut table = new_table(
         &[
             "Account",
@@ -147,7 +166,7 @@ fn overview(report: &Report, color: bool) -> Table {
             "warn",
             "Blocking checks",
         ],
-        color,
+        look,
     );
     for account in &report.accounts {
         let n = |s: Status| {
@@ -166,7 +185,7 @@ fn overview(report: &Report, color: bool) -> Table {
             .collect();
         table.add_row(vec![
             Cell::new(&account.account_id),
-            ready_cell(account, color),
+            ready_cell(account, look.color),
             Cell::new(n(Status::Fail)),
             Cell::new(n(Status::Manual)),
             Cell::new(n(Status::Error)),
@@ -177,8 +196,8 @@ fn overview(report: &Report, color: bool) -> Table {
     table
 }
 
-fn blocking(report: &Report, color: bool) -> Option<Table> {
-    let mut table = new_table(&["Account", "Check", "Status", "Summary"], color);
+fn blocking(report: &Report, look: Look) -> Option<Table> {
+    let mut table = new_table(&["Account", "Check", "Status", "Summary"], look);
     let mut any = false;
     for account in &report.accounts {
         for check in account.checks.iter().filter(|c| c.status.blocks()) {
@@ -186,7 +205,7 @@ fn blocking(report: &Report, color: bool) -> Option<Table> {
             table.add_row(vec![
                 Cell::new(&account.account_id),
                 Cell::new(check.id),
-                status_cell(check.status, color),
+                status_cell(check.status, look.color),
                 Cell::new(summary_text(&check.summary, &check.resources)),
             ]);
         }

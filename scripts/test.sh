@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs what the tests need first: moto (the AWS emulator
+# of the end-to-end tests) into ./.venv, pinned in tests/moto/requirements.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/moto_server ] || ! cmp -s tests/moto/requirements.txt .venv/.requirements 2>/dev/null; then
+  echo "scripts/test.sh: installing moto into .venv" >&2
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/moto/requirements.txt
+  cp tests/moto/requirements.txt .venv/.requirements
+fi
+export ORGEXIT_MOTO_SERVER="$PWD/.venv/bin/moto_server"
+export ORGEXIT_PYTHON="$PWD/.venv/bin/python"
+
+cargo test --locked "$@"

@@ -1,0 +1,487 @@
+//! The binary run as a user runs it: exit statuses, messages and the JSON contract.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn orgexit() -> Command {
+    let mut cmd = Command::cargo_bin("orgexit").unwrap();
+    // Nothing from the developer's own AWS set-up may leak into these runs.
+    cmd.env_remove("AWS_PROFILE")
+        .env("NO_COLOR", "1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+fn demo(args: &[&str]) -> Output {
+    orgexit()
+        .args(["audit", "--fixture"])
+        .arg(repo("fixtures/demo.json"))
+        .arg("--attestations")
+        .arg(repo("fixtures/demo-attestations.toml"))
+        .args([
+            "--new-org",
+            "o-acmenew0001",
+            "--target-date",
+            "2026-12-07",
+            "--today",
+            "2026-11-24",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn status<'a>(report: &'a Value, account: &str, check: &str) -> &'a str {
+    report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == account)
+        .unwrap_or_else(|| panic!("no account {account}"))["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == check)
+        .unwrap_or_else(|| panic!("no check {check}"))["status"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn demo_table_names_every_account_and_ends_with_the_summary() {
+    let out = demo(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for account in [
+        "111122223333",
+        "222233334444",
+        "333344445555",
+        "444455556666",
+    ] {
+        assert!(text.contains(account), "{account} missing:\n{text}");
+    }
+    assert!(text.contains("1 of 4 accounts ready"), "{text}");
+    assert!(
+        !text.contains("\u{1b}["),
+        "no colour codes with NO_COLOR or into a pipe"
+    );
+}
+
+#[test]
+fn demo_json_follows_the_contract() {
+    let out = demo(&["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    for field in [
+        "schema_version",
+        "tool",
+        "version",
+        "generated_at",
+        "phase",
+        "reseller",
+        "target_date",
+        "new_org",
+        "ready",
+        "summary",
+        "accounts",
+    ] {
+        assert!(report.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["tool"], "orgexit");
+    assert_eq!(report["phase"], "pre");
+    assert_eq!(report["reseller"], "ctl");
+    assert_eq!(report["target_date"], "2026-12-07");
+    assert_eq!(report["new_org"], "o-acmenew0001");
+    assert_eq!(report["ready"], false);
+    let summary = &report["summary"];
+    assert_eq!(summary["accounts"], 4);
+    assert_eq!(summary["ready_accounts"], 1);
+    let total: u64 = ["pass", "fail", "warn", "manual", "error", "skipped"]
+        .iter()
+        .map(|s| summary[s].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 4 * 12, "every check for every account");
+
+    let ids: Vec<&str> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "accounts sorted by ID");
+    for account in report["accounts"].as_array().unwrap() {
+        let checks = account["checks"].as_array().unwrap();
+        assert_eq!(checks.len(), 12);
+        assert_eq!(checks[0]["id"], "org-membership");
+        assert_eq!(checks[11]["id"], "root-access-keys");
+        for check in checks {
+            for field in [
+                "id",
+                "title",
+                "severity",
+                "status",
+                "summary",
+                "resources",
+                "remediation",
+            ] {
+                assert!(check.get(field).is_some(), "missing {field} in {check}");
+            }
+        }
+        assert!(account.get("error").is_some());
+    }
+
+    // The states of the demo customer.
+    assert_eq!(status(&report, "111122223333", "org-invitation"), "pass");
+    assert_eq!(
+        status(&report, "111122223333", "iam-reseller-roles"),
+        "pass",
+        "waived"
+    );
+    assert_eq!(status(&report, "222233334444", "org-invitation"), "warn");
+    assert_eq!(status(&report, "222233334444", "billing-contact"), "fail");
+    assert_eq!(status(&report, "222233334444", "root-access-keys"), "fail");
+    assert_eq!(status(&report, "222233334444", "payment-method"), "manual");
+    assert_eq!(status(&report, "333344445555", "org-invitation"), "error");
+    assert_eq!(status(&report, "444455556666", "org-membership"), "warn");
+}
+
+#[test]
+fn post_phase_turns_leftovers_into_failures() {
+    let report = json(&demo(&["--format", "json", "--phase", "post"]));
+    assert_eq!(report["phase"], "post");
+    assert_eq!(status(&report, "222233334444", "org-membership"), "fail");
+    assert_eq!(
+        status(&report, "222233334444", "iam-reseller-policies"),
+        "fail"
+    );
+    assert_eq!(status(&report, "222233334444", "iam-federation"), "fail");
+    assert_eq!(status(&report, "222233334444", "root-mfa"), "fail");
+    assert_eq!(status(&report, "444455556666", "org-membership"), "pass");
+    assert_eq!(status(&report, "111122223333", "org-invitation"), "skipped");
+}
+
+#[test]
+fn select_and_skip_narrow_the_checks_and_the_exit_status_follows() {
+    let out = demo(&[
+        "--format",
+        "json",
+        "--select",
+        "root-access-keys,root-mfa",
+        "--accounts",
+        "444455556666",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "only passing checks of a clean account"
+    );
+    let report = json(&out);
+    let checks = report["accounts"][0]["checks"].as_array().unwrap();
+    assert_eq!(
+        checks
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["root-mfa", "root-access-keys"]
+    );
+
+    let out = demo(&[
+        "--format",
+        "json",
+        "--select",
+        "org-invitation",
+        "--accounts",
+        "333344445555",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "error and nothing failing: exit 3"
+    );
+
+    let out = demo(&[
+        "--format",
+        "json",
+        "--skip",
+        "org-invitation,payment-method,root-credentials",
+        "--accounts",
+        "444455556666",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        json(&out)["accounts"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .len(),
+        9
+    );
+}
+
+#[test]
+fn an_account_missing_from_the_snapshot_is_error_not_dropped() {
+    let out = demo(&[
+        "--format",
+        "json",
+        "--accounts",
+        "444455556666,555566667777",
+    ]);
+    let report = json(&out);
+    let missing = &report["accounts"][1];
+    assert_eq!(missing["account_id"], "555566667777");
+    assert!(
+        missing["error"]
+            .as_str()
+            .unwrap()
+            .contains("not in the snapshot")
+    );
+    assert!(
+        missing["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "error")
+    );
+    assert_eq!(missing["checks"].as_array().unwrap().len(), 12);
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    let out = demo(&["--format", "json", "--output", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(report["summary"]["accounts"], 4);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+}
+
+/// Bad input: exit 2, a message on stderr naming the bad value, nothing on stdout, no panic.
+fn assert_usage_error(args: &[&str], names: &str) {
+    let out = orgexit().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(names),
+        "{args:?}: message should name {names:?}: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "{args:?}");
+    let first = stderr.lines().next().unwrap_or("");
+    assert!(
+        first.contains(names) || stderr.lines().count() <= 4,
+        "{args:?}: the first line should say it: {stderr}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_value() {
+    let fixture = repo("fixtures/demo.json");
+    let fixture = fixture.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let malformed_json = write("bad.json", "{\"snapshot_version\": 1, \"accounts\": [");
+    let wrong_shape = write(
+        "shape.json",
+        "{\"snapshot_version\": 1, \"tool\": \"orgexit\", \"version\": \"0\", \"collected_at\": \"x\", \"accounts\": [{\"account_id\": \"123\"}]}",
+    );
+    let bad_attestations = write(
+        "att.toml",
+        "[accounts.\"111122223333\"]\nbuckets = \"burn\"\n",
+    );
+    let bad_reseller = write("reseller.toml", "name = \"acme\"\nmarkers = []\n");
+    let accounts_file = write(
+        "accounts.txt",
+        "# departing\n111122223333\n22223333444x # typo\n",
+    );
+
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--accounts", "12345"],
+        "\"12345\"",
+    );
+    assert_usage_error(
+        &[
+            "audit",
+            "--fixture",
+            fixture,
+            "--accounts",
+            "111122223333,abc",
+        ],
+        "\"abc\"",
+    );
+    assert_usage_error(
+        &[
+            "audit",
+            "--fixture",
+            fixture,
+            "--accounts-file",
+            &accounts_file,
+        ],
+        "line 3",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--select", "org-membrship"],
+        "\"org-membrship\"",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--skip", "nope"],
+        "\"nope\"",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", "/nonexistent/snap.json"],
+        "/nonexistent/snap.json",
+    );
+    assert_usage_error(&["audit", "--fixture", &malformed_json], "bad.json");
+    assert_usage_error(&["audit", "--fixture", &wrong_shape], "\"123\"");
+    assert_usage_error(
+        &[
+            "audit",
+            "--fixture",
+            fixture,
+            "--attestations",
+            &bad_attestations,
+        ],
+        "att.toml",
+    );
+    assert_usage_error(
+        &[
+            "audit",
+            "--fixture",
+            fixture,
+            "--attestations",
+            "/nonexistent/att.toml",
+        ],
+        "/nonexistent/att.toml",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--reseller", &bad_reseller],
+        "markers",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--reseller", "acme"],
+        "\"acme\"",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--phase", "during"],
+        "during",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--target-date", "12/07/2026"],
+        "\"12/07/2026\"",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--new-org", "acme"],
+        "\"acme\"",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", fixture, "--reseller-account", "99"],
+        "\"99\"",
+    );
+    assert_usage_error(&["audit", "--fixture", fixture, "--format", "xml"], "xml");
+    assert_usage_error(&["audit", "--fixture", fixture, "--concurrency", "0"], "0");
+    assert_usage_error(
+        &["audit", "--accounts", "111122223333,222233334444"],
+        "--role-name",
+    );
+    assert_usage_error(&["explain", "no-such-check"], "\"no-such-check\"");
+    assert_usage_error(&["policy", "--trust-account", "1234"], "\"1234\"");
+}
+
+#[test]
+fn checks_lists_the_catalog_and_explain_prints_the_doc() {
+    let out = orgexit()
+        .args(["checks", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 12);
+    assert_eq!(list[8]["id"], "iam-federation");
+    assert!(
+        list[8]["reads"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("iam:ListRoles"))
+    );
+
+    let out = orgexit()
+        .args(["explain", "org-invitation"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for heading in [
+        "What it checks",
+        "Why it blocks departure",
+        "How to fix",
+        "15 days",
+    ] {
+        assert!(text.contains(heading), "{text}");
+    }
+}
+
+#[test]
+fn collect_from_a_fixture_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let out = orgexit()
+        .args(["collect", "--fixture"])
+        .arg(repo("fixtures/demo.json"))
+        .args(["--accounts", "222233334444", "--output"])
+        .arg(&snap)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = orgexit()
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-24",
+            "--fixture",
+        ])
+        .arg(&snap)
+        .output()
+        .unwrap();
+    let report = json(&out);
+    assert_eq!(report["summary"]["accounts"], 1);
+    assert_eq!(status(&report, "222233334444", "billing-contact"), "fail");
+}
