@@ -174,9 +174,13 @@ impl Intercept for ReadOnlyGuard {
         "orgexit::ReadOnlyGuard"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: client interceptors run that hook before the
+    // operation's configuration (and so its name) is in the bag. Serialization comes
+    // after all configuration and before signing and sending.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let (service, operation) = Self::metadata(cfg);
