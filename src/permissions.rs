@@ -59,3 +59,65 @@ pub fn render(
 fn indent(json: &str) -> String {
     json.trim_end().replace('\n', "\n  ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::guard::ALLOWED;
+    use crate::checks::CHECKS;
+
+    #[test]
+    fn all_checks_need_exactly_the_fact_operations_of_the_allow_list() {
+        let fact_actions: BTreeSet<_> = ALLOWED
+            .iter()
+            .filter(|o| o.fact.is_some())
+            .map(|o| o.action)
+            .collect();
+        assert_eq!(actions(CHECKS), fact_actions);
+        assert!(
+            !actions(CHECKS).contains("sts:AssumeRole"),
+            "the audit role itself never needs it"
+        );
+    }
+
+    #[test]
+    fn a_selection_needs_only_its_own_actions() {
+        let root_mfa = crate::checks::find("root-mfa").unwrap();
+        assert_eq!(
+            actions(&[root_mfa]).into_iter().collect::<Vec<_>>(),
+            ["iam:GetAccountSummary"]
+        );
+        let attested = crate::checks::find("root-credentials").unwrap();
+        assert!(actions(&[attested]).is_empty());
+        let federation = crate::checks::find("iam-federation").unwrap();
+        assert_eq!(
+            actions(&[federation]).into_iter().collect::<Vec<_>>(),
+            [
+                "iam:ListOpenIDConnectProviders",
+                "iam:ListRoles",
+                "iam:ListSAMLProviders",
+                "organizations:DescribeOrganization"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_policy_is_valid_iam_json_with_an_optional_trust_policy() {
+        let text = render(CHECKS, None, None);
+        let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(policy["Version"], "2012-10-17");
+        assert_eq!(
+            policy["Statement"][0]["Action"].as_array().unwrap().len(),
+            11
+        );
+        assert!(!text.contains(':') || !text.contains("Delete") && !text.contains("Put"));
+
+        let account = AccountId::parse("111122223333", "t").unwrap();
+        let both: serde_json::Value =
+            serde_json::from_str(&render(CHECKS, Some(&account), Some("x-1"))).unwrap();
+        assert_eq!(both["PermissionsPolicy"], policy);
+        let trust = &both["TrustPolicy"]["Statement"][0];
+        assert_eq!(trust["Principal"]["AWS"], "arn:aws:iam::111122223333:root");
+        assert_eq!(trust["Condition"]["StringEquals"]["sts:ExternalId"], "x-1");
+    }
+}

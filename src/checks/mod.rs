@@ -180,6 +180,11 @@ pub trait Check: Sync {
     fn severity(&self) -> Severity;
     /// The facts this check reads; the collector fetches the union of the selected checks'.
     fn needs(&self) -> &'static [FactKind];
+    /// Whether the check reads anything under this phase and target organization; a check
+    /// that will only say `skipped` costs no AWS call.
+    fn reads_under(&self, _phase: Phase, _new_org: Option<&str>) -> bool {
+        true
+    }
     /// The source file of the check; its `//!` comment is the documentation.
     fn source(&self) -> &'static str;
     /// One line: what to do when the check does not pass.

@@ -58,6 +58,9 @@ impl Check for OrgInvitation {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::Handshakes]
     }
+    fn reads_under(&self, phase: Phase, new_org: Option<&str>) -> bool {
+        phase == Phase::Pre && new_org.is_some()
+    }
     fn source(&self) -> &'static str {
         include_str!("org_invitation.rs")
     }

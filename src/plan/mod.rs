@@ -59,6 +59,7 @@ impl Policy {
     pub fn needs(&self) -> BTreeSet<FactKind> {
         self.checks
             .iter()
+            .filter(|c| c.reads_under(self.phase, self.new_org.as_deref()))
             .flat_map(|c| c.needs().iter().copied())
             .collect()
     }
