@@ -40,11 +40,32 @@ pub async fn gather(
     needs: &BTreeSet<FactKind>,
     guard: ReadOnlyGuard,
 ) -> Result<Gathered, RunError> {
+    gather_with_progress(targets, needs, guard, &Silent).await
+}
+
+/// Told as accounts finish, e.g. to draw a progress bar.
+pub trait Progress: Sync {
+    fn start(&self, _accounts: usize) {}
+    fn account_done(&self, _facts: &AccountFacts) {}
+}
+
+/// No progress display.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// [`gather`], telling `progress` as accounts finish.
+pub async fn gather_with_progress(
+    targets: &Targets,
+    needs: &BTreeSet<FactKind>,
+    guard: ReadOnlyGuard,
+    progress: &dyn Progress,
+) -> Result<Gathered, RunError> {
     match &targets.source {
         Source::Fixture(path) => Ok(from_snapshot(Snapshot::load(path)?, targets)),
         Source::Aws(options) => {
             let connection = Connection::load(options, guard).await;
-            gather_from(&connection, targets, needs, shutdown_signal()).await
+            gather_from(&connection, targets, needs, progress, shutdown_signal()).await
         }
     }
 }
@@ -79,6 +100,7 @@ pub async fn gather_from(
     connection: &Connection,
     targets: &Targets,
     needs: &BTreeSet<FactKind>,
+    progress: &dyn Progress,
     stop: impl Future<Output = ()>,
 ) -> Result<Gathered, RunError> {
     let accounts: Vec<String> = if targets.accounts.is_empty() {
@@ -96,11 +118,15 @@ pub async fn gather_from(
         .map(|id| audit_account(connection, id, needs, deadline))
         .buffer_unordered(targets.concurrency.max(1));
     tokio::pin!(stop);
+    progress.start(accounts.len());
     let mut interrupted = false;
     loop {
         tokio::select! {
             next = pending.next() => match next {
-                Some(facts) => { done.insert(facts.account_id.clone(), facts); }
+                Some(facts) => {
+                    progress.account_done(&facts);
+                    done.insert(facts.account_id.clone(), facts);
+                }
                 None => break,
             },
             () = &mut stop => { interrupted = true; break; }
