@@ -33,9 +33,14 @@ fn mutate(text: &str, at: usize, len: usize, with: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// 1500 cases per property in CI; `PROPTEST_CASES=200000` for a long fuzzing run.
 fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1500);
     ProptestConfig {
-        cases: 1500,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
