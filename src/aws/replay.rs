@@ -1,0 +1,968 @@
+//! An in-process AWS for tests and benchmarks: an HTTP client that answers the real SDK
+//! clients in AWS's own wire formats (awsQuery XML for IAM and STS, awsJson 1.1 for
+//! Organizations, restJson for Account, restXml for S3), so the SDK's parsing, error
+//! mapping, retries and timeouts all run exactly as they do against AWS.
+//!
+//! The answers come from [`AccountFacts`]: a fact that is `Ok` is served as AWS would
+//! serve it (IAM lists in pages of at most [`Replay::page_size`] items, trust policies
+//! URL-encoded), a fact that is `Error` as an AccessDenied answer, an absent fact as an
+//! empty answer. On top of that, [`Rule`]s inject faults for chosen accounts and
+//! operations: service errors, throttling, 5xx, malformed bodies, an emulator's
+//! "not implemented" HTML page, hangs and refused connections. Every request that reaches
+//! it is recorded, so a test can prove what was (and was not) sent.
+//!
+//! Which account a request acts in comes from its SigV4 credential: the base credentials
+//! act in [`Replay::caller`], and `sts:AssumeRole` hands out keys that name the account
+//! they were issued for.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_async::rt::sleep::default_async_sleep;
+use aws_smithy_async::time::SystemTimeSource;
+use aws_smithy_runtime_api::client::http::{
+    HttpConnector, HttpConnectorFuture, SharedHttpClient, SharedHttpConnector, http_client_fn,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_types::body::SdkBody;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::facts::{AccountFacts, Fact, Membership};
+
+/// The access key of the base credentials; assumed-role keys are `ASIA` + account ID.
+pub const BASE_ACCESS_KEY: &str = "AKIAORGEXITREPLAY000";
+const ASSUMED_PREFIX: &str = "ASIA";
+
+/// One request that reached the replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The account it acted in (for AssumeRole: the account of the role asked for).
+    pub account: String,
+    /// `IAM`, `STS`, `Organizations`, `Account`, `S3`, or `unknown`.
+    pub service: &'static str,
+    /// The operation name (`ListRoles`), or the raw request line when unrecognised.
+    pub operation: String,
+    /// The HTTP status answered; 0 when the connection hung or was refused.
+    pub status: u16,
+}
+
+/// A fault to answer with instead of the normal answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Access denied, with this message (e.g. an explicit SCP deny).
+    Denied(String),
+    /// The service's throttling error.
+    Throttled,
+    /// HTTP 500 with the service's internal-error code.
+    ServerError,
+    /// A service error in the operation's protocol.
+    Error {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// This exact answer: status, headers and body.
+    Raw {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    /// Never answers.
+    Hang,
+    /// The connection is refused.
+    Refused,
+}
+
+impl Fault {
+    /// An answer with this status, content type and body.
+    pub fn raw(status: u16, content_type: &str, body: impl Into<String>) -> Fault {
+        Fault::Raw {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+
+    /// Adds a header to a [`Fault::Raw`] answer (e.g. restJson's `x-amzn-ErrorType`).
+    pub fn with_header(mut self, name: &str, value: &str) -> Fault {
+        if let Fault::Raw { headers, .. } = &mut self {
+            headers.push((name.into(), value.into()));
+        }
+        self
+    }
+
+    /// A body that is not the protocol's format (a truncated document).
+    pub fn malformed() -> Fault {
+        Fault::raw(200, "text/xml", "<Response><Trunc")
+    }
+
+    /// A 200 with no body at all.
+    pub fn empty() -> Fault {
+        Fault::raw(200, "text/plain", "")
+    }
+
+    /// What an emulator answers for an operation it does not implement.
+    pub fn unimplemented() -> Fault {
+        Fault::raw(
+            404,
+            "text/html; charset=utf-8",
+            "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n",
+        )
+    }
+
+    /// An explicit deny from a service control policy, worded as AWS words it.
+    pub fn scp_deny(action: &str) -> Fault {
+        Fault::Denied(format!(
+            "User: arn:aws:sts::000000000000:assumed-role/OrgExitAudit/orgexit-audit is not authorized to perform: {action} with an explicit deny in a service control policy"
+        ))
+    }
+}
+
+/// Where a [`Fault`] applies.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Only requests acting in this account; `None`: all accounts.
+    pub account: Option<String>,
+    /// Only this operation (`ListRoles`); `None`: all operations.
+    pub operation: Option<String>,
+    pub fault: Fault,
+    /// How many matching requests get the fault; `None`: all of them.
+    pub times: Option<u32>,
+}
+
+impl Rule {
+    pub fn new(fault: Fault) -> Rule {
+        Rule {
+            account: None,
+            operation: None,
+            fault,
+            times: None,
+        }
+    }
+
+    pub fn account(mut self, account: impl Into<String>) -> Rule {
+        self.account = Some(account.into());
+        self
+    }
+
+    pub fn operation(mut self, operation: impl Into<String>) -> Rule {
+        self.operation = Some(operation.into());
+        self
+    }
+
+    pub fn times(mut self, times: u32) -> Rule {
+        self.times = Some(times);
+        self
+    }
+}
+
+/// The accounts the replay serves.
+pub trait World: Send + Sync + 'static {
+    /// The facts of `account`, or `None` when no such account exists (AssumeRole into it
+    /// is then denied).
+    fn account(&self, account: &str) -> Option<Arc<AccountFacts>>;
+}
+
+impl World for HashMap<String, Arc<AccountFacts>> {
+    fn account(&self, account: &str) -> Option<Arc<AccountFacts>> {
+        self.get(account).cloned()
+    }
+}
+
+impl World for BTreeMap<String, Arc<AccountFacts>> {
+    fn account(&self, account: &str) -> Option<Arc<AccountFacts>> {
+        self.get(account).cloned()
+    }
+}
+
+/// The replaying HTTP client. Cheap to clone; clones share the record of calls.
+#[derive(Clone)]
+pub struct Replay {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    world: Box<dyn World>,
+    caller: String,
+    latency: Duration,
+    page_size: usize,
+    /// One request in `throttle_one_in` is throttled (0: none).
+    throttle_one_in: u64,
+    requests: AtomicU64,
+    rules: Mutex<Vec<Rule>>,
+    calls: Mutex<Vec<Call>>,
+}
+
+impl std::fmt::Debug for Replay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replay")
+            .field("caller", &self.inner.caller)
+            .field("latency", &self.inner.latency)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Replay`].
+pub struct ReplayBuilder {
+    caller: String,
+    latency: Duration,
+    page_size: usize,
+    throttle_one_in: u64,
+    rules: Vec<Rule>,
+}
+
+impl Replay {
+    pub fn builder() -> ReplayBuilder {
+        ReplayBuilder {
+            caller: "999999999999".into(),
+            latency: Duration::ZERO,
+            page_size: 100,
+            throttle_one_in: 0,
+            rules: Vec::new(),
+        }
+    }
+
+    /// The account the base credentials act in.
+    pub fn caller(&self) -> &str {
+        &self.inner.caller
+    }
+
+    /// The most items one page of an IAM list holds (IAM may answer fewer than asked).
+    pub fn page_size(&self) -> usize {
+        self.inner.page_size
+    }
+
+    /// Adds a fault rule; rules added first win.
+    pub fn add_rule(&self, rule: Rule) {
+        self.inner.rules.lock().expect("rules").push(rule);
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner.calls.lock().expect("calls").clone()
+    }
+
+    /// Requests received so far.
+    pub fn call_count(&self) -> usize {
+        self.inner.calls.lock().expect("calls").len()
+    }
+
+    /// An SDK configuration whose HTTP client is this replay, with base credentials that
+    /// act in [`Replay::caller`], and the given retry and timeout settings.
+    pub fn sdk_config(&self, retry: RetryConfig, timeout: TimeoutConfig) -> SdkConfig {
+        SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                BASE_ACCESS_KEY,
+                "replay-secret",
+                None,
+                None,
+                "replay",
+            )))
+            .http_client(self.http_client())
+            .sleep_impl(default_async_sleep().expect("a tokio runtime"))
+            .time_source(SystemTimeSource::new())
+            .retry_config(retry)
+            .timeout_config(timeout)
+            .build()
+    }
+
+    pub fn http_client(&self) -> SharedHttpClient {
+        let replay = self.clone();
+        http_client_fn(move |_, _| SharedHttpConnector::new(replay.clone()))
+    }
+}
+
+impl ReplayBuilder {
+    pub fn caller(mut self, account: impl Into<String>) -> Self {
+        self.caller = account.into();
+        self
+    }
+
+    /// Every answer waits this long (a round trip to AWS).
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    pub fn page_size(mut self, items: usize) -> Self {
+        self.page_size = items.max(1);
+        self
+    }
+
+    /// Throttles one request in `n` (spread evenly; 0: none).
+    pub fn throttle_one_in(mut self, n: u64) -> Self {
+        self.throttle_one_in = n;
+        self
+    }
+
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    pub fn build(self, world: impl World) -> Replay {
+        Replay {
+            inner: Arc::new(Inner {
+                world: Box::new(world),
+                caller: self.caller,
+                latency: self.latency,
+                page_size: self.page_size,
+                throttle_one_in: self.throttle_one_in,
+                requests: AtomicU64::new(0),
+                rules: Mutex::new(self.rules),
+                calls: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+}
+
+impl HttpConnector for Replay {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let parsed = Request::parse(&request, &self.inner.caller);
+        let answer = self.answer(&parsed);
+        let status = match &answer {
+            Answer::Response { status, .. } => *status,
+            Answer::Hang | Answer::Refused => 0,
+        };
+        self.inner.calls.lock().expect("calls").push(Call {
+            account: parsed.account.clone(),
+            service: parsed.service,
+            operation: parsed.operation.clone(),
+            status,
+        });
+        let latency = self.inner.latency;
+        HttpConnectorFuture::new(async move {
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
+            }
+            match answer {
+                Answer::Hang => std::future::pending().await,
+                Answer::Refused => Err(ConnectorError::io(
+                    std::io::Error::new(
+                        std::io::ErrorKind::ConnectionRefused,
+                        "Connection refused (os error 111)",
+                    )
+                    .into(),
+                )),
+                Answer::Response {
+                    status,
+                    headers,
+                    body,
+                } => {
+                    let mut response = HttpResponse::new(
+                        status.try_into().expect("a valid status"),
+                        SdkBody::from(body),
+                    );
+                    for (name, value) in headers {
+                        response.headers_mut().insert(name, value);
+                    }
+                    Ok(response)
+                }
+            }
+        })
+    }
+}
+
+enum Answer {
+    Response {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    Hang,
+    Refused,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    /// IAM and STS: form-encoded requests, XML answers, `<ErrorResponse>` errors.
+    Query,
+    /// Organizations: `X-Amz-Target`, JSON answers, `__type` errors.
+    Json,
+    /// Account: REST paths, JSON answers, `x-amzn-ErrorType` errors.
+    RestJson,
+    /// S3: REST paths, XML answers, `<Error>` errors.
+    RestXml,
+}
+
+struct Request {
+    account: String,
+    service: &'static str,
+    protocol: Protocol,
+    operation: String,
+    params: HashMap<String, String>,
+}
+
+impl Request {
+    fn parse(request: &HttpRequest, caller: &str) -> Request {
+        let account = request
+            .headers()
+            .get("authorization")
+            .and_then(|auth| auth.split("Credential=").nth(1))
+            .and_then(|cred| cred.split('/').next())
+            .map(|key| match key.strip_prefix(ASSUMED_PREFIX) {
+                Some(account) if key != BASE_ACCESS_KEY => account.to_string(),
+                _ => caller.to_string(),
+            })
+            .unwrap_or_else(|| caller.to_string());
+        let body = request
+            .body()
+            .bytes()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        let uri = request.uri();
+        let (service, protocol, operation, params) =
+            if let Some(target) = request.headers().get("x-amz-target") {
+                let operation = target.rsplit('.').next().unwrap_or(target).to_string();
+                let params = json_params(&body);
+                ("Organizations", Protocol::Json, operation, params)
+            } else if body.contains("Action=") {
+                let params: HashMap<String, String> = form(&body);
+                let operation = params.get("Action").cloned().unwrap_or_default();
+                let service = if uri.contains("sts.") { "STS" } else { "IAM" };
+                (service, Protocol::Query, operation, params)
+            } else if uri.contains("account.") {
+                let path = uri.split("amazonaws.com").nth(1).unwrap_or(uri);
+                let operation = match path.trim_start_matches('/') {
+                    "getAlternateContact" => "GetAlternateContact".to_string(),
+                    other => format!("{} /{other}", request.method()),
+                };
+                let params = json_params(&body);
+                ("Account", Protocol::RestJson, operation, params)
+            } else if uri.contains("s3.") {
+                let operation = if request.method() == "GET" && uri.contains("x-id=ListBuckets") {
+                    "ListBuckets".to_string()
+                } else {
+                    format!("{} {uri}", request.method())
+                };
+                let query = uri.split_once('?').map_or("", |(_, q)| q);
+                ("S3", Protocol::RestXml, operation, form(query))
+            } else {
+                (
+                    "unknown",
+                    Protocol::RestXml,
+                    format!("{} {uri}", request.method()),
+                    HashMap::new(),
+                )
+            };
+        // AssumeRole is sent with the base credentials; it acts for the role's account.
+        let account = match (service, operation.as_str()) {
+            ("STS", "AssumeRole") => params
+                .get("RoleArn")
+                .and_then(|arn| arn.split(':').nth(4))
+                .map_or(account, str::to_string),
+            _ => account,
+        };
+        Request {
+            account,
+            service,
+            protocol,
+            operation,
+            params,
+        }
+    }
+}
+
+fn json_params(body: &str) -> HashMap<String, String> {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(body)
+        .map(|m| {
+            m.into_iter()
+                .map(|(k, v)| (k, v.as_str().map_or(v.to_string(), str::to_string)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn form(encoded: &str) -> HashMap<String, String> {
+    encoded
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| {
+            let decode = |s: &str| {
+                urlencoding::decode(&s.replace('+', " "))
+                    .map(|d| d.into_owned())
+                    .unwrap_or_else(|_| s.to_string())
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+impl Replay {
+    fn answer(&self, request: &Request) -> Answer {
+        if let Some(fault) = self.fault_for(request) {
+            return render_fault(request, &fault);
+        }
+        let n = self.inner.requests.fetch_add(1, Ordering::Relaxed);
+        let one_in = self.inner.throttle_one_in;
+        // AssumeRole is left alone so every account is reached; the facts' calls are not.
+        if one_in > 0 && request.operation != "AssumeRole" && spread(n).is_multiple_of(one_in) {
+            return render_fault(request, &Fault::Throttled);
+        }
+        self.serve(request)
+            .unwrap_or_else(|fault| render_fault(request, &fault))
+    }
+
+    fn fault_for(&self, request: &Request) -> Option<Fault> {
+        let mut rules = self.inner.rules.lock().expect("rules");
+        let rule = rules.iter_mut().find(|rule| {
+            rule.account.as_ref().is_none_or(|a| *a == request.account)
+                && rule
+                    .operation
+                    .as_ref()
+                    .is_none_or(|o| *o == request.operation)
+                && rule.times != Some(0)
+        })?;
+        if let Some(times) = &mut rule.times {
+            *times -= 1;
+        }
+        Some(rule.fault.clone())
+    }
+
+    fn serve(&self, request: &Request) -> Result<Answer, Fault> {
+        let r = request;
+        match (r.service, r.operation.as_str()) {
+            ("STS", "GetCallerIdentity") => Ok(query_ok(
+                "GetCallerIdentity",
+                "https://sts.amazonaws.com/doc/2011-06-15/",
+                &format!(
+                    "<UserId>AIDAREPLAY</UserId><Account>{account}</Account><Arn>arn:aws:iam::{account}:user/replay</Arn>",
+                    account = r.account
+                ),
+            )),
+            ("STS", "AssumeRole") => self.assume_role(r),
+            _ => {
+                let facts = self.inner.world.account(&r.account).ok_or_else(|| {
+                    Fault::Denied(format!("the account {} does not exist here", r.account))
+                })?;
+                serve_fact(r, &facts, self.inner.page_size)
+            }
+        }
+    }
+
+    fn assume_role(&self, r: &Request) -> Result<Answer, Fault> {
+        let arn = r.params.get("RoleArn").cloned().unwrap_or_default();
+        let account = arn.split(':').nth(4).unwrap_or_default().to_string();
+        if account.len() != 12 || self.inner.world.account(&account).is_none() {
+            return Err(Fault::Denied(format!(
+                "User: arn:aws:iam::{}:user/replay is not authorized to perform: sts:AssumeRole on resource: {arn}",
+                self.inner.caller
+            )));
+        }
+        let session = r.params.get("RoleSessionName").cloned().unwrap_or_default();
+        let expires = (OffsetDateTime::now_utc() + time::Duration::hours(1))
+            .replace_nanosecond(0)
+            .ok()
+            .and_then(|t| t.format(&Rfc3339).ok())
+            .unwrap_or_default();
+        let role = arn.rsplit('/').next().unwrap_or_default();
+        Ok(query_ok(
+            "AssumeRole",
+            "https://sts.amazonaws.com/doc/2011-06-15/",
+            &format!(
+                "<Credentials><AccessKeyId>{ASSUMED_PREFIX}{account}</AccessKeyId><SecretAccessKey>replay-assumed-secret</SecretAccessKey><SessionToken>replay-session-token</SessionToken><Expiration>{expires}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAREPLAY:{session}</AssumedRoleId><Arn>arn:aws:sts::{account}:assumed-role/{role}/{session}</Arn></AssumedRoleUser>",
+                session = xml(&session),
+            ),
+        ))
+    }
+}
+
+/// Spreads request numbers so that throttled requests do not fall on the same operation.
+fn spread(n: u64) -> u64 {
+    n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32
+}
+
+const IAM_NS: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
+const DATE: &str = "2024-03-01T12:00:00Z";
+
+fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Answer, Fault> {
+    fn ok<T>(fact: &Option<Fact<T>>) -> Result<Option<&T>, Fault> {
+        match fact {
+            None => Ok(None),
+            Some(Fact::Ok(value)) => Ok(Some(value)),
+            Some(Fact::Error(reason)) => Err(Fault::Denied(reason.clone())),
+        }
+    }
+    let account = &facts.account_id;
+    match (r.service, r.operation.as_str()) {
+        ("Organizations", "DescribeOrganization") => match ok(&facts.organization)? {
+            Some(Membership::Member(org)) => Ok(json_ok(serde_json::json!({
+                "Organization": {
+                    "Id": org.id,
+                    "Arn": format!("arn:aws:organizations::{}:organization/{}", org.management_account_id, org.id),
+                    "FeatureSet": "ALL",
+                    "MasterAccountArn": format!("arn:aws:organizations::{0}:account/{1}/{0}", org.management_account_id, org.id),
+                    "MasterAccountId": org.management_account_id,
+                    "MasterAccountEmail": org.management_account_email,
+                    "AvailablePolicyTypes": [],
+                }
+            }))),
+            _ => Err(Fault::Error {
+                status: 400,
+                code: "AWSOrganizationsNotInUseException".into(),
+                message: "Your account is not a member of an organization.".into(),
+            }),
+        },
+        ("Organizations", "ListHandshakesForAccount") => {
+            let handshakes = ok(&facts.handshakes)?.map(Vec::as_slice).unwrap_or(&[]);
+            let items: Vec<_> = handshakes
+                .iter()
+                .map(|h| {
+                    let mut parties = vec![serde_json::json!({"Id": account, "Type": "ACCOUNT"})];
+                    if let Some(org) = &h.organization_id {
+                        parties.push(serde_json::json!({"Id": org, "Type": "ORGANIZATION"}));
+                    }
+                    let mut item = serde_json::json!({
+                        "Id": h.id,
+                        "Arn": format!("arn:aws:organizations::{account}:handshake/{}", h.id),
+                        "Parties": parties,
+                        "State": h.state,
+                        "Action": h.action,
+                        "RequestedTimestamp": 1_700_000_000.0,
+                        "Resources": [],
+                    });
+                    if let Some(expires) = h.expires_at {
+                        item["ExpirationTimestamp"] = (expires.unix_timestamp() as f64).into();
+                    }
+                    item
+                })
+                .collect();
+            Ok(json_ok(serde_json::json!({ "Handshakes": items })))
+        }
+        ("Account", "GetAlternateContact") => match ok(&facts.billing_contact)? {
+            Some(Some(contact)) => Ok(Answer::Response {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: serde_json::json!({
+                    "AlternateContact": {
+                        "AlternateContactType": "BILLING",
+                        "Name": contact.name,
+                        "EmailAddress": contact.email,
+                        "PhoneNumber": "+1 555 0100",
+                        "Title": "Accounts payable",
+                    }
+                })
+                .to_string(),
+            }),
+            _ => Err(Fault::Error {
+                status: 404,
+                code: "ResourceNotFoundException".into(),
+                message: "No contact of the inputted alternate contact type found.".into(),
+            }),
+        },
+        ("IAM", "ListPolicies") => {
+            let policies = ok(&facts.policies)?.map(Vec::as_slice).unwrap_or(&[]);
+            Ok(iam_page(
+                r,
+                "ListPolicies",
+                "Policies",
+                policies,
+                page_size,
+                |p| {
+                    format!(
+                        "<PolicyName>{}</PolicyName><DefaultVersionId>v1</DefaultVersionId><PolicyId>ANPAREPLAY</PolicyId><Path>/</Path><Arn>{}</Arn><AttachmentCount>1</AttachmentCount><IsAttachable>true</IsAttachable><CreateDate>{DATE}</CreateDate><UpdateDate>{DATE}</UpdateDate>",
+                        xml(&p.name),
+                        xml(&p.arn)
+                    )
+                },
+            ))
+        }
+        ("IAM", "ListRoles") => {
+            let roles = ok(&facts.roles)?.map(Vec::as_slice).unwrap_or(&[]);
+            Ok(iam_page(
+                r,
+                "ListRoles",
+                "Roles",
+                roles,
+                page_size,
+                |role| {
+                    format!(
+                        "<Path>{}</Path><RoleName>{}</RoleName><RoleId>AROAREPLAY</RoleId><Arn>{}</Arn><CreateDate>{DATE}</CreateDate><AssumeRolePolicyDocument>{}</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration>",
+                        xml(&role.path),
+                        xml(&role.name),
+                        xml(&role.arn),
+                        urlencoding::encode(&role.trust_policy)
+                    )
+                },
+            ))
+        }
+        ("IAM", "ListUsers") => {
+            let users = ok(&facts.users)?.map(Vec::as_slice).unwrap_or(&[]);
+            Ok(iam_page(r, "ListUsers", "Users", users, page_size, |u| {
+                format!(
+                    "<Path>/</Path><UserName>{}</UserName><UserId>AIDAREPLAY</UserId><Arn>{}</Arn><CreateDate>{DATE}</CreateDate>",
+                    xml(&u.name),
+                    xml(&u.arn)
+                )
+            }))
+        }
+        ("IAM", "ListGroups") => {
+            let groups = ok(&facts.groups)?.map(Vec::as_slice).unwrap_or(&[]);
+            Ok(iam_page(
+                r,
+                "ListGroups",
+                "Groups",
+                groups,
+                page_size,
+                |g| {
+                    format!(
+                        "<Path>/</Path><GroupName>{}</GroupName><GroupId>AGPAREPLAY</GroupId><Arn>{}</Arn><CreateDate>{DATE}</CreateDate>",
+                        xml(&g.name),
+                        xml(&g.arn)
+                    )
+                },
+            ))
+        }
+        ("IAM", "ListSAMLProviders") => {
+            let providers = ok(&facts.saml_providers)?.map(Vec::as_slice).unwrap_or(&[]);
+            let mut members = String::new();
+            for p in providers {
+                let _ = write!(
+                    members,
+                    "<member><Arn>{}</Arn><ValidUntil>2030-01-01T00:00:00Z</ValidUntil><CreateDate>{DATE}</CreateDate></member>",
+                    xml(&p.arn)
+                );
+            }
+            Ok(query_ok(
+                "ListSAMLProviders",
+                IAM_NS,
+                &format!("<SAMLProviderList>{members}</SAMLProviderList>"),
+            ))
+        }
+        ("IAM", "ListOpenIDConnectProviders") => {
+            let providers = ok(&facts.oidc_providers)?.map(Vec::as_slice).unwrap_or(&[]);
+            let mut members = String::new();
+            for p in providers {
+                let _ = write!(members, "<member><Arn>{}</Arn></member>", xml(&p.arn));
+            }
+            Ok(query_ok(
+                "ListOpenIDConnectProviders",
+                IAM_NS,
+                &format!("<OpenIDConnectProviderList>{members}</OpenIDConnectProviderList>"),
+            ))
+        }
+        ("IAM", "GetAccountSummary") => {
+            let summary =
+                ok(&facts.account_summary)?
+                    .copied()
+                    .unwrap_or(crate::facts::AccountSummary {
+                        account_mfa_enabled: false,
+                        account_access_keys_present: false,
+                    });
+            let entry = |k: &str, v: bool| {
+                format!(
+                    "<entry><key>{k}</key><value>{}</value></entry>",
+                    u8::from(v)
+                )
+            };
+            Ok(query_ok(
+                "GetAccountSummary",
+                IAM_NS,
+                &format!(
+                    "<SummaryMap>{}{}<entry><key>Users</key><value>3</value></entry><entry><key>Roles</key><value>12</value></entry></SummaryMap>",
+                    entry("AccountMFAEnabled", summary.account_mfa_enabled),
+                    entry(
+                        "AccountAccessKeysPresent",
+                        summary.account_access_keys_present
+                    )
+                ),
+            ))
+        }
+        ("S3", "ListBuckets") => {
+            let buckets = ok(&facts.buckets)?.map(Vec::as_slice).unwrap_or(&[]);
+            let mut body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>replay-owner-{account}</ID></Owner><Buckets>"
+            );
+            for name in buckets {
+                let _ = write!(
+                    body,
+                    "<Bucket><Name>{}</Name><CreationDate>{DATE}</CreationDate></Bucket>",
+                    xml(name)
+                );
+            }
+            body.push_str("</Buckets></ListAllMyBucketsResult>");
+            Ok(Answer::Response {
+                status: 200,
+                headers: vec![("content-type".into(), "application/xml".into())],
+                body,
+            })
+        }
+        _ => Err(Fault::unimplemented()),
+    }
+}
+
+/// One page of an IAM list: `Marker` is the offset of the page's first item.
+fn iam_page<T>(
+    r: &Request,
+    action: &str,
+    list: &str,
+    items: &[T],
+    page_size: usize,
+    member: impl Fn(&T) -> String,
+) -> Answer {
+    let start: usize = r
+        .params
+        .get("Marker")
+        .and_then(|m| m.strip_prefix("page-"))
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    let asked: usize = r
+        .params
+        .get("MaxItems")
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(100);
+    let end = items.len().min(start + asked.min(page_size));
+    let mut body = format!("<{list}>");
+    for item in items.get(start..end).unwrap_or(&[]) {
+        body.push_str("<member>");
+        body.push_str(&member(item));
+        body.push_str("</member>");
+    }
+    let _ = write!(body, "</{list}>");
+    if end < items.len() {
+        let _ = write!(
+            body,
+            "<IsTruncated>true</IsTruncated><Marker>page-{end}</Marker>"
+        );
+    } else {
+        body.push_str("<IsTruncated>false</IsTruncated>");
+    }
+    query_ok(action, IAM_NS, &body)
+}
+
+fn query_ok(action: &str, namespace: &str, result: &str) -> Answer {
+    Answer::Response {
+        status: 200,
+        headers: vec![("content-type".into(), "text/xml".into())],
+        body: format!(
+            "<{action}Response xmlns=\"{namespace}\">\n  <{action}Result>{result}</{action}Result>\n  <ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ResponseMetadata>\n</{action}Response>\n"
+        ),
+    }
+}
+
+fn json_ok(value: serde_json::Value) -> Answer {
+    Answer::Response {
+        status: 200,
+        headers: vec![("content-type".into(), "application/x-amz-json-1.1".into())],
+        body: value.to_string(),
+    }
+}
+
+fn render_fault(r: &Request, fault: &Fault) -> Answer {
+    let (status, code, message) = match fault {
+        Fault::Hang => return Answer::Hang,
+        Fault::Refused => return Answer::Refused,
+        Fault::Raw {
+            status,
+            headers,
+            body,
+        } => {
+            return Answer::Response {
+                status: *status,
+                headers: headers.clone(),
+                body: body.clone(),
+            };
+        }
+        Fault::Error {
+            status,
+            code,
+            message,
+        } => (*status, code.as_str(), message.clone()),
+        Fault::Denied(message) => match r.protocol {
+            Protocol::Json => (400, "AccessDeniedException", message.clone()),
+            Protocol::RestJson => (403, "AccessDeniedException", message.clone()),
+            Protocol::Query | Protocol::RestXml => (403, "AccessDenied", message.clone()),
+        },
+        Fault::Throttled => match r.protocol {
+            Protocol::Json => (400, "TooManyRequestsException", "Rate exceeded".into()),
+            Protocol::RestJson => (429, "TooManyRequestsException", "Rate exceeded".into()),
+            Protocol::Query => (400, "Throttling", "Rate exceeded".into()),
+            Protocol::RestXml => (503, "SlowDown", "Please reduce your request rate.".into()),
+        },
+        Fault::ServerError => match r.protocol {
+            Protocol::Json | Protocol::RestJson => (
+                500,
+                "ServiceException",
+                "AWS Organizations can't complete your request because of an internal service error.".into(),
+            ),
+            Protocol::Query => (
+                500,
+                "ServiceFailure",
+                "The request processing has failed because of an unknown error.".into(),
+            ),
+            Protocol::RestXml => (
+                500,
+                "InternalError",
+                "We encountered an internal error. Please try again.".into(),
+            ),
+        },
+    };
+    let request_id = "4c2a1b9e-0d3f-4e5a-8b7c-REPLAY000000";
+    let (content_type, extra, body) = match r.protocol {
+        Protocol::Query => (
+            "text/xml",
+            None,
+            format!(
+                "<ErrorResponse xmlns=\"{IAM_NS}\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>{code}</Code>\n    <Message>{}</Message>\n  </Error>\n  <RequestId>{request_id}</RequestId>\n</ErrorResponse>\n",
+                xml(&message)
+            ),
+        ),
+        Protocol::Json => (
+            "application/x-amz-json-1.1",
+            None,
+            serde_json::json!({ "__type": code, "Message": message }).to_string(),
+        ),
+        Protocol::RestJson => (
+            "application/json",
+            Some(code),
+            serde_json::json!({ "message": message }).to_string(),
+        ),
+        Protocol::RestXml => (
+            "application/xml",
+            None,
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{}</Message><RequestId>{request_id}</RequestId></Error>",
+                xml(&message)
+            ),
+        ),
+    };
+    let mut headers = vec![
+        ("content-type".to_string(), content_type.to_string()),
+        ("x-amzn-requestid".to_string(), request_id.to_string()),
+    ];
+    if let Some(code) = extra {
+        headers.push(("x-amzn-errortype".to_string(), code.to_string()));
+    }
+    Answer::Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
