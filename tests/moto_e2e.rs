@@ -336,10 +336,18 @@ fn lists(report: &Value, id: &str, name: &str, suffix: &str) -> bool {
         .any(|r| r == suffix || r.ends_with(&format!("/{suffix}")))
 }
 
-/// The summary's counts agree with the checks, and every check is there for every account.
+/// Accounts sorted by ID, every check there for every account, and the summary's counts
+/// agree with the checks.
 fn assert_consistent(report: &Value, accounts: usize, checks: usize) {
     let summary = &report["summary"];
     assert_eq!(summary["accounts"], accounts as u64);
+    let ids: Vec<&str> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.is_sorted(), "accounts sorted by ID: {ids:?}");
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
     for a in report["accounts"].as_array().unwrap() {
         assert_eq!(
