@@ -1,0 +1,222 @@
+"""Seeds a moto server for the end-to-end tests (tests/moto_e2e.rs).
+
+Usage: python seed.py ENDPOINT [--enforce-auth]
+
+Creates the reseller's organization from moto's default account 123456789012 (the
+reseller's management account), three member accounts, and in each, through its
+OrganizationAccountAccessRole, one of three states:
+
+- dirty:   everything the reseller leaves behind (CTL policy, role, user, group, SAML
+           provider, a role trusting the reseller and one trusting an outside account,
+           the reseller's buckets, a billing contact in a reseller domain);
+- clean:   none of that, a billing contact of the customer's;
+- removed: clean, and removed from the organization (a standalone account).
+
+With --enforce-auth it then creates a runner user in the management account whose
+policy allows sts:AssumeRole only into the three members' OrganizationAccountAccessRole,
+gives each of those roles an administrator policy (as AWS does), and switches moto's IAM
+authorization on: AssumeRole into any other account is then AccessDenied, as it is on AWS
+when a role is missing or does not trust the caller.
+
+Prints one JSON object on stdout: {"dirty": ID, "clean": ID, "removed": ID,
+"runner": {"access_key_id": ..., "secret_access_key": ...} | null}.
+"""
+
+import json
+import sys
+import urllib.request
+
+import boto3
+from botocore.config import Config
+
+RESELLER = "123456789012"
+OUTSIDE = "210987654321"
+ROLE = "OrganizationAccountAccessRole"
+CONFIG = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1})
+
+
+def session(endpoint, credentials=None):
+    credentials = credentials or {
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+    base = boto3.session.Session(region_name="us-east-1", **credentials)
+    return lambda service: base.client(service, endpoint_url=endpoint, config=CONFIG)
+
+
+def assume(endpoint, sts, account_id):
+    creds = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/{ROLE}", RoleSessionName="seed"
+    )["Credentials"]
+    return session(
+        endpoint,
+        {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        },
+    )
+
+
+def trust(account_id):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+
+
+ADMIN = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+)
+
+# IAM wants at least 1000 characters of metadata; moto stores it as it is.
+SAML_METADATA = (
+    '<?xml version="1.0"?><EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" '
+    'entityID="https://sso.ctl.io/saml"><IDPSSODescriptor '
+    'protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor '
+    'use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data>'
+    f"<X509Certificate>{'MIIC' + 'A' * 1000}</X509Certificate></X509Data></KeyInfo>"
+    "</KeyDescriptor></IDPSSODescriptor></EntityDescriptor>"
+)
+
+
+def seed_dirty(client, account_id):
+    iam = client("iam")
+    iam.create_policy(
+        PolicyName="CTL-CAM-Provider",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}
+                ],
+            }
+        ),
+    )
+    iam.create_role(RoleName="CTL-Admin", AssumeRolePolicyDocument=trust(RESELLER))
+    iam.create_role(RoleName="PartnerAudit", AssumeRolePolicyDocument=trust(OUTSIDE))
+    iam.create_user(UserName="ctl-operator")
+    iam.create_group(GroupName="CTLAdmins")
+    iam.create_saml_provider(Name="CTL-SSO", SAMLMetadataDocument=SAML_METADATA)
+    s3 = client("s3")
+    for bucket in (f"config-bucket-{account_id}", f"ctlaudit-{account_id}"):
+        s3.create_bucket(Bucket=bucket)
+    client("account").put_alternate_contact(
+        AlternateContactType="BILLING",
+        EmailAddress="billing@ctl.io",
+        Name="CenturyLink Billing",
+        PhoneNumber="+1-800-555-0100",
+        Title="Billing",
+    )
+
+
+def seed_clean(client, account_id):
+    # Something of the customer's own, so "nothing found" is not "nothing read".
+    iam = client("iam")
+    iam.create_role(
+        RoleName="AppDeploy",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ec2.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )
+    iam.create_user(UserName="alice")
+    client("s3").create_bucket(Bucket=f"acme-app-assets-{account_id}")
+    client("account").put_alternate_contact(
+        AlternateContactType="BILLING",
+        EmailAddress="ap@acme.example",
+        Name="Acme Accounts Payable",
+        PhoneNumber="+1-555-0100",
+        Title="AP",
+    )
+
+
+def enforce_auth(endpoint, master, members):
+    iam = master("iam")
+    iam.create_user(UserName="orgexit-runner")
+    iam.put_user_policy(
+        UserName="orgexit-runner",
+        PolicyName="assume-members",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Resource": [
+                            f"arn:aws:iam::{m}:role/{ROLE}" for m in members
+                        ],
+                    },
+                    {"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"},
+                ],
+            }
+        ),
+    )
+    key = iam.create_access_key(UserName="orgexit-runner")["AccessKey"]
+    sts = master("sts")
+    for member in members:
+        assume(endpoint, sts, member)("iam").put_role_policy(
+            RoleName=ROLE, PolicyName="AdministratorAccess", PolicyDocument=ADMIN
+        )
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/reset-auth",
+        data=b"0",
+        method="POST",
+        # Not form-encoded: moto reads the count from the raw body.
+        headers={"Content-Type": "text/plain"},
+    )
+    with urllib.request.urlopen(request) as answer:
+        answer.read()
+    return {
+        "access_key_id": key["AccessKeyId"],
+        "secret_access_key": key["SecretAccessKey"],
+    }
+
+
+def main():
+    endpoint = sys.argv[1]
+    master = session(endpoint)
+    org = master("organizations")
+    org.create_organization(FeatureSet="ALL")
+    ids = {}
+    for state in ("dirty", "clean", "removed"):
+        status = org.create_account(
+            AccountName=f"acme-{state}", Email=f"aws+{state}@acme.example"
+        )["CreateAccountStatus"]
+        if status["State"] != "SUCCEEDED":
+            sys.exit(f"create_account {state}: {status}")
+        ids[state] = status["AccountId"]
+    sts = master("sts")
+    seed_dirty(assume(endpoint, sts, ids["dirty"]), ids["dirty"])
+    seed_clean(assume(endpoint, sts, ids["clean"]), ids["clean"])
+    seed_clean(assume(endpoint, sts, ids["removed"]), ids["removed"])
+    org.remove_account_from_organization(AccountId=ids["removed"])
+    runner = None
+    if "--enforce-auth" in sys.argv[2:]:
+        runner = enforce_auth(endpoint, master, list(ids.values()))
+    json.dump({**ids, "runner": runner}, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

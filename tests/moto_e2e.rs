@@ -1,0 +1,735 @@
+//! End to end against moto: the real binary, the real SDK clients and a local AWS
+//! emulator seeded by `tests/moto/seed.py` with the reseller's organization and three
+//! departing accounts (dirty, clean, removed from the organization).
+//!
+//! Needs `moto_server` and a Python with boto3: `scripts/test.sh` installs both into
+//! `./.venv` and exports `ORGEXIT_MOTO_SERVER` and `ORGEXIT_PYTHON`. Without them these
+//! tests fail (they never skip): run `scripts/test.sh --test moto_e2e`.
+//!
+//! Each test starts its own moto server on a free port and seeds it, so tests share no
+//! state and run in parallel. What moto does not do, and how it shows here:
+//! - ListHandshakesForAccount is not implemented (HTTP 500): `org-invitation` must be
+//!   `error` naming the operation, after the retries;
+//! - GetAccountSummary always reports no root MFA and no root access keys;
+//! - AssumeRole succeeds for any role in any account unless IAM authorization is switched
+//!   on, so the unreachable-account test seeds a runner user whose policy allows only the
+//!   members' roles, and turns moto's authorization on.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const RESELLER: &str = "123456789012";
+const ROLE: &str = "OrganizationAccountAccessRole";
+/// An account that exists nowhere in the emulator, and whose role the runner may not assume.
+const STRANGER: &str = "111122223333";
+
+const HOW_TO_RUN: &str = "run the moto tests with `scripts/test.sh --test moto_e2e` (it installs moto into ./.venv and exports ORGEXIT_MOTO_SERVER and ORGEXIT_PYTHON)";
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// `ORGEXIT_<VAR>`, else `./.venv/bin/<venv>`, else `fallback` when it is on the PATH.
+fn tool(var: &str, venv: &str, fallback: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(var) {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "{var}={} does not exist; {HOW_TO_RUN}",
+            path.display()
+        );
+        return path;
+    }
+    let local = repo(".venv/bin").join(venv);
+    if local.is_file() {
+        return local;
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(fallback))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{fallback} not found ({var} unset, no .venv); {HOW_TO_RUN}"))
+}
+
+/// A moto server on 127.0.0.1, killed when dropped (also when the test panics).
+struct Moto {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let server = tool("ORGEXIT_MOTO_SERVER", "moto_server", "moto_server");
+        let mut last_log = String::new();
+        // The port is free between the probe and moto binding it unless something else
+        // takes it meanwhile: then moto exits at once, and another port is tried.
+        for _ in 0..3 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let dir = tempfile::tempdir().unwrap();
+            let log = dir.path().join("moto.log");
+            let out = std::fs::File::create(&log).unwrap();
+            let child = std::process::Command::new(&server)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(out.try_clone().unwrap())
+                .stderr(out)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}; {HOW_TO_RUN}", server.display()));
+            let mut moto = Moto {
+                child,
+                port,
+                log,
+                _dir: dir,
+            };
+            match moto.wait_until_ready() {
+                Ok(()) => return moto,
+                Err(true) => last_log = moto.log_text(),
+                Err(false) => panic!(
+                    "moto_server did not answer on port {port} within 30 s:\n{}",
+                    moto.log_text()
+                ),
+            }
+        }
+        panic!("moto_server exited at start three times:\n{last_log}")
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Ok when moto answers HTTP; Err(true) when it exited, Err(false) on timeout.
+    fn wait_until_ready(&mut self) -> Result<(), bool> {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return Err(true);
+            }
+            if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                let request = "GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+                let mut head = [0u8; 7];
+                if stream.write_all(request.as_bytes()).is_ok()
+                    && stream.read_exact(&mut head).is_ok()
+                    && &head == b"HTTP/1."
+                {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(false)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A seeded moto: the three departing accounts, and the runner's keys when moto's IAM
+/// authorization is on.
+struct Seeded {
+    moto: Moto,
+    dirty: String,
+    clean: String,
+    removed: String,
+    runner: Option<(String, String)>,
+}
+
+impl Seeded {
+    fn new(enforce_auth: bool) -> Seeded {
+        let moto = Moto::start();
+        let python = tool("ORGEXIT_PYTHON", "python", "python3");
+        let mut seed = std::process::Command::new(&python);
+        seed.arg(repo("tests/moto/seed.py")).arg(moto.endpoint());
+        if enforce_auth {
+            seed.arg("--enforce-auth");
+        }
+        let out = seed
+            .env_remove("AWS_PROFILE")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}; {HOW_TO_RUN}", python.display()));
+        assert!(
+            out.status.success(),
+            "seeding moto failed ({}); {HOW_TO_RUN}\n{}\nmoto log:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr),
+            moto.log_text()
+        );
+        let ids: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "seed.py printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        });
+        let id = |state: &str| {
+            let id = ids[state].as_str().expect(state).to_string();
+            assert!(
+                id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()),
+                "{id}"
+            );
+            id
+        };
+        let runner = ids["runner"].as_object().map(|r| {
+            (
+                r["access_key_id"].as_str().unwrap().to_string(),
+                r["secret_access_key"].as_str().unwrap().to_string(),
+            )
+        });
+        assert_eq!(runner.is_some(), enforce_auth);
+        Seeded {
+            dirty: id("dirty"),
+            clean: id("clean"),
+            removed: id("removed"),
+            runner,
+            moto,
+        }
+    }
+
+    fn accounts(&self) -> String {
+        [&self.dirty, &self.clean, &self.removed]
+            .map(String::as_str)
+            .join(",")
+    }
+
+    /// The binary as a user runs it, with the emulator's endpoint and dummy (or the
+    /// runner's) credentials, and nothing from the developer's own AWS set-up.
+    fn orgexit(&self) -> Command {
+        let (key, secret) = self
+            .runner
+            .clone()
+            .unwrap_or_else(|| ("testing".into(), "testing".into()));
+        let nothing = Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-aws-config");
+        let mut cmd = Command::cargo_bin("orgexit").unwrap();
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env_remove("AWS_PROFILE")
+            .env("AWS_CONFIG_FILE", &nothing)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &nothing)
+            .env("AWS_ENDPOINT_URL", self.moto.endpoint())
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// `orgexit audit` of `accounts` through the members' role, as JSON.
+    fn audit(&self, accounts: &str, extra: &[&str]) -> (Option<i32>, Value) {
+        let out = self
+            .orgexit()
+            .args(["audit", "--accounts", accounts, "--role-name", ROLE])
+            .args(["--reseller-account", RESELLER, "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (out.status.code(), report(&out, &self.moto))
+    }
+}
+
+fn report(out: &Output, moto: &Moto) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}; exit {:?}):\n{}\nstderr:\n{}\nmoto log:\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            moto.log_text()
+        )
+    })
+}
+
+fn account<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == id)
+        .unwrap_or_else(|| panic!("no account {id} in the report"))
+}
+
+fn check<'a>(report: &'a Value, id: &str, check: &str) -> &'a Value {
+    account(report, id)["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == check)
+        .unwrap_or_else(|| panic!("no check {check} for {id}"))
+}
+
+/// account → check → status, for the whole report.
+fn statuses(report: &Value) -> BTreeMap<String, BTreeMap<String, String>> {
+    report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let checks = a["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    (
+                        c["id"].as_str().unwrap().to_string(),
+                        c["status"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            (a["account_id"].as_str().unwrap().to_string(), checks)
+        })
+        .collect()
+}
+
+/// Asserts the status of each (check, status) pair for one account, all at once, so a
+/// failure shows every difference with the check summaries.
+fn expect(report: &Value, id: &str, expected: &[(&str, &str)]) {
+    let wrong: Vec<String> = expected
+        .iter()
+        .filter_map(|(name, status)| {
+            let c = check(report, id, name);
+            (c["status"] != *status).then(|| {
+                format!(
+                    "  {name}: expected {status}, got {} ({})",
+                    c["status"], c["summary"]
+                )
+            })
+        })
+        .collect();
+    assert!(wrong.is_empty(), "account {id}:\n{}", wrong.join("\n"));
+}
+
+fn resources(report: &Value, id: &str, name: &str) -> Vec<String> {
+    check(report, id, name)["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Whether some listed resource ends with `suffix` (names and ARNs both qualify).
+fn lists(report: &Value, id: &str, name: &str, suffix: &str) -> bool {
+    resources(report, id, name)
+        .iter()
+        .any(|r| r == suffix || r.ends_with(&format!("/{suffix}")))
+}
+
+/// Accounts sorted by ID, every check there for every account, and the summary's counts
+/// agree with the checks.
+fn assert_consistent(report: &Value, accounts: usize, checks: usize) {
+    let summary = &report["summary"];
+    assert_eq!(summary["accounts"], accounts as u64);
+    let ids: Vec<&str> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.is_sorted(), "accounts sorted by ID: {ids:?}");
+    let mut counted: BTreeMap<String, u64> = BTreeMap::new();
+    for a in report["accounts"].as_array().unwrap() {
+        assert_eq!(
+            a["checks"].as_array().unwrap().len(),
+            checks,
+            "{}",
+            a["account_id"]
+        );
+        for c in a["checks"].as_array().unwrap() {
+            *counted
+                .entry(c["status"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    for status in ["pass", "fail", "warn", "manual", "error", "skipped"] {
+        assert_eq!(
+            summary[status].as_u64().unwrap(),
+            counted.get(status).copied().unwrap_or(0),
+            "summary count of {status}"
+        );
+    }
+}
+
+const CATALOG: usize = 12;
+
+#[test]
+fn pre_phase_reports_each_account_as_it_is() {
+    let moto = Seeded::new(false);
+    let (code, report) = moto.audit(&moto.accounts(), &[]);
+    assert_consistent(&report, 3, CATALOG);
+    assert_eq!(report["phase"], "pre");
+    let (dirty, clean, removed) = (&moto.dirty, &moto.clean, &moto.removed);
+
+    expect(
+        &report,
+        dirty,
+        &[
+            ("org-membership", "pass"),
+            ("org-invitation", "skipped"),
+            ("payment-method", "manual"),
+            ("root-credentials", "manual"),
+            ("billing-contact", "fail"),
+            ("iam-reseller-policies", "warn"),
+            ("iam-reseller-roles", "warn"),
+            ("iam-reseller-users-groups", "warn"),
+            ("iam-federation", "warn"),
+            ("s3-reseller-buckets", "warn"),
+            // moto's GetAccountSummary: AccountMFAEnabled 0, AccountAccessKeysPresent 0.
+            ("root-mfa", "warn"),
+            ("root-access-keys", "pass"),
+        ],
+    );
+    // What was found is listed, and only that.
+    assert_eq!(
+        resources(&report, dirty, "iam-reseller-policies"),
+        [format!("arn:aws:iam::{dirty}:policy/CTL-CAM-Provider")]
+    );
+    assert_eq!(
+        resources(&report, dirty, "iam-reseller-roles"),
+        [format!("arn:aws:iam::{dirty}:role/CTL-Admin")]
+    );
+    assert!(lists(
+        &report,
+        dirty,
+        "iam-reseller-users-groups",
+        "ctl-operator"
+    ));
+    assert!(lists(
+        &report,
+        dirty,
+        "iam-reseller-users-groups",
+        "CTLAdmins"
+    ));
+    for door in ["CTL-Admin", "PartnerAudit", "CTL-SSO", ROLE] {
+        assert!(
+            lists(&report, dirty, "iam-federation", door),
+            "{door} not in {:?}",
+            resources(&report, dirty, "iam-federation")
+        );
+    }
+    let summary = check(&report, dirty, "iam-federation")["summary"]
+        .as_str()
+        .unwrap();
+    assert!(summary.contains("210987654321"), "{summary}");
+    for bucket in [
+        format!("config-bucket-{dirty}"),
+        format!("ctlaudit-{dirty}"),
+    ] {
+        assert!(lists(&report, dirty, "s3-reseller-buckets", &bucket));
+    }
+    assert!(lists(&report, dirty, "billing-contact", "billing@ctl.io"));
+    let org = check(&report, dirty, "org-membership")["summary"]
+        .as_str()
+        .unwrap();
+    assert!(org.contains(RESELLER), "{org}");
+    let payment = check(&report, dirty, "payment-method")["summary"]
+        .as_str()
+        .unwrap();
+    assert!(payment.contains(ROLE), "reseller-created: {payment}");
+
+    for id in [clean, removed] {
+        expect(
+            &report,
+            id,
+            &[
+                ("org-invitation", "skipped"),
+                ("payment-method", "manual"),
+                ("root-credentials", "manual"),
+                ("billing-contact", "pass"),
+                ("iam-reseller-policies", "pass"),
+                ("iam-reseller-roles", "pass"),
+                ("iam-reseller-users-groups", "pass"),
+                // OrganizationAccountAccessRole, which Organizations created in every
+                // member, trusts the reseller's management account.
+                ("iam-federation", "warn"),
+                ("s3-reseller-buckets", "pass"),
+                ("root-mfa", "warn"),
+                ("root-access-keys", "pass"),
+            ],
+        );
+        assert_eq!(
+            resources(&report, id, "iam-federation"),
+            [format!("arn:aws:iam::{id}:role/{ROLE}")],
+            "only the organization's role; the customer's own AppDeploy role trusts a service"
+        );
+    }
+    expect(&report, clean, &[("org-membership", "pass")]);
+    // Removed from the organization: DescribeOrganization says AWSOrganizationsNotInUse.
+    expect(&report, removed, &[("org-membership", "warn")]);
+    let standalone = check(&report, removed, "org-membership")["summary"]
+        .as_str()
+        .unwrap();
+    assert!(!standalone.contains(RESELLER), "{standalone}");
+
+    for id in [dirty, clean, removed] {
+        assert_eq!(account(&report, id)["ready"], false, "{id}: manual checks");
+        assert!(account(&report, id)["error"].is_null());
+    }
+    assert_eq!(report["ready"], false);
+    assert_eq!(code, Some(1), "fail and manual checks: exit 1");
+
+    // Attested, the clean account has nothing left that blocks: ready, exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let attestations = dir.path().join("attestations.toml");
+    std::fs::write(
+        &attestations,
+        format!(
+            "[accounts.\"{clean}\"]\n\
+             payment_method = {{ by = \"ap@acme.example\", on = \"2026-11-20\" }}\n\
+             root_credentials = {{ by = \"secops@acme.example\", on = \"2026-11-21\" }}\n"
+        ),
+    )
+    .unwrap();
+    let (code, attested) = moto.audit(clean, &["--attestations", attestations.to_str().unwrap()]);
+    expect(
+        &attested,
+        clean,
+        &[("payment-method", "pass"), ("root-credentials", "pass")],
+    );
+    assert_eq!(attested["ready"], true, "warnings do not block");
+    assert_eq!(attested["summary"]["ready_accounts"], 1);
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn post_phase_fails_what_the_reseller_left_behind() {
+    let moto = Seeded::new(false);
+    let (code, report) = moto.audit(&moto.accounts(), &["--phase", "post"]);
+    assert_consistent(&report, 3, CATALOG);
+    assert_eq!(report["phase"], "post");
+    let (dirty, clean, removed) = (&moto.dirty, &moto.clean, &moto.removed);
+
+    expect(
+        &report,
+        dirty,
+        &[
+            ("org-membership", "fail"),
+            ("org-invitation", "skipped"),
+            ("payment-method", "manual"),
+            ("root-credentials", "manual"),
+            ("billing-contact", "fail"),
+            ("iam-reseller-policies", "fail"),
+            ("iam-reseller-roles", "fail"),
+            ("iam-reseller-users-groups", "fail"),
+            ("iam-federation", "fail"),
+            ("s3-reseller-buckets", "warn"),
+            ("root-mfa", "fail"),
+            ("root-access-keys", "pass"),
+        ],
+    );
+    for id in [clean, removed] {
+        expect(
+            &report,
+            id,
+            &[
+                ("org-invitation", "skipped"),
+                ("billing-contact", "pass"),
+                ("iam-reseller-policies", "pass"),
+                ("iam-reseller-roles", "pass"),
+                ("iam-reseller-users-groups", "pass"),
+                // The organization's role still lets the reseller in.
+                ("iam-federation", "fail"),
+                ("s3-reseller-buckets", "pass"),
+                ("root-mfa", "fail"),
+                ("root-access-keys", "pass"),
+            ],
+        );
+    }
+    expect(&report, clean, &[("org-membership", "fail")]);
+    expect(&report, removed, &[("org-membership", "pass")]);
+    assert_eq!(report["summary"]["ready_accounts"], 0);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn an_operation_moto_does_not_implement_is_an_error_naming_it() {
+    let moto = Seeded::new(false);
+    // Only checks that pass or warn besides org-invitation: the exit status is then 3.
+    let accounts = format!("{},{}", moto.clean, moto.removed);
+    let (code, report) = moto.audit(
+        &accounts,
+        &[
+            "--new-org",
+            "o-abcdefghij",
+            "--select",
+            "org-membership,org-invitation,billing-contact,root-access-keys",
+        ],
+    );
+    assert_consistent(&report, 2, 4);
+    assert_eq!(report["new_org"], "o-abcdefghij");
+    for id in [&moto.clean, &moto.removed] {
+        expect(
+            &report,
+            id,
+            &[
+                ("org-invitation", "error"),
+                ("billing-contact", "pass"),
+                ("root-access-keys", "pass"),
+            ],
+        );
+        let reason = check(&report, id, "org-invitation")["summary"]
+            .as_str()
+            .unwrap();
+        assert!(
+            reason.contains("ListHandshakesForAccount"),
+            "the reason names the operation: {reason}"
+        );
+        assert_eq!(account(&report, id)["ready"], false);
+        assert!(
+            account(&report, id)["error"].is_null(),
+            "the account was reached"
+        );
+    }
+    // Still in the reseller's org (pass) / standalone, with --new-org given (warn).
+    expect(&report, &moto.clean, &[("org-membership", "pass")]);
+    expect(&report, &moto.removed, &[("org-membership", "warn")]);
+    assert_eq!(code, Some(3), "error and no fail or manual: exit 3");
+}
+
+#[test]
+fn a_collected_snapshot_audits_like_the_live_accounts() {
+    let moto = Seeded::new(false);
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("snap.json");
+    let out = moto
+        .orgexit()
+        .args([
+            "collect",
+            "--accounts",
+            &moto.accounts(),
+            "--role-name",
+            ROLE,
+        ])
+        .arg("--output")
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "the snapshot goes to --output only");
+    let text = std::fs::read_to_string(&snapshot).unwrap();
+    // moto's temporary keys start with ASIA, as AWS's do.
+    for secret in ["\"testing\"", "ASIA", "SessionToken", "SecretAccessKey"] {
+        assert!(!text.contains(secret), "{secret} in the snapshot");
+    }
+
+    for phase in ["pre", "post"] {
+        let policy = [
+            "--phase",
+            phase,
+            "--reseller-account",
+            RESELLER,
+            "--format",
+            "json",
+        ];
+        let (live_code, live) = moto.audit(&moto.accounts(), &["--phase", phase]);
+        let out = moto
+            .orgexit()
+            .args(["audit", "--fixture"])
+            .arg(&snapshot)
+            .args(policy)
+            .output()
+            .unwrap();
+        let replayed = report(&out, &moto.moto);
+        let live_statuses = statuses(&live);
+        assert_eq!(live_statuses.len(), 3);
+        assert_eq!(statuses(&replayed), live_statuses, "{phase} phase");
+        assert_eq!(out.status.code(), live_code, "{phase} phase exit status");
+    }
+
+    // The snapshot keeps the failed read: with --new-org, org-invitation is the same
+    // error offline as it was live.
+    let out = moto
+        .orgexit()
+        .args(["audit", "--fixture"])
+        .arg(&snapshot)
+        .args(["--new-org", "o-abcdefghij", "--format", "json"])
+        .args(["--select", "org-invitation"])
+        .output()
+        .unwrap();
+    let replayed = report(&out, &moto.moto);
+    for id in [&moto.dirty, &moto.clean, &moto.removed] {
+        let invitation = check(&replayed, id, "org-invitation");
+        assert_eq!(invitation["status"], "error");
+        let reason = invitation["summary"].as_str().unwrap();
+        assert!(reason.contains("ListHandshakesForAccount"), "{reason}");
+    }
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn an_account_whose_role_cannot_be_assumed_is_error_and_the_others_carry_on() {
+    // Authorization on: the runner may assume only the members' role.
+    let moto = Seeded::new(true);
+    let accounts = format!("{},{},{STRANGER}", moto.dirty, moto.clean);
+    let (code, report) = moto.audit(&accounts, &[]);
+    assert_consistent(&report, 3, CATALOG);
+
+    let stranger = account(&report, STRANGER);
+    let reason = stranger["error"].as_str().expect("account-level error");
+    assert!(
+        reason.contains("sts:AssumeRole")
+            && reason.contains(&format!("arn:aws:iam::{STRANGER}:role/{ROLE}"))
+            && reason.contains("403"),
+        "{reason}"
+    );
+    assert_eq!(stranger["ready"], false);
+    for c in stranger["checks"].as_array().unwrap() {
+        assert_eq!(c["status"], "error", "{}", c["id"]);
+    }
+
+    // The reachable accounts are audited in full, under IAM authorization.
+    for id in [&moto.dirty, &moto.clean] {
+        assert!(account(&report, id)["error"].is_null());
+        for c in account(&report, id)["checks"].as_array().unwrap() {
+            assert_ne!(c["status"], "error", "{id} {}: {}", c["id"], c["summary"]);
+        }
+    }
+    expect(
+        &report,
+        &moto.dirty,
+        &[
+            ("org-membership", "pass"),
+            ("iam-reseller-policies", "warn"),
+            ("iam-federation", "warn"),
+            ("s3-reseller-buckets", "warn"),
+        ],
+    );
+    expect(
+        &report,
+        &moto.clean,
+        &[("org-membership", "pass"), ("iam-reseller-roles", "pass")],
+    );
+    assert_eq!(code, Some(1), "fail and manual elsewhere outrank the error");
+
+    // Alone, the unreachable account exits 3.
+    let (code, alone) = moto.audit(STRANGER, &[]);
+    assert_consistent(&alone, 1, CATALOG);
+    assert_eq!(alone["summary"]["error"], CATALOG as u64);
+    assert_eq!(code, Some(3));
+}
