@@ -10,6 +10,7 @@ use crate::cli::{
     AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, PolicyCmdArgs,
 };
 use crate::engine::{RunError, gather};
+use crate::facts::AccountFacts;
 use crate::plan::{AuditPlan, InputError, Targets, select_checks};
 use crate::report::{self, Report};
 use crate::snapshot::Snapshot;
@@ -143,24 +144,34 @@ async fn collect(args: CollectArgs) -> Result<u8, RunError> {
         .flat_map(|c| c.needs().iter().copied())
         .collect();
     let gathered = gather(&targets, &needs, ReadOnlyGuard::new()).await?;
-    let failed = gathered.facts.iter().filter(|f| f.error.is_some()).count();
+    let unreachable = gathered.facts.iter().filter(|f| f.error.is_some()).count();
+    let failed_reads: usize = gathered.facts.iter().map(AccountFacts::failed_reads).sum();
     let snapshot = Snapshot::new(gathered.facts, time::OffsetDateTime::now_utc());
     write_atomic(&args.output, snapshot.to_json().as_bytes())?;
+    let mut problems = Vec::new();
+    if unreachable > 0 {
+        problems.push(format!("{unreachable} could not be reached"));
+    }
+    if failed_reads > 0 {
+        problems.push(format!(
+            "{failed_reads} reads failed and are recorded as errors"
+        ));
+    }
+    if gathered.interrupted {
+        problems.push("interrupted".to_string());
+    }
     eprintln!(
         "orgexit: wrote {} accounts to {}{}",
         snapshot.accounts.len(),
         args.output.display(),
-        if failed > 0 {
-            format!(" ({failed} could not be reached)")
-        } else {
+        if problems.is_empty() {
             String::new()
+        } else {
+            format!(" ({})", problems.join("; "))
         }
     );
-    Ok(if failed > 0 || gathered.interrupted {
-        EXIT_ERROR
-    } else {
-        0
-    })
+    // The snapshot is written either way; the status tells a script it is incomplete.
+    Ok(if problems.is_empty() { 0 } else { EXIT_ERROR })
 }
 
 fn reads(check: &dyn Check) -> Vec<&'static str> {

@@ -223,6 +223,24 @@ impl AccountFacts {
         }
     }
 
+    /// How many of the collected facts could not be read.
+    pub fn failed_reads(&self) -> usize {
+        fn failed<T>(fact: &Option<Fact<T>>) -> usize {
+            usize::from(matches!(fact, Some(Fact::Error(_))))
+        }
+        failed(&self.organization)
+            + failed(&self.handshakes)
+            + failed(&self.billing_contact)
+            + failed(&self.policies)
+            + failed(&self.roles)
+            + failed(&self.users)
+            + failed(&self.groups)
+            + failed(&self.saml_providers)
+            + failed(&self.oidc_providers)
+            + failed(&self.buckets)
+            + failed(&self.account_summary)
+    }
+
     pub fn organization(&self) -> Result<&Membership, Missing> {
         self.get(FactKind::Organization, &self.organization)
     }

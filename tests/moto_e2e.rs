@@ -625,11 +625,13 @@ fn a_collected_snapshot_audits_like_the_live_accounts() {
         .arg(&snapshot)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    // moto cannot answer ListHandshakesForAccount: the snapshot is written, records
+    // those reads as errors, and the exit status says it is incomplete.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("wrote 3 accounts") && stderr.contains("3 reads failed"),
+        "{stderr}"
     );
     assert!(out.stdout.is_empty(), "the snapshot goes to --output only");
     let text = std::fs::read_to_string(&snapshot).unwrap();

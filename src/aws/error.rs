@@ -1,20 +1,23 @@
 //! Turning SDK errors into the one-line reasons a check shows under `error`.
 
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// "iam:ListRoles: AccessDenied (HTTP 403): User ... is not authorized ...".
 pub fn describe<E, R>(action: &str, err: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + HttpStatus,
+    R: std::fmt::Debug + HttpStatus + 'static,
 {
     let reason = match err {
         SdkError::ServiceError(service) => {
             let e = service.err();
             let status = service.raw().status_code();
-            let code = e.code().unwrap_or("unrecognised error response");
+            let Some(code) = e.code() else {
+                // Not the service's error format: an emulator's page, a proxy, a gateway.
+                let kind = service.raw().content_type().unwrap_or("no content type");
+                return format!("{action}: unrecognised error response (HTTP {status}, {kind})");
+            };
             match e.message() {
                 Some(message) if !message.is_empty() => {
                     format!("{code} (HTTP {status}): {message}")
@@ -33,26 +36,49 @@ where
             } else {
                 "could not send the request"
             };
-            format!("{what}: {}", DisplayErrorContext(err))
+            match failure.as_connector_error() {
+                Some(cause) => format!("{what}: {}", chain(cause)),
+                None => what.to_string(),
+            }
         }
         SdkError::ResponseError(response) => format!(
             "unreadable response (HTTP {}): {}",
             response.raw().status_code(),
-            DisplayErrorContext(err)
+            chain(err)
         ),
-        _ => DisplayErrorContext(err).to_string(),
+        _ => chain(err),
     };
     format!("{action}: {}", crate::plan::one_line(&reason))
 }
 
-/// The HTTP status of a raw response, for messages.
+/// An error and its sources, one message each, without the debug dumps of raw responses
+/// that the SDK's own display adds.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
+/// The HTTP status and content type of a raw response, for messages.
 pub trait HttpStatus {
     fn status_code(&self) -> u16;
+    fn content_type(&self) -> Option<&str>;
 }
 
 impl HttpStatus for aws_smithy_runtime_api::http::Response {
     fn status_code(&self) -> u16 {
         self.status().as_u16()
+    }
+
+    fn content_type(&self) -> Option<&str> {
+        self.headers().get("content-type")
     }
 }
 
