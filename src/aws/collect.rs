@@ -108,7 +108,11 @@ async fn handshakes(c: &AccountClients) -> Read<Vec<Handshake>> {
     let mut found = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| describe(ACTION, &e))?;
-        for h in page.handshakes.unwrap_or_default() {
+        // Every answer lists the handshakes, if only as `[]`: a missing list is not "none".
+        let listed = page
+            .handshakes
+            .ok_or_else(|| format!("{ACTION}: the answer has no Handshakes list"))?;
+        for h in listed {
             let organization_id = h
                 .parties
                 .iter()
@@ -136,10 +140,16 @@ async fn billing_contact(c: &AccountClients) -> Read<Option<Contact>> {
         .send()
         .await;
     match answer {
-        Ok(out) => Ok(out.alternate_contact.map(|contact| Contact {
-            name: contact.name,
-            email: contact.email_address,
-        })),
+        // "No contact" is a ResourceNotFoundException; a success must carry the contact.
+        Ok(out) => out
+            .alternate_contact
+            .map(|contact| {
+                Some(Contact {
+                    name: contact.name,
+                    email: contact.email_address,
+                })
+            })
+            .ok_or_else(|| format!("{ACTION}: the answer has no AlternateContact")),
         // The documented answer when no contact of that type is set.
         Err(e) if code(&e) == Some("ResourceNotFoundException") => Ok(None),
         Err(e) => Err(describe(ACTION, &e)),

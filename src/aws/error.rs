@@ -42,8 +42,9 @@ where
             }
         }
         SdkError::ResponseError(response) => format!(
-            "unreadable response (HTTP {}): {}",
+            "unreadable response (HTTP {}, {}): {}",
             response.raw().status_code(),
+            response.raw().content_type().unwrap_or("no content type"),
             chain(err)
         ),
         _ => chain(err),

@@ -12,6 +12,9 @@
 //!   AWS service), anyone (`"*"`), or a principal that names no account: `warn` in both
 //!   phases, for review.
 //! - A trust policy that cannot be read: `error`, naming the role.
+//! - Outside trusts found while the organization could not be read
+//!   (`organizations:DescribeOrganization`): `error`, since the reseller's management
+//!   account cannot then be told from any other outside account.
 //!
 //! A role or provider kept by a `keep` waiver is shown with its reason and not counted.
 //!
@@ -75,8 +78,11 @@ impl Check for IamFederation {
         let oidc = facts.oidc_providers()?;
         let mut reseller_accounts: BTreeSet<&str> =
             ctx.reseller.accounts.iter().map(String::as_str).collect();
-        // The organization only adds a reseller account; without it the rest still holds.
-        if let Ok(Membership::Member(org)) = facts.organization()
+        // The organization adds a reseller account: its management account. Without it
+        // a trust of that account would look merely "outside" (warn where it must fail),
+        // so an unread organization is an error as soon as any outside trust is found.
+        let organization = facts.organization();
+        if let Ok(Membership::Member(org)) = organization
             && is_reseller_org(org, ctx)
         {
             reseller_accounts.insert(&org.management_account_id);
@@ -144,6 +150,12 @@ impl Check for IamFederation {
                     .push(format!("{} ({})", role.name, join(&to_outside)));
                 doors.resources.push(role.arn.clone());
             }
+        }
+        if let (Err(missing), false) = (&organization, doors.outside.is_empty()) {
+            return Err(Missing::Failed(format!(
+                "cannot tell whether the outside accounts trusted by {} are the reseller's: {missing}",
+                doors.outside.join(", ")
+            )));
         }
         let mut reseller_providers = Vec::new();
         for provider in saml.iter().chain(oidc) {
@@ -391,9 +403,31 @@ mod tests {
                 "arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole"
             )]
         );
-        // Without the organization fact the same trust is still flagged, as outside.
-        facts.organization = Some(Fact::Error("AccessDenied".into()));
-        assert_eq!(setup.run(&IamFederation, &facts).status, Status::Warn);
+        // Without the organization fact the trust cannot be told from an outside one:
+        // an error (never the warn that would let a post-phase gate through).
+        facts.organization = Some(Fact::Error(
+            "organizations:DescribeOrganization: AccessDenied".into(),
+        ));
+        let f = setup.run(&IamFederation, &facts);
+        assert_eq!(f.status, Status::Error);
+        assert!(
+            f.summary
+                .contains("OrganizationAccountAccessRole (777777777777)")
+                && f.summary.contains("DescribeOrganization: AccessDenied"),
+            "{}",
+            f.summary
+        );
+        // With no outside trust at all, the organization does not matter.
+        let mut inside_only = with(
+            vec![role(
+                "Admin",
+                &format!(r#"{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}}"#),
+            )],
+            vec![],
+            vec![],
+        );
+        inside_only.organization = facts.organization.clone();
+        assert_eq!(setup.run(&IamFederation, &inside_only).status, Status::Pass);
     }
 
     #[test]

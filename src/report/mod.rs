@@ -41,7 +41,7 @@ pub struct Summary {
     pub skipped: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AccountReport {
     pub account_id: String,
     pub ready: bool,
@@ -49,7 +49,7 @@ pub struct AccountReport {
     pub checks: Vec<CheckResult>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckResult {
     pub id: &'static str,
     pub title: &'static str,

@@ -1,0 +1,257 @@
+//! The fault matrix: every AWS operation orgexit sends × every way it can go wrong, through
+//! the real SDK clients (their parsing, error mapping, retries and timeouts). In each case
+//! the checks that need the failed read are `error` with a reason naming the operation and
+//! the cause; the account's other checks and every other account are exactly as without
+//! the fault; nothing becomes `pass`. AssumeRole failing takes only its own account down.
+
+mod common;
+
+use std::path::Path;
+
+use common::{all_facts, demo_facts, gather, quick_options, world};
+use orgexit::aws::guard::ALLOWED;
+use orgexit::aws::replay::{Fault, Replay, Rule};
+use orgexit::checks::{CHECKS, Phase, Status};
+use orgexit::facts::{AccountFacts, FactKind};
+use orgexit::plan::{Attestations, Policy, Reseller};
+use orgexit::report::{AccountReport, Report};
+use time::macros::{date, datetime};
+
+/// The demo account that is ready without any fault.
+const TARGET: &str = "111122223333";
+
+fn policy() -> Policy {
+    let attestations = Attestations::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo-attestations.toml"),
+    )
+    .unwrap();
+    Policy {
+        phase: Phase::Pre,
+        reseller: Reseller::ctl(),
+        new_org: Some("o-acmenew0001".into()),
+        target_date: Some(date!(2026 - 12 - 07)),
+        today: date!(2026 - 11 - 24),
+        attestations,
+        checks: CHECKS.to_vec(),
+    }
+}
+
+/// Facts a check reads only to word its finding, not to reach it: payment-method's
+/// verdict is the attestation's; the roles only tell whether the reseller created the
+/// account. A failed read must leave such a check as it was.
+const HINTS: &[(&str, FactKind)] = &[("payment-method", FactKind::Roles)];
+
+/// Each fault, and words of which the reason must contain one.
+fn faults() -> Vec<(&'static str, Fault, &'static [&'static str])> {
+    vec![
+        (
+            "access denied",
+            Fault::Denied("User: arn:aws:sts::111122223333:assumed-role/OrgExitAudit/orgexit-audit is not authorized to perform this action".into()),
+            &["AccessDenied", "not authorized"],
+        ),
+        ("SCP deny", Fault::scp_deny("the action"), &["explicit deny in a service control policy"]),
+        ("throttled past the retries", Fault::Throttled, &["Throttling", "TooManyRequests", "SlowDown"]),
+        ("HTTP 500", Fault::ServerError, &["HTTP 500"]),
+        ("timeout", Fault::Hang, &["timed out"]),
+        ("malformed body", Fault::malformed(), &["unreadable response", "unrecognised", "no "]),
+        ("empty body", Fault::empty(), &["unreadable response", "unrecognised", "no "]),
+        ("unimplemented (HTML 404)", Fault::unimplemented(), &["(HTTP 404, text/html"]),
+        ("connection refused", Fault::Refused, &["connection failed", "Connection refused"]),
+    ]
+}
+
+struct Case {
+    operation: &'static str,
+    action: &'static str,
+    fault: &'static str,
+    causes: &'static [&'static str],
+    facts: Vec<AccountFacts>,
+    report: Report,
+    calls: usize,
+}
+
+const NOW: time::OffsetDateTime = datetime!(2026-11-24 12:00 UTC);
+
+async fn run_case(
+    operation: &'static str,
+    action: &'static str,
+    fault_name: &'static str,
+    fault: Fault,
+    causes: &'static [&'static str],
+) -> Case {
+    let demo = demo_facts();
+    let replay = Replay::builder()
+        .rule(Rule::new(fault).account(TARGET).operation(operation))
+        .build(world(&demo));
+    let ids: Vec<&str> = demo.iter().map(|f| f.account_id.as_str()).collect();
+    let (facts, _) = gather(&replay, &quick_options(), &ids, &all_facts()).await;
+    Case {
+        operation,
+        action,
+        fault: fault_name,
+        causes,
+        report: Report::evaluate(&policy(), &facts, NOW),
+        facts,
+        calls: replay.call_count(),
+    }
+}
+
+fn account<'a>(report: &'a Report, id: &str) -> &'a AccountReport {
+    report.accounts.iter().find(|a| a.account_id == id).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
+    let baseline = run_case("none", "none", "none", Fault::Refused, &[]).await;
+    // The rule above names no real operation, so this is the fault-free run.
+    let base = &baseline.report;
+    assert!(
+        account(base, TARGET).ready,
+        "the target account is ready without faults"
+    );
+    assert!(
+        account(base, TARGET)
+            .checks
+            .iter()
+            .all(|c| c.status != Status::Error)
+    );
+
+    let mut cases = Vec::new();
+    for op in ALLOWED.iter().filter(|o| o.fact.is_some()) {
+        for (name, fault, causes) in faults() {
+            // The reason names the operation as `service:Operation` (`s3:ListBuckets`).
+            let named: &'static str = format!("{}:{}", op.service.to_lowercase(), op.name).leak();
+            cases.push(run_case(op.name, named, name, fault, causes));
+        }
+    }
+    let cases = futures::future::join_all(cases).await;
+    let mut problems = Vec::new();
+    for case in &cases {
+        let op = ALLOWED.iter().find(|o| o.name == case.operation).unwrap();
+        let kind = op.fact.unwrap();
+        let label = format!("{} × {}", case.operation, case.fault);
+        for other in &case.report.accounts {
+            let before = account(base, &other.account_id);
+            if other.account_id != TARGET {
+                if other.checks != before.checks {
+                    problems.push(format!("{label}: account {} changed", other.account_id));
+                }
+                continue;
+            }
+            assert!(other.error.is_none());
+            for (check, (now, then)) in CHECKS.iter().zip(other.checks.iter().zip(&before.checks)) {
+                let needs = check.needs().contains(&kind)
+                    && check.reads_under(Phase::Pre, Some("o-acmenew0001"))
+                    && !HINTS.contains(&(now.id, kind));
+                if !needs {
+                    if now != then {
+                        problems.push(format!(
+                            "{label}: {} changed: {} → {}",
+                            now.id,
+                            then.status.as_str(),
+                            now.status.as_str()
+                        ));
+                    }
+                    continue;
+                }
+                if now.status != Status::Error {
+                    problems.push(format!(
+                        "{label}: {} is {}: {}",
+                        now.id,
+                        now.status.as_str(),
+                        now.summary
+                    ));
+                    continue;
+                }
+                if !now.summary.contains(case.action) {
+                    problems.push(format!(
+                        "{label}: {} does not name {}: {}",
+                        now.id, case.action, now.summary
+                    ));
+                }
+                if !case.causes.iter().any(|c| now.summary.contains(c)) {
+                    problems.push(format!(
+                        "{label}: {} does not name the cause ({:?}): {}",
+                        now.id, case.causes, now.summary
+                    ));
+                }
+                if now.summary.len() > 400 || now.summary.contains('\n') {
+                    problems.push(format!(
+                        "{label}: {} reason is not one short line: {}",
+                        now.id, now.summary
+                    ));
+                }
+            }
+            if other.ready {
+                problems.push(format!("{label}: the account is still ready"));
+            }
+        }
+        // Alone, the target account has an error and nothing failing: exit 3.
+        let target = case.facts.iter().find(|f| f.account_id == TARGET).unwrap();
+        let alone = Report::evaluate(&policy(), std::slice::from_ref(target), NOW);
+        if alone.exit_code() != 3 {
+            problems.push(format!(
+                "{label}: exit {} for the account alone",
+                alone.exit_code()
+            ));
+        }
+        if case.report.exit_code() == 0 {
+            problems.push(format!("{label}: exit 0"));
+        }
+    }
+    println!(
+        "fault matrix: {} operations × {} faults = {} cases, {} requests answered",
+        ALLOWED.iter().filter(|o| o.fact.is_some()).count(),
+        faults().len(),
+        cases.len(),
+        cases.iter().map(|c| c.calls).sum::<usize>()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assume_role_failing_takes_down_only_its_account() {
+    let mut runs = Vec::new();
+    for (name, fault, causes) in faults() {
+        runs.push(async move {
+            let case = run_case("AssumeRole", "sts:AssumeRole", name, fault, causes).await;
+            (name, causes, case)
+        });
+    }
+    let baseline = run_case("none", "none", "none", Fault::Refused, &[]).await;
+    for (name, causes, case) in futures::future::join_all(runs).await {
+        let target = account(&case.report, TARGET);
+        let reason = target
+            .error
+            .as_deref()
+            .unwrap_or_else(|| panic!("{name}: no account error"));
+        assert!(reason.contains("sts:AssumeRole"), "{name}: {reason}");
+        assert!(
+            causes.iter().any(|c| reason.contains(c)),
+            "{name}: {reason}"
+        );
+        assert!(!target.ready);
+        assert!(
+            target.checks.iter().all(|c| c.status == Status::Error),
+            "{name}: every check of an unreachable account is error"
+        );
+        for other in case
+            .report
+            .accounts
+            .iter()
+            .filter(|a| a.account_id != TARGET)
+        {
+            assert_eq!(
+                other.checks,
+                account(&baseline.report, &other.account_id).checks,
+                "{name}: {}",
+                other.account_id
+            );
+        }
+    }
+}

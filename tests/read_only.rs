@@ -1,0 +1,79 @@
+//! Read-only, provably: what a run really sends is allow-listed, and `orgexit policy`
+//! grants exactly the actions the selected checks send — no more, no fewer.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{demo_facts, gather, quick_options, world};
+use orgexit::aws::guard::allowed;
+use orgexit::aws::replay::Replay;
+use orgexit::checks::{CHECKS, Check, Phase};
+use orgexit::permissions;
+use orgexit::plan::{Attestations, Policy, Reseller};
+use time::macros::date;
+
+fn policy(checks: Vec<&'static dyn Check>, new_org: Option<&str>) -> Policy {
+    Policy {
+        phase: Phase::Pre,
+        reseller: Reseller::ctl(),
+        new_org: new_org.map(str::to_string),
+        target_date: Some(date!(2026 - 12 - 07)),
+        today: date!(2026 - 11 - 24),
+        attestations: Attestations::default(),
+        checks,
+    }
+}
+
+/// The IAM actions of what the audit role was asked, in every account of a run.
+async fn sent_actions(policy: &Policy) -> BTreeSet<&'static str> {
+    let demo = demo_facts();
+    let replay = Replay::builder().page_size(2).build(world(&demo));
+    let ids: Vec<&str> = demo.iter().map(|f| f.account_id.as_str()).collect();
+    let (_, guard) = gather(&replay, &quick_options(), &ids, &policy.needs()).await;
+    let calls = replay.calls();
+    assert_eq!(
+        guard.log().total(),
+        calls.len() as u64,
+        "every request passed the guard"
+    );
+    calls
+        .iter()
+        .map(|c| {
+            allowed(c.service, &c.operation)
+                .unwrap_or_else(|| panic!("sent but not allow-listed: {c:?}"))
+        })
+        // AssumeRole is the caller's permission, not the audit role's.
+        .filter(|op| op.fact.is_some())
+        .map(|op| op.action)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_policy_grants_exactly_what_each_selection_sends() {
+    let mut selections: Vec<Vec<&'static dyn Check>> = vec![CHECKS.to_vec()];
+    selections.extend(CHECKS.iter().map(|c| vec![*c]));
+    // Every pair, too: facts shared between checks are asked for once, and granted once.
+    for (i, a) in CHECKS.iter().enumerate() {
+        for b in &CHECKS[i + 1..] {
+            selections.push(vec![*a, *b]);
+        }
+    }
+    for checks in selections {
+        let ids: Vec<&str> = checks.iter().map(|c| c.id()).collect();
+        let policy = policy(checks.clone(), Some("o-acmenew0001"));
+        let granted = permissions::actions(&checks);
+        assert_eq!(sent_actions(&policy).await, granted, "{ids:?}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_new_org_the_handshakes_are_not_even_read() {
+    let everything = policy(CHECKS.to_vec(), None);
+    let sent = sent_actions(&everything).await;
+    assert!(
+        !sent.contains("organizations:ListHandshakesForAccount"),
+        "{sent:?}"
+    );
+    assert!(sent.is_subset(&permissions::actions(CHECKS)));
+}
