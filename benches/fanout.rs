@@ -1,0 +1,565 @@
+//! The fan-out benchmark: audits N synthetic accounts through the real SDK clients, each
+//! answered by the in-process replay (`src/aws/replay.rs`) after an injected latency, so
+//! the figures show the tool's own overhead over AWS's latency, not a network's or an
+//! emulator's. Optionally a share of calls is throttled, and a run against moto shows the
+//! same audit beside moto's own ceiling.
+//!
+//! ```text
+//! cargo bench --bench fanout                      # the suite (a few minutes)
+//! cargo bench --bench fanout -- --accounts 1000 --latency-ms 50 --concurrency 64
+//! cargo bench --bench fanout -- --accounts 1000 --throttle-pct 10
+//! cargo bench --bench fanout -- --moto --accounts 50
+//! ```
+//!
+//! Each configuration ends with one line:
+//! `fanout: accounts=N latency_ms=L concurrency=C wall_s=W bound_s=B ratio=R
+//! calls_per_account=K min_calls_per_account=M peak_rss_mb=P`, where `bound_s` is
+//! `ceil(N / C) × longest chain of dependent calls in one account × L`, from the calls
+//! really made. `--check` exits non-zero unless every account made exactly the minimum
+//! calls and no check is `error` (the CI smoke test).
+
+use std::collections::{BTreeMap, HashMap};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use orgexit::aws::Connection;
+use orgexit::aws::config::{AwsOptions, resilience};
+use orgexit::aws::guard::ReadOnlyGuard;
+use orgexit::aws::replay::{Replay, World};
+use orgexit::checks::{CHECKS, Phase};
+use orgexit::engine::{Silent, gather_from};
+use orgexit::facts::{
+    AccountFacts, AccountSummary, Contact, Fact, FactKind, Handshake, Membership, NamedEntity,
+    Organization, Role,
+};
+use orgexit::plan::{AccountId, Attestations, Policy, Reseller, Source, Targets};
+use orgexit::report::Report;
+
+#[derive(Debug, Parser)]
+#[command(about = "orgexit fan-out benchmark")]
+struct Args {
+    /// Accounts to audit (without it: the whole suite).
+    #[arg(long)]
+    accounts: Option<usize>,
+    /// Latency of every answer, in milliseconds.
+    #[arg(long, default_value_t = 50)]
+    latency_ms: u64,
+    /// Accounts audited at once.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Percentage of calls answered with throttling (retried by the SDK).
+    #[arg(long, default_value_t = 0)]
+    throttle_pct: u64,
+    /// Run against moto instead of the replay (moto_server from ORGEXIT_MOTO_SERVER,
+    /// ./.venv or PATH).
+    #[arg(long)]
+    moto: bool,
+    /// Fail unless every account made exactly the minimum calls and nothing is `error`.
+    #[arg(long)]
+    check: bool,
+    /// Passed by `cargo bench`.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+/// Items an IAM page holds (IAM's default; it may answer fewer than asked).
+const PAGE: usize = 100;
+const ROLES: usize = 150;
+const POLICIES: usize = 80;
+const USERS: usize = 40;
+const GROUPS: usize = 12;
+const BUCKETS: usize = 25;
+const RESELLER: &str = "999988887777";
+const NEW_ORG: &str = "o-acmenew0001";
+
+fn main() {
+    let args = Args::parse();
+    if args.accounts.is_none() && !args.moto {
+        return suite();
+    }
+    let accounts = args.accounts.unwrap_or(50);
+    let line = if args.moto {
+        moto::run(accounts, args.concurrency)
+    } else {
+        replay_run(&args, accounts)
+    };
+    println!("{line}");
+    if args.check && !line.ok {
+        eprintln!("fanout --check failed: {}", line.why);
+        std::process::exit(1);
+    }
+}
+
+/// Runs each configuration in a process of its own, so each peak RSS is its own.
+fn suite() {
+    let me = std::env::current_exe().expect("the benchmark's own path");
+    let runs: &[&[&str]] = &[
+        &["--accounts", "10"],
+        &["--accounts", "100"],
+        &["--accounts", "5000"],
+        &["--accounts", "1000", "--throttle-pct", "10"],
+        &["--moto", "--accounts", "50", "--concurrency", "16"],
+        &[
+            "--accounts",
+            "1000",
+            "--latency-ms",
+            "50",
+            "--concurrency",
+            "64",
+        ],
+    ];
+    for run in runs {
+        let status = Command::new(&me).args(*run).status().expect("runs");
+        if !status.success() {
+            eprintln!("fanout {}: {status}", run.join(" "));
+        }
+    }
+}
+
+struct Line {
+    text: String,
+    ok: bool,
+    why: String,
+}
+
+impl std::fmt::Display for Line {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A realistic departing account: many roles and policies (several IAM pages), users,
+/// groups, buckets, a handshake, reseller leftovers among them.
+fn template() -> AccountFacts {
+    let account = "100000000000";
+    let trust = |principal: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}}]}}"#
+        )
+    };
+    let roles = (0..ROLES)
+        .map(|i| {
+            let (name, principal) = match i % 10 {
+                0 => (format!("CTL-Managed-{i}"), format!(r#"{{"AWS":"arn:aws:iam::{RESELLER}:root"}}"#)),
+                1..=3 => (format!("app-{i}-lambda"), r#"{"Service":"lambda.amazonaws.com"}"#.to_string()),
+                4 => (format!("ci-deploy-{i}"), r#"{"Federated":"arn:aws:iam::100000000000:oidc-provider/token.actions.githubusercontent.com"}"#.to_string()),
+                _ => (format!("team-{i}-admin"), format!(r#"{{"AWS":["arn:aws:iam::{account}:root"]}}"#)),
+            };
+            Role {
+                arn: format!("arn:aws:iam::{account}:role/{name}"),
+                name,
+                path: "/".into(),
+                trust_policy: trust(&principal),
+            }
+        })
+        .collect();
+    let named = |kind: &str, prefix: &str, n: usize, marked: usize| -> Vec<NamedEntity> {
+        (0..n)
+            .map(|i| {
+                let name = if i < marked {
+                    format!("CTL-{prefix}-{i}")
+                } else {
+                    format!("{prefix}-{i}")
+                };
+                NamedEntity {
+                    arn: format!("arn:aws:iam::{account}:{kind}/{name}"),
+                    name,
+                }
+            })
+            .collect()
+    };
+    let mut buckets: Vec<String> = (0..BUCKETS - 2)
+        .map(|i| format!("acme-data-{i:03}"))
+        .collect();
+    buckets.push(format!("config-bucket-{account}"));
+    buckets.push(format!("ctlaudit-{account}"));
+    AccountFacts {
+        account_id: account.into(),
+        error: None,
+        organization: Some(Fact::Ok(Membership::Member(Organization {
+            id: "o-ctlreseller1".into(),
+            management_account_id: RESELLER.into(),
+            management_account_email: Some("aws-root@ctl.io".into()),
+        }))),
+        handshakes: Some(Fact::Ok(vec![Handshake {
+            id: "h-benchinvite1".into(),
+            action: "INVITE".into(),
+            state: "OPEN".into(),
+            organization_id: Some(NEW_ORG.into()),
+            expires_at: Some(time::macros::datetime!(2026-12-20 09:00 UTC)),
+        }])),
+        billing_contact: Some(Fact::Ok(Some(Contact {
+            name: Some("Acme AP".into()),
+            email: Some("ap@acme.example".into()),
+        }))),
+        policies: Some(Fact::Ok(named("policy", "Policy", POLICIES, 3))),
+        roles: Some(Fact::Ok(roles)),
+        users: Some(Fact::Ok(named("user", "user", USERS, 1))),
+        groups: Some(Fact::Ok(named("group", "Group", GROUPS, 1))),
+        saml_providers: Some(Fact::Ok(named("saml-provider", "SSO", 2, 1))),
+        oidc_providers: Some(Fact::Ok(vec![NamedEntity {
+            name: "token.actions.githubusercontent.com".into(),
+            arn: format!(
+                "arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
+            ),
+        }])),
+        buckets: Some(Fact::Ok(buckets)),
+        account_summary: Some(Fact::Ok(AccountSummary {
+            account_mfa_enabled: true,
+            account_access_keys_present: false,
+        })),
+    }
+}
+
+/// Every synthetic account answers with the same template (shared, not copied: the
+/// benchmark's memory is the tool's).
+struct Synthetic {
+    accounts: std::collections::HashSet<String>,
+    template: Arc<AccountFacts>,
+}
+
+impl World for Synthetic {
+    fn account(&self, account: &str) -> Option<Arc<AccountFacts>> {
+        self.accounts
+            .contains(account)
+            .then(|| Arc::clone(&self.template))
+    }
+}
+
+fn account_ids(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("{:012}", 200_000_000_000u64 + i as u64))
+        .collect()
+}
+
+fn policy() -> Policy {
+    let mut reseller = Reseller::ctl();
+    reseller.accounts.insert(RESELLER.into());
+    Policy {
+        phase: Phase::Pre,
+        reseller,
+        new_org: Some(NEW_ORG.into()),
+        target_date: Some(time::macros::date!(2026 - 12 - 15)),
+        today: time::macros::date!(2026 - 11 - 25),
+        attestations: Attestations::default(),
+        checks: CHECKS.to_vec(),
+    }
+}
+
+/// The calls the selected checks need at least: AssumeRole, then each fact once, pages
+/// counted.
+fn min_calls(policy: &Policy) -> usize {
+    let pages = |n: usize| n.div_ceil(PAGE).max(1);
+    let size = |kind: FactKind| match kind {
+        FactKind::Roles => pages(ROLES),
+        FactKind::Policies => pages(POLICIES),
+        FactKind::Users => pages(USERS),
+        FactKind::Groups => pages(GROUPS),
+        _ => 1,
+    };
+    1 + policy.needs().into_iter().map(size).sum::<usize>()
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+fn replay_run(args: &Args, n: usize) -> Line {
+    let ids = account_ids(n);
+    let template = Arc::new(template());
+    let policy = policy();
+    let min = min_calls(&policy);
+    let latency = Duration::from_millis(args.latency_ms);
+    let mut builder = Replay::builder().latency(latency).page_size(PAGE);
+    if args.throttle_pct > 0 {
+        builder = builder.throttle_one_in((100 / args.throttle_pct).max(1));
+    }
+    let replay = builder.build(Synthetic {
+        accounts: ids.iter().cloned().collect(),
+        template,
+    });
+    let options = AwsOptions {
+        role_name: Some("OrgExitAudit".into()),
+        ..AwsOptions::default()
+    };
+    let targets = Targets {
+        accounts: ids
+            .iter()
+            .map(|a| AccountId::parse(a, "bench").unwrap())
+            .collect(),
+        source: Source::Aws(options.clone()),
+        concurrency: args.concurrency,
+        account_deadline: Duration::from_secs(600),
+    };
+    let rt = runtime();
+    let (wall, report) = rt.block_on(async {
+        let (retry, timeout) = resilience(&options);
+        let connection = Connection::from_config(
+            replay.sdk_config(retry, timeout),
+            &options,
+            ReadOnlyGuard::new(),
+        );
+        let started = Instant::now();
+        let gathered = gather_from(
+            &connection,
+            &targets,
+            &policy.needs(),
+            &Silent,
+            std::future::pending(),
+        )
+        .await
+        .expect("gathers");
+        let report = Report::evaluate(&policy, &gathered.facts, time::OffsetDateTime::now_utc());
+        drop(gathered);
+        let json = orgexit::report::json::render(&report);
+        std::hint::black_box(json.len());
+        (started.elapsed(), report)
+    });
+
+    let calls = replay.calls();
+    let mut per_account: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
+    for call in &calls {
+        *per_account
+            .entry(call.account.as_str())
+            .or_default()
+            .entry(call.operation.as_str())
+            .or_default() += 1;
+    }
+    // Within an account every fact's calls run side by side after AssumeRole; one fact's
+    // pages and retries run one after the other.
+    let chain = per_account
+        .values()
+        .map(|ops| {
+            ops.get("AssumeRole").copied().unwrap_or(0)
+                + ops
+                    .iter()
+                    .filter(|(op, _)| **op != "AssumeRole")
+                    .map(|(_, n)| *n)
+                    .max()
+                    .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0);
+    let bound = n.div_ceil(args.concurrency) as f64 * chain as f64 * latency.as_secs_f64();
+    let wall_s = wall.as_secs_f64();
+    let per_account_calls: Vec<usize> =
+        per_account.values().map(|ops| ops.values().sum()).collect();
+    let fewest = per_account_calls.iter().copied().min().unwrap_or(0);
+    let most = per_account_calls.iter().copied().max().unwrap_or(0);
+    let errors = report.summary.error;
+    let throttled = calls
+        .iter()
+        .filter(|c| c.status == 400 || c.status == 429 || c.status == 503)
+        .count();
+    println!(
+        "fanout: accounts={n} throttle_pct={} errors={errors} throttled_calls={throttled} calls_total={} calls_per_account_min={fewest} calls_per_account_max={most} longest_chain={chain} statuses=pass:{} warn:{} fail:{} manual:{} error:{}",
+        args.throttle_pct,
+        calls.len(),
+        report.summary.pass,
+        report.summary.warn,
+        report.summary.fail,
+        report.summary.manual,
+        report.summary.error,
+    );
+    println!(
+        "rerun: cargo bench --bench fanout -- --accounts {n} --latency-ms {} --concurrency {}{}",
+        args.latency_ms,
+        args.concurrency,
+        if args.throttle_pct > 0 {
+            format!(" --throttle-pct {}", args.throttle_pct)
+        } else {
+            String::new()
+        }
+    );
+    let calls_per_account = calls.len() as f64 / n as f64;
+    let text = format!(
+        "fanout: accounts={n} latency_ms={} concurrency={} wall_s={wall_s:.3} bound_s={bound:.3} ratio={:.3} calls_per_account={} min_calls_per_account={min} peak_rss_mb={:.1}",
+        args.latency_ms,
+        args.concurrency,
+        wall_s / bound,
+        fmt_calls(calls_per_account),
+        peak_rss_mb()
+    );
+    let all_minimal = fewest == min && most == min && per_account.len() == n;
+    Line {
+        text,
+        ok: all_minimal && errors == 0,
+        why: format!(
+            "calls per account {fewest}..={most} over {} accounts (minimum {min}), {errors} checks error",
+            per_account.len()
+        ),
+    }
+}
+
+fn fmt_calls(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as u64)
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// The same audit against moto, beside moto's own ceiling.
+mod moto {
+    use super::*;
+    use std::net::TcpListener;
+    use std::path::PathBuf;
+    use std::process::{Child, Stdio};
+
+    struct Server {
+        child: Child,
+        endpoint: String,
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    fn moto_server() -> Option<PathBuf> {
+        if let Some(path) = std::env::var_os("ORGEXIT_MOTO_SERVER") {
+            return Some(PathBuf::from(path));
+        }
+        let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
+        if venv.exists() {
+            return Some(venv);
+        }
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join("moto_server"))
+                .find(|p| p.exists())
+        })
+    }
+
+    fn start() -> Server {
+        let binary = moto_server().unwrap_or_else(|| {
+            eprintln!("fanout --moto: moto_server not found; run scripts/test.sh once (it installs moto into .venv) or set ORGEXIT_MOTO_SERVER");
+            std::process::exit(2);
+        });
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(binary)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "moto did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Server { child, endpoint }
+    }
+
+    pub fn run(n: usize, concurrency: usize) -> Line {
+        let server = start();
+        let rt = runtime();
+        let options = AwsOptions {
+            role_name: Some("OrganizationAccountAccessRole".into()),
+            ..AwsOptions::default()
+        };
+        let policy = super::policy();
+        rt.block_on(async {
+            // Seed, outside the guard: the organization and its accounts.
+            let base = {
+                let loaded = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .region(aws_config::Region::new("us-east-1"))
+                    .endpoint_url(&server.endpoint)
+                    .credentials_provider(aws_credential_types::Credentials::new(
+                        "testing", "testing", None, None, "bench",
+                    ))
+                    .load()
+                    .await;
+                let (retry, timeout) = resilience(&options);
+                loaded.to_builder().retry_config(retry).timeout_config(timeout).build()
+            };
+            let org = aws_sdk_organizations::Client::new(&base);
+            org.create_organization().send().await.expect("create organization");
+            let mut ids = Vec::new();
+            for i in 0..n {
+                let created = org
+                    .create_account()
+                    .account_name(format!("bench-{i}"))
+                    .email(format!("bench-{i}@acme.example"))
+                    .send()
+                    .await
+                    .expect("create account");
+                ids.push(created.create_account_status.and_then(|s| s.account_id).expect("an id"));
+            }
+            let targets = Targets {
+                accounts: ids.iter().map(|a| AccountId::parse(a, "bench").unwrap()).collect(),
+                source: Source::Aws(options.clone()),
+                concurrency,
+                account_deadline: Duration::from_secs(600),
+            };
+            let guard = ReadOnlyGuard::new();
+            let connection = Connection::from_config(base.clone(), &options, guard.clone());
+            // moto cannot answer ListHandshakesForAccount: leave the check out.
+            let mut needs = policy.needs();
+            needs.remove(&FactKind::Handshakes);
+            let started = Instant::now();
+            let gathered = gather_from(&connection, &targets, &needs, &Silent, std::future::pending())
+                .await
+                .expect("gathers");
+            let wall = started.elapsed();
+            let sent = guard.log().total();
+            let errors = gathered.facts.iter().map(|f| f.failed_reads() + usize::from(f.error.is_some())).sum::<usize>();
+
+            // moto's ceiling: the same number of its cheapest call, same concurrency.
+            let sts = aws_sdk_sts::Client::new(&base);
+            let started = Instant::now();
+            futures::stream::iter(0..sent)
+                .map(|_| {
+                    let sts = sts.clone();
+                    async move { sts.get_caller_identity().send().await.map(|_| ()) }
+                })
+                .buffer_unordered(concurrency)
+                .for_each(|r| async move { r.expect("moto answers") })
+                .await;
+            let ceiling = started.elapsed();
+            println!(
+                "fanout-moto: accounts={n} concurrency={concurrency} calls={sent} failed_reads={errors} wall_s={:.3} moto_ceiling_s={:.3} tool_share={:.0}%",
+                wall.as_secs_f64(),
+                ceiling.as_secs_f64(),
+                100.0 * (1.0 - ceiling.as_secs_f64() / wall.as_secs_f64()).max(0.0)
+            );
+            println!("rerun: cargo bench --bench fanout -- --moto --accounts {n} --concurrency {concurrency}");
+            Line {
+                text: format!(
+                    "fanout: accounts={n} latency_ms=moto concurrency={concurrency} wall_s={:.3} bound_s={:.3} ratio={:.3} calls_per_account={} min_calls_per_account={} peak_rss_mb={:.1}",
+                    wall.as_secs_f64(),
+                    ceiling.as_secs_f64(),
+                    wall.as_secs_f64() / ceiling.as_secs_f64(),
+                    fmt_calls(sent as f64 / n as f64),
+                    1 + needs.len() ,
+                    peak_rss_mb()
+                ),
+                ok: errors == 0,
+                why: format!("{errors} failed reads"),
+            }
+        })
+    }
+
+    use futures::StreamExt;
+}
