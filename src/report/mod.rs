@@ -22,8 +22,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The `tool` of every report orgexit writes.
 pub const TOOL: &str = "orgexit";
 
-/// An orgexit audit report (`orgexit audit --format json`): is every departing AWS
-/// account ready to leave the reseller's organization, and what still blocks it.
+/// An orgexit audit report (`orgexit audit --format json`): is every departing AWS account ready to leave the reseller's organization, and what still blocks it.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "orgexit report")]
 pub struct Report {
@@ -96,9 +95,8 @@ pub struct CheckResult {
     pub resources: Vec<String>,
     /// What to do; empty when the check passed or was skipped.
     pub remediation: String,
-    /// Reseller-marked resources kept on purpose by a `keep` waiver, with the reason
-    /// (e.g. the CAM provider policy, to go on using CAM for ALM). Added after the first
-    /// release: reports without it read as none.
+    /// Reseller-marked resources kept on purpose by a `keep` waiver, with the reason (e.g. the CAM provider policy, to go on using CAM for ALM).
+    // Added after the first release: `orgexit ticket` reads reports without it as none.
     #[serde(default)]
     pub waived: Vec<Waived>,
 }
