@@ -61,7 +61,8 @@ fn every_report_validates_against_the_committed_schema() {
 fn the_schema_rejects_what_the_contract_forbids() {
     let validator = validator();
     let good = demo_report(&[]);
-    let broken: [(&str, fn(&mut Value)); 6] = [
+    type Break = fn(&mut Value);
+    let broken: [(&str, Break); 6] = [
         ("an unknown status", |r| {
             r["accounts"][0]["checks"][0]["status"] = "maybe".into()
         }),
