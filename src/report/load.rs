@@ -53,15 +53,17 @@ pub fn parse(text: &str, name: &str) -> Result<Report, InputError> {
     let Value::Object(map) = &value else {
         return Err(bad(format!("not an orgexit report: {EXPECTED}")));
     };
-    if map.get("tool").and_then(Value::as_str) != Some(TOOL) {
-        let why = if map.contains_key("snapshot_version") {
+    if map.contains_key("snapshot_version") {
+        return Err(bad(
             "this is a snapshot (from `orgexit collect`), not a report; make a report with \
              `orgexit audit --fixture SNAPSHOT --format json`"
-                .to_string()
-        } else {
-            format!("not an orgexit report (no \"tool\": \"orgexit\"): {EXPECTED}")
-        };
-        return Err(bad(why));
+                .to_string(),
+        ));
+    }
+    if map.get("tool").and_then(Value::as_str) != Some(TOOL) {
+        return Err(bad(format!(
+            "not an orgexit report (no \"tool\": \"orgexit\"): {EXPECTED}"
+        )));
     }
     match map.get("schema_version") {
         Some(Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
@@ -100,7 +102,7 @@ mod tests {
             ("[]", "not an orgexit report"),
             ("{\"tool\": \"other\"}", "not an orgexit report"),
             (
-                "{\"snapshot_version\": 1, \"tool\": \"x\"}",
+                "{\"snapshot_version\": 1, \"tool\": \"orgexit\"}",
                 "snapshot (from `orgexit collect`)",
             ),
             (
