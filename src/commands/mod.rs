@@ -30,7 +30,7 @@ struct Ui {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    init_logging(cli.verbose, cli.quiet);
+    init_logging(cli.verbose, cli.quiet, cli.color);
     let ui = Ui {
         color: cli.color,
         quiet: cli.quiet,
@@ -59,9 +59,9 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Logs go to stderr. `--quiet` leaves only errors, whatever RUST_LOG says: the flag
-/// is the more deliberate of the two.
-fn init_logging(verbose: u8, quiet: bool) {
+/// Logs go to stderr, coloured as `--color` and NO_COLOR say. `--quiet` leaves only
+/// errors, whatever RUST_LOG says: the flag is the more deliberate of the two.
+fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
     let default = match verbose {
         0 => "warn",
         1 => "orgexit=info,warn",
@@ -76,7 +76,7 @@ fn init_logging(verbose: u8, quiet: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| progress::LogWriter)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(use_color(color, std::io::stderr().is_terminal()))
         .with_target(false)
         .try_init();
 }
@@ -133,7 +133,7 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
 async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
     let plan = AuditPlan::from_args(&args)?;
     let gathered = {
-        let bar = progress::Bar::for_stderr(ui.quiet);
+        let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
         gather_with_progress(
             &plan.targets,
             &plan.policy.needs(),
@@ -178,7 +178,7 @@ async fn collect(args: CollectArgs, ui: Ui) -> Result<u8, RunError> {
         .flat_map(|c| c.needs().iter().copied())
         .collect();
     let gathered = {
-        let bar = progress::Bar::for_stderr(ui.quiet);
+        let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
         gather_with_progress(&targets, &needs, ReadOnlyGuard::new(), &bar).await?
     };
     let failed = gathered.facts.iter().filter(|f| f.error.is_some()).count();

@@ -25,11 +25,12 @@ pub fn wanted(quiet: bool, stderr_is_terminal: bool) -> bool {
 /// Counts accounts as they finish; draws nothing unless `show`.
 pub struct Bar {
     bar: ProgressBar,
+    color: bool,
     unreachable: std::sync::atomic::AtomicUsize,
 }
 
 impl Bar {
-    pub fn new(show: bool) -> Bar {
+    pub fn new(show: bool, color: bool) -> Bar {
         let bar = if show {
             ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
         } else {
@@ -37,13 +38,16 @@ impl Bar {
         };
         Bar {
             bar,
+            color,
             unreachable: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
-    /// The bar for this run: shown when stderr is a terminal and not `--quiet`.
-    pub fn for_stderr(quiet: bool) -> Bar {
-        Bar::new(wanted(quiet, std::io::stderr().is_terminal()))
+    /// The bar for this run: shown when stderr is a terminal and not `--quiet`;
+    /// coloured as `--color` and NO_COLOR say.
+    pub fn for_stderr(quiet: bool, color: crate::cli::ColorChoice) -> Bar {
+        let terminal = std::io::stderr().is_terminal();
+        Bar::new(wanted(quiet, terminal), super::use_color(color, terminal))
     }
 }
 
@@ -52,11 +56,14 @@ impl Progress for Bar {
         if self.bar.is_hidden() {
             return;
         }
-        let style = ProgressStyle::with_template(
-            "{spinner} auditing {bar:30.cyan/blue} {pos}/{len} accounts · {elapsed} {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("━╸ ");
+        let template = if self.color {
+            "{spinner} auditing {bar:30.cyan/blue} {pos}/{len} accounts · {elapsed} {msg}"
+        } else {
+            "{spinner} auditing {bar:30} {pos}/{len} accounts · {elapsed} {msg}"
+        };
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("━╸ ");
         self.bar.set_style(style);
         self.bar.set_length(accounts as u64);
         self.bar.enable_steady_tick(Duration::from_millis(120));
@@ -122,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_hidden_bar_still_counts_and_registers_nothing() {
-        let bar = Bar::new(false);
+        let bar = Bar::new(false, false);
         bar.start(3);
         bar.account_done(&AccountFacts::unreachable("111111111111", "refused"));
         assert_eq!(bar.bar.position(), 1);
