@@ -182,6 +182,24 @@ fn unknowns_stay_blank_and_an_unreachable_account_is_one_line() {
 }
 
 #[test]
+fn a_report_from_before_waived_existed_still_shows_the_waiver() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = demo_report(&[]);
+    for account in report["accounts"].as_array_mut().unwrap() {
+        for check in account["checks"].as_array_mut().unwrap() {
+            check.as_object_mut().unwrap().remove("waived");
+        }
+    }
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, report.to_string()).unwrap();
+    let (fields, _) = fields(&ticket(path.to_str().unwrap()));
+    assert_eq!(
+        fields["Do you wish to continue using CAM for ALM?"],
+        "yes (the report shows resources kept by waiver)"
+    );
+}
+
+#[test]
 fn root_access_not_checked_is_said_not_guessed() {
     let dir = tempfile::tempdir().unwrap();
     let text = ticket(&demo_report_file(
