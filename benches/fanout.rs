@@ -285,8 +285,8 @@ fn replay_run(args: &Args, n: usize) -> Line {
     let min = min_calls(&policy);
     let latency = Duration::from_millis(args.latency_ms);
     let mut builder = Replay::builder().latency(latency).page_size(PAGE);
-    if args.throttle_pct > 0 {
-        builder = builder.throttle_one_in((100 / args.throttle_pct).max(1));
+    if let Some(one_in) = 100u64.checked_div(args.throttle_pct) {
+        builder = builder.throttle_one_in(one_in.max(1));
     }
     let replay = builder.build(Synthetic {
         accounts: ids.iter().cloned().collect(),

@@ -17,12 +17,16 @@ read-only, and says what is ready and what still blocks departure: a table for a
 JSON for the support ticket, an exit status for a CI gate.\n\n\
 Exit status: 0 every account ready; 1 some check is fail or manual; 3 some check is error \
 (and none fail/manual); 2 bad invocation or input.",
-    after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit explain iam-federation"
+    after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Only errors on stderr: no progress bar, no warnings or notes.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
 
     /// Colour in the table: auto (a terminal, NO_COLOR unset), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -43,18 +47,19 @@ pub enum ColorChoice {
 pub enum Command {
     /// Audit the departing accounts and report what is ready and what blocks.
     #[command(
-        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --reseller-account 999999999999"
+        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --fixture snapshot.json --format markdown > audit.md"
     )]
     Audit(AuditArgs),
     /// Record the facts of the accounts in a snapshot file, changing nothing.
     #[command(
-        after_help = "Example:\n  orgexit collect --accounts-file accounts.txt --role-name OrgExitAudit --output snapshot.json\n  orgexit audit --fixture snapshot.json"
+        after_help = "Examples:\n  orgexit collect --accounts-file accounts.txt --role-name OrgExitAudit --output snapshot.json\n  orgexit audit --fixture snapshot.json"
     )]
     Collect(CollectArgs),
     /// List the checks: id, title, severity and what each reads.
+    #[command(after_help = "Examples:\n  orgexit checks\n  orgexit checks --format json")]
     Checks(ChecksArgs),
     /// Explain a check: what it checks, why it blocks departure, how to fix it.
-    #[command(after_help = "Example:\n  orgexit explain org-invitation")]
+    #[command(after_help = "Examples:\n  orgexit explain org-invitation")]
     Explain {
         /// A check id, as listed by `orgexit checks`.
         check_id: String,
@@ -64,6 +69,32 @@ pub enum Command {
         after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026"
     )]
     Policy(PolicyCmdArgs),
+    /// Print the departure support ticket, filled from a JSON report.
+    #[command(
+        long_about = "Print the departure support ticket of the reseller's wiki (\"Ticket Information\"), \
+filled from a JSON report: goal, target date, departing accounts, accounts without root access, \
+whether CAM for ALM continues (a keep waiver in the report), and every blocking finding. \
+What only you know stays a visible blank (________) to fill in.",
+        after_help = "Examples:\n  orgexit audit --fixture snapshot.json --format json --output report.json\n  orgexit ticket --report report.json\n  orgexit audit --fixture snapshot.json --format json | orgexit ticket --report - --output ticket.txt"
+    )]
+    Ticket(TicketArgs),
+    /// Print the JSON Schema of the report (`audit --format json`).
+    #[command(after_help = "Examples:\n  orgexit schema > report.schema.json")]
+    Schema,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  orgexit completions bash > ~/.local/share/bash-completion/completions/orgexit\n  orgexit completions zsh > \"${fpath[1]}/_orgexit\"\n  orgexit completions fish > ~/.config/fish/completions/orgexit.fish\n  orgexit completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(
+        after_help = "Examples:\n  orgexit man > orgexit.1 && man ./orgexit.1\n  orgexit man | gzip > /usr/local/share/man/man1/orgexit.1.gz"
+    )]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -151,8 +182,22 @@ pub struct PolicyArgs {
     pub today: Option<String>,
 }
 
+/// Formats of the audit report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// For a person at a terminal.
+    Table,
+    /// The contract of DESIGN.md, for the ticket and for machines (`orgexit schema`).
+    Json,
+    /// JUnit XML, for CI test report views (GitLab, Jenkins).
+    Junit,
+    /// To paste into a ticket or a pull request.
+    Markdown,
+}
+
+/// Formats of a list (`orgexit checks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
     Table,
     Json,
 }
@@ -190,8 +235,19 @@ pub struct CollectArgs {
 #[derive(Debug, Args)]
 pub struct ChecksArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TicketArgs {
+    /// A report written by `orgexit audit --format json`; `-` reads stdin.
+    #[arg(long, value_name = "REPORT.json")]
+    pub report: PathBuf,
+
+    /// Write the ticket to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -212,5 +268,10 @@ impl Cli {
     /// Parses the command line; clap exits 2 on a usage error.
     pub fn parse_args() -> Cli {
         Cli::parse()
+    }
+
+    /// The command line's definition, for completions and the man page.
+    pub fn definition() -> clap::Command {
+        <Cli as clap::CommandFactory>::command()
     }
 }

@@ -35,6 +35,7 @@ use super::org_membership::is_reseller_org;
 use super::trust_policy::{Trusted, account_of, trusted_principals};
 use super::{Check, Context, Finding, Severity, Status, count, leftover_status, name_list};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing};
+use crate::plan::Waiver;
 
 pub struct IamFederation;
 
@@ -44,6 +45,7 @@ struct Doors {
     outside: Vec<String>,
     unreadable: Vec<String>,
     kept: Vec<String>,
+    waived: Vec<Waiver>,
     resources: Vec<String>,
 }
 
@@ -96,9 +98,7 @@ impl Check for IamFederation {
         let mut doors = Doors::default();
         for role in roles {
             if let Some(waiver) = ctx.attestations.waiver_for(&role.name) {
-                doors
-                    .kept
-                    .push(format!("{} ({})", role.name, waiver.reason));
+                doors.keep(&role.name, waiver);
                 continue;
             }
             let trusted = match trusted_principals(&role.trust_policy) {
@@ -163,9 +163,7 @@ impl Check for IamFederation {
                 continue;
             }
             match ctx.attestations.waiver_for(&provider.name) {
-                Some(waiver) => doors
-                    .kept
-                    .push(format!("{} ({})", provider.name, waiver.reason)),
+                Some(waiver) => doors.keep(&provider.name, waiver),
                 None => {
                     reseller_providers.push(provider.name.clone());
                     doors.resources.push(provider.arn.clone());
@@ -181,6 +179,14 @@ fn join(items: &BTreeSet<String>) -> String {
 }
 
 impl Doors {
+    fn keep(&mut self, name: &str, waiver: &Waiver) {
+        self.kept.push(format!("{name} ({})", waiver.reason));
+        self.waived.push(Waiver {
+            name: name.to_string(),
+            reason: waiver.reason.clone(),
+        });
+    }
+
     fn finding(self, reseller_providers: Vec<String>, ctx: &Context<'_>) -> Finding {
         let mut parts = Vec::new();
         if !self.reseller.is_empty() {
@@ -233,7 +239,9 @@ impl Doors {
         } else {
             parts.join("; ")
         };
-        Finding::new(status, summary).with_resources(self.resources)
+        Finding::new(status, summary)
+            .with_resources(self.resources)
+            .with_waived(self.waived)
     }
 }
 
@@ -447,6 +455,7 @@ mod tests {
         );
         assert_eq!(f.status, Status::Pass);
         assert!(f.summary.contains("CAM for ALM"));
+        assert_eq!(f.waived, setup.attestations.keep);
         let mut broken = role("Broken", "{}");
         broken.trust_policy = "%7Bnot json".into();
         let f = setup.run(&IamFederation, &with(vec![broken], vec![], vec![]));

@@ -2,6 +2,7 @@
 //! names carry a marker, which of those the customer keeps on purpose, and the finding.
 
 use super::{Context, Finding, Status, count, leftover_status, name_list};
+use crate::plan::Waiver;
 
 /// An IAM entity as the marker checks see it.
 pub struct Entity<'a> {
@@ -20,12 +21,19 @@ pub fn leftover_finding<'a>(
     let mut flagged = Vec::new();
     let mut arns = Vec::new();
     let mut kept = Vec::new();
+    let mut waived = Vec::new();
     for entity in entities {
         if ctx.reseller.marker_in(entity.name).is_none() {
             continue;
         }
         match ctx.attestations.waiver_for(entity.name) {
-            Some(waiver) => kept.push(format!("{} ({})", entity.name, waiver.reason)),
+            Some(waiver) => {
+                kept.push(format!("{} ({})", entity.name, waiver.reason));
+                waived.push(Waiver {
+                    name: entity.name.to_string(),
+                    reason: waiver.reason.clone(),
+                });
+            }
             None => {
                 flagged.push(entity.name.to_string());
                 arns.push(entity.arn.to_string());
@@ -47,7 +55,7 @@ pub fn leftover_finding<'a>(
                 kept.join(", ")
             )
         };
-        return Finding::new(Status::Pass, summary);
+        return Finding::new(Status::Pass, summary).with_waived(waived);
     }
     let status = leftover_status(ctx.phase);
     Finding::new(
@@ -59,6 +67,7 @@ pub fn leftover_finding<'a>(
         ),
     )
     .with_resources(arns)
+    .with_waived(waived)
 }
 
 #[cfg(test)]
@@ -66,7 +75,6 @@ mod tests {
     use super::*;
     use crate::checks::Phase;
     use crate::checks::testing::*;
-    use crate::plan::Waiver;
 
     fn run(setup: &Setup, names: &[&str]) -> Finding {
         let arns: Vec<String> = names
@@ -114,6 +122,10 @@ mod tests {
             f.summary.contains("continuing CAM for ALM"),
             "{}",
             f.summary
+        );
+        assert_eq!(
+            f.waived, setup.attestations.keep,
+            "the waiver is carried as data"
         );
         let f = run(&setup, &["CTL-CAM-Provider", "CTL-Optimization"]);
         assert_eq!(f.status, Status::Fail);

@@ -8,10 +8,11 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::facts::{AccountFacts, FactKind, Missing};
-use crate::plan::{AccountAttestations, Reseller};
+use crate::plan::{AccountAttestations, Reseller, Waiver};
 
 mod billing_contact;
 mod iam_federation;
@@ -52,7 +53,9 @@ pub fn find(id: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().copied().find(|c| c.id() == id)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
@@ -90,7 +93,9 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Critical,
@@ -113,7 +118,9 @@ impl Severity {
 }
 
 /// Before the cut-over (what still blocks) or after it (what was left behind).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     Pre,
@@ -135,6 +142,8 @@ pub struct Finding {
     pub status: Status,
     pub summary: String,
     pub resources: Vec<String>,
+    /// Reseller-marked resources the customer keeps by a `keep` waiver, with the reason.
+    pub waived: Vec<Waiver>,
 }
 
 impl Finding {
@@ -143,11 +152,17 @@ impl Finding {
             status,
             summary: summary.into(),
             resources: Vec::new(),
+            waived: Vec::new(),
         }
     }
 
     pub fn with_resources(mut self, resources: Vec<String>) -> Self {
         self.resources = resources;
+        self
+    }
+
+    pub fn with_waived(mut self, waived: Vec<Waiver>) -> Self {
+        self.waived = waived;
         self
     }
 }

@@ -2,34 +2,60 @@
 //! format. The JSON shape is the contract of DESIGN.md: fields may be added, none removed.
 
 pub mod json;
+pub mod junit;
+pub mod load;
+pub mod markdown;
+pub mod schema;
 pub mod table;
+pub mod ticket;
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::checks::{Check, Phase, Severity, Status};
 use crate::facts::AccountFacts;
 use crate::plan::Policy;
 
 pub const SCHEMA_VERSION: u32 = 1;
+/// The `tool` of every report orgexit writes.
+pub const TOOL: &str = "orgexit";
 
-#[derive(Debug, Clone, Serialize)]
+/// An orgexit audit report (`orgexit audit --format json`): is every departing AWS account ready to leave the reseller's organization, and what still blocks it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "orgexit report")]
 pub struct Report {
+    /// The version of this format; a reader refuses any other.
+    #[schemars(range(min = 1, max = 1))]
     pub schema_version: u32,
-    pub tool: &'static str,
-    pub version: &'static str,
+    /// Always "orgexit".
+    #[schemars(extend("const" = "orgexit"))]
+    pub tool: String,
+    /// The orgexit version that wrote the report.
+    pub version: String,
+    /// When the report was made (RFC 3339, UTC).
+    #[schemars(extend("format" = "date-time"))]
     pub generated_at: String,
+    /// pre: before the cut-over (what still blocks); post: after it (what was left behind).
     pub phase: Phase,
+    /// The reseller definition the checks used, e.g. "ctl".
     pub reseller: String,
+    /// The planned cut-over date (YYYY-MM-DD), if given.
+    #[schemars(extend("format" = "date"))]
     pub target_date: Option<String>,
+    /// The organization the accounts are moving to, if given.
+    #[schemars(pattern(r"^o-[a-z0-9]{10,32}$"))]
     pub new_org: Option<String>,
+    /// Whether every account is ready: no check is fail, manual or error.
     pub ready: bool,
     pub summary: Summary,
+    /// Sorted by account ID.
     pub accounts: Vec<AccountReport>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// Counts over the whole report: accounts, and checks by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     pub accounts: usize,
     pub ready_accounts: usize,
@@ -41,23 +67,59 @@ pub struct Summary {
     pub skipped: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One departing account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AccountReport {
+    #[schemars(pattern(r"^[0-9]{12}$"))]
     pub account_id: String,
+    /// No check is fail, manual or error.
     pub ready: bool,
+    /// Why the account could not be audited at all (then every check is error).
     pub error: Option<String>,
+    /// Every selected check, in catalog order.
     pub checks: Vec<CheckResult>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What one check found in one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckResult {
-    pub id: &'static str,
-    pub title: &'static str,
+    /// The check id, as `orgexit checks` lists it.
+    #[schemars(pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub id: String,
+    pub title: String,
     pub severity: Severity,
     pub status: Status,
+    /// One line.
     pub summary: String,
+    /// Names or ARNs of what the finding is about.
     pub resources: Vec<String>,
+    /// What to do; empty when the check passed or was skipped.
     pub remediation: String,
+    /// Reseller-marked resources kept on purpose by a `keep` waiver, with the reason (e.g. the CAM provider policy, to go on using CAM for ALM).
+    // Added after the first release: `orgexit ticket` reads reports without it as none.
+    #[serde(default)]
+    pub waived: Vec<Waived>,
+}
+
+/// A resource kept by a waiver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Waived {
+    pub name: String,
+    pub reason: String,
+}
+
+impl CheckResult {
+    /// What to do, as the text formats say it. An `error` is not a verdict on the
+    /// account: first make the check readable, then its own remediation applies.
+    pub fn fix(&self) -> String {
+        match self.status {
+            Status::Error if !self.remediation.is_empty() => format!(
+                "the check could not be evaluated: fix what the summary names (often the audit role's permissions, see `orgexit policy`) and run again; if it then fails: {}",
+                self.remediation
+            ),
+            _ => self.remediation.clone(),
+        }
+    }
 }
 
 impl Summary {
@@ -90,13 +152,21 @@ fn check_result(check: &dyn Check, finding: crate::checks::Finding) -> CheckResu
         _ => check.remediation().to_string(),
     };
     CheckResult {
-        id: check.id(),
-        title: check.title(),
+        id: check.id().to_string(),
+        title: check.title().to_string(),
         severity: check.severity(),
         status: finding.status,
         summary: finding.summary,
         resources: finding.resources,
         remediation,
+        waived: finding
+            .waived
+            .into_iter()
+            .map(|w| Waived {
+                name: w.name,
+                reason: w.reason,
+            })
+            .collect(),
     }
 }
 
@@ -139,8 +209,8 @@ impl Report {
             .collect();
         Report {
             schema_version: SCHEMA_VERSION,
-            tool: "orgexit",
-            version: env!("CARGO_PKG_VERSION"),
+            tool: TOOL.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
             generated_at: generated_at
                 .replace_nanosecond(0)
                 .unwrap_or(generated_at)

@@ -146,7 +146,7 @@ fn detailed(report: &Report, look: Look) -> Table {
             };
             table.add_row(vec![
                 Cell::new(first),
-                Cell::new(check.id),
+                Cell::new(&check.id),
                 status_cell(check.status, look.color),
                 Cell::new(summary_text(&check.summary, resources)),
             ]);
@@ -181,7 +181,7 @@ fn overview(report: &Report, look: Look) -> Table {
             .checks
             .iter()
             .filter(|c| c.status.blocks())
-            .map(|c| c.id)
+            .map(|c| c.id.as_str())
             .collect();
         table.add_row(vec![
             Cell::new(&account.account_id),
@@ -204,7 +204,7 @@ fn blocking(report: &Report, look: Look) -> Option<Table> {
             any = true;
             table.add_row(vec![
                 Cell::new(&account.account_id),
-                Cell::new(check.id),
+                Cell::new(&check.id),
                 status_cell(check.status, look.color),
                 Cell::new(summary_text(&check.summary, &check.resources)),
             ]);

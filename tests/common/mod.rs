@@ -1,75 +1,127 @@
-//! Shared by the tests that drive the real SDK clients against the in-process replay.
-#![allow(dead_code)] // each test crate uses its own part of it
+//! Helpers shared by the test binaries that run `orgexit` over the demo customer.
+#![allow(dead_code)] // each test binary uses its own part
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
+mod replay;
+#[allow(unused_imports)] // the CLI tests use none of it
+pub use replay::*;
 
-use orgexit::aws::Connection;
-use orgexit::aws::config::{AwsOptions, resilience};
-use orgexit::aws::guard::ReadOnlyGuard;
-use orgexit::aws::replay::Replay;
-use orgexit::engine::{Silent, gather_from};
-use orgexit::facts::{AccountFacts, FactKind};
-use orgexit::plan::{AccountId, Source, Targets};
-use orgexit::snapshot::Snapshot;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
-/// The demo customer's facts, as the world the replay serves.
-pub fn demo_facts() -> Vec<AccountFacts> {
-    Snapshot::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json")).unwrap()
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-pub fn world(facts: &[AccountFacts]) -> BTreeMap<String, Arc<AccountFacts>> {
-    facts
-        .iter()
-        .map(|f| (f.account_id.clone(), Arc::new(f.clone())))
-        .collect()
+pub fn orgexit() -> Command {
+    let mut cmd = Command::cargo_bin("orgexit").unwrap();
+    // Nothing from the developer's own AWS set-up may leak into these runs.
+    cmd.env_remove("AWS_PROFILE")
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
 }
 
-/// Fast-failing settings for tests: 2 attempts, a 1 s operation timeout.
-pub fn quick_options() -> AwsOptions {
-    AwsOptions {
-        role_name: Some("OrgExitAudit".into()),
-        operation_timeout: Duration::from_secs(1),
-        max_attempts: 2,
-        ..AwsOptions::default()
+/// `orgexit audit` over the demo customer, on a fixed "today" so results are stable.
+pub fn demo(args: &[&str]) -> Output {
+    orgexit()
+        .args(["audit", "--fixture"])
+        .arg(repo("fixtures/demo.json"))
+        .arg("--attestations")
+        .arg(repo("fixtures/demo-attestations.toml"))
+        .args([
+            "--new-org",
+            "o-acmenew0001",
+            "--target-date",
+            "2026-12-07",
+            "--today",
+            "2026-11-24",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 on stdout")
+}
+
+pub fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// The JSON report of the demo, with extra arguments.
+pub fn demo_report(args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    json(&demo(&all))
+}
+
+/// The reports the format tests cover: both phases, and one with an account that could
+/// not be audited (every check `error`).
+pub const VARIANTS: &[(&str, &[&str])] = &[
+    ("pre", &[]),
+    ("post", &["--phase", "post"]),
+    (
+        "account-error",
+        &["--accounts", "444455556666,555566667777"],
+    ),
+];
+
+/// Replaces the value of every `name="..."` attribute with `[name]`.
+pub fn redact_attribute(xml: &str, name: &str) -> String {
+    let needle = format!(" {name}=\"");
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&needle) {
+        let value_start = start + needle.len();
+        let end = rest[value_start..].find('"').expect("closed attribute") + value_start;
+        out.push_str(&rest[..value_start]);
+        out.push_str(&format!("[{name}]"));
+        rest = &rest[end..];
     }
+    out.push_str(rest);
+    out
 }
 
-/// Gathers `needs` for `accounts` through the real SDK clients, answered by `replay`.
-pub async fn gather(
-    replay: &Replay,
-    options: &AwsOptions,
-    accounts: &[&str],
-    needs: &BTreeSet<FactKind>,
-) -> (Vec<AccountFacts>, ReadOnlyGuard) {
-    let guard = ReadOnlyGuard::new();
-    let (retry, timeout) = resilience(options);
-    let connection =
-        Connection::from_config(replay.sdk_config(retry, timeout), options, guard.clone());
-    let targets = Targets {
-        accounts: accounts
-            .iter()
-            .map(|a| AccountId::parse(a, "test").unwrap())
-            .collect(),
-        source: Source::Aws(options.clone()),
-        concurrency: 16,
-        account_deadline: options.operation_timeout * 10,
-    };
-    let gathered = gather_from(
-        &connection,
-        &targets,
-        needs,
-        &Silent,
-        std::future::pending(),
-    )
-    .await
-    .unwrap();
-    assert!(!gathered.interrupted);
-    (gathered.facts, guard)
+/// Replaces the version orgexit was built with, which changes at every release.
+pub fn redact_version(text: &str) -> String {
+    text.replace(env!("CARGO_PKG_VERSION"), "[version]")
 }
 
-pub fn all_facts() -> BTreeSet<FactKind> {
-    FactKind::ALL.into_iter().collect()
+/// Replaces RFC 3339 UTC timestamps (`2026-11-24T09:00:00Z`) with `[timestamp]`.
+pub fn redact_timestamps(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < text.len() {
+        let candidate = bytes.get(i..i + 20);
+        let is_stamp = candidate.is_some_and(|c| {
+            c.iter().enumerate().all(|(k, b)| match k {
+                4 | 7 => *b == b'-',
+                10 => *b == b'T',
+                13 | 16 => *b == b':',
+                19 => *b == b'Z',
+                _ => b.is_ascii_digit(),
+            })
+        });
+        if is_stamp {
+            out.push_str("[timestamp]");
+            i += 20;
+        } else {
+            let ch = text[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
 }

@@ -1,5 +1,7 @@
 //! The subcommands, each a function from its validated arguments to an exit status.
 
+pub mod progress;
+
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -7,9 +9,10 @@ use std::process::ExitCode;
 use crate::aws::guard::ReadOnlyGuard;
 use crate::checks::{CHECKS, Check};
 use crate::cli::{
-    AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, PolicyCmdArgs,
+    AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ListFormat,
+    PolicyCmdArgs, TicketArgs,
 };
-use crate::engine::{RunError, gather};
+use crate::engine::{RunError, gather_with_progress};
 use crate::facts::AccountFacts;
 use crate::plan::{AuditPlan, InputError, Targets, select_checks};
 use crate::report::{self, Report};
@@ -20,14 +23,29 @@ pub const EXIT_USAGE: u8 = 2;
 /// Exit status when something could not be evaluated.
 pub const EXIT_ERROR: u8 = 3;
 
+/// What every subcommand may need of the global flags.
+#[derive(Debug, Clone, Copy)]
+struct Ui {
+    color: ColorChoice,
+    quiet: bool,
+}
+
 pub fn run(cli: Cli) -> ExitCode {
-    init_logging(cli.verbose);
+    init_logging(cli.verbose, cli.quiet, cli.color);
+    let ui = Ui {
+        color: cli.color,
+        quiet: cli.quiet,
+    };
     let result = match cli.command {
-        Command::Audit(args) => block_on(audit(args, cli.color)),
-        Command::Collect(args) => block_on(collect(args)),
+        Command::Audit(args) => block_on(audit(args, ui)),
+        Command::Collect(args) => block_on(collect(args, ui)),
         Command::Checks(args) => checks(&args),
         Command::Explain { check_id } => explain(&check_id),
         Command::Policy(args) => policy(&args),
+        Command::Ticket(args) => ticket(&args),
+        Command::Schema => schema(),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -42,18 +60,24 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn init_logging(verbose: u8) {
+/// Logs go to stderr, coloured as `--color` and NO_COLOR say. `--quiet` leaves only
+/// errors, whatever RUST_LOG says: the flag is the more deliberate of the two.
+fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
     let default = match verbose {
         0 => "warn",
         1 => "orgexit=info,warn",
         _ => "orgexit=debug,aws_config=info,warn",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let filter = if quiet {
+        tracing_subscriber::EnvFilter::new("error")
+    } else {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default))
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(|| progress::LogWriter)
+        .with_ansi(use_color(color, std::io::stderr().is_terminal()))
         .with_target(false)
         .try_init();
 }
@@ -107,9 +131,18 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
-async fn audit(args: AuditArgs, color: ColorChoice) -> Result<u8, RunError> {
+async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
     let plan = AuditPlan::from_args(&args)?;
-    let gathered = gather(&plan.targets, &plan.policy.needs(), ReadOnlyGuard::new()).await?;
+    let gathered = {
+        let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
+        gather_with_progress(
+            &plan.targets,
+            &plan.policy.needs(),
+            ReadOnlyGuard::new(),
+            &bar,
+        )
+        .await?
+    };
     let report = Report::evaluate(
         &plan.policy,
         &gathered.facts,
@@ -117,10 +150,12 @@ async fn audit(args: AuditArgs, color: ColorChoice) -> Result<u8, RunError> {
     );
     let text = match args.format {
         Format::Json => report::json::render(&report),
+        Format::Junit => report::junit::render(&report),
+        Format::Markdown => report::markdown::render(&report),
         Format::Table => {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
             let look = report::table::Look {
-                color: use_color(color, to_terminal),
+                color: use_color(ui.color, to_terminal),
                 terminal: to_terminal,
             };
             report::table::render(&report, look)
@@ -136,14 +171,17 @@ async fn audit(args: AuditArgs, color: ColorChoice) -> Result<u8, RunError> {
     Ok(report.exit_code())
 }
 
-async fn collect(args: CollectArgs) -> Result<u8, RunError> {
+async fn collect(args: CollectArgs, ui: Ui) -> Result<u8, RunError> {
     let targets = Targets::from_args(&args.accounts)?;
     let checks = select_checks(&args.selection)?;
     let needs = checks
         .iter()
         .flat_map(|c| c.needs().iter().copied())
         .collect();
-    let gathered = gather(&targets, &needs, ReadOnlyGuard::new()).await?;
+    let gathered = {
+        let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
+        gather_with_progress(&targets, &needs, ReadOnlyGuard::new(), &bar).await?
+    };
     let unreachable = gathered.facts.iter().filter(|f| f.error.is_some()).count();
     let failed_reads: usize = gathered.facts.iter().map(AccountFacts::failed_reads).sum();
     let snapshot = Snapshot::new(gathered.facts, time::OffsetDateTime::now_utc());
@@ -160,16 +198,24 @@ async fn collect(args: CollectArgs) -> Result<u8, RunError> {
     if gathered.interrupted {
         problems.push("interrupted".to_string());
     }
-    eprintln!(
-        "orgexit: wrote {} accounts to {}{}",
-        snapshot.accounts.len(),
-        args.output.display(),
-        if problems.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", problems.join("; "))
-        }
-    );
+    // Problems are printed even with --quiet: the snapshot is incomplete.
+    if !ui.quiet || !problems.is_empty() {
+        eprintln!(
+            "orgexit: wrote {} account{} to {}{}",
+            snapshot.accounts.len(),
+            if snapshot.accounts.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            args.output.display(),
+            if problems.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", problems.join("; "))
+            }
+        );
+    }
     // The snapshot is written either way; the status tells a script it is incomplete.
     Ok(if problems.is_empty() { 0 } else { EXIT_ERROR })
 }
@@ -185,7 +231,7 @@ fn reads(check: &dyn Check) -> Vec<&'static str> {
 
 fn checks(args: &ChecksArgs) -> Result<u8, RunError> {
     let text = match args.format {
-        Format::Json => {
+        ListFormat::Json => {
             let list: Vec<_> = CHECKS
                 .iter()
                 .map(|c| {
@@ -196,7 +242,7 @@ fn checks(args: &ChecksArgs) -> Result<u8, RunError> {
                 .collect();
             serde_json::to_string_pretty(&list).expect("serializes") + "\n"
         }
-        Format::Table => {
+        ListFormat::Table => {
             let mut table = comfy_table::Table::new();
             table
                 .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
@@ -238,5 +284,32 @@ fn policy(args: &PolicyCmdArgs) -> Result<u8, RunError> {
         .transpose()?;
     let text = crate::permissions::render(&checks, trust.as_ref(), args.external_id.as_deref());
     emit(&text, None)?;
+    Ok(0)
+}
+
+fn ticket(args: &TicketArgs) -> Result<u8, RunError> {
+    let report = report::load::load(&args.report)?;
+    emit(&report::ticket::render(&report), args.output.as_deref())?;
+    Ok(0)
+}
+
+fn schema() -> Result<u8, RunError> {
+    emit(&report::schema::render(), None)?;
+    Ok(0)
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<u8, RunError> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::definition(), "orgexit", &mut script);
+    emit(&String::from_utf8_lossy(&script), None)?;
+    Ok(0)
+}
+
+fn man() -> Result<u8, RunError> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::definition())
+        .render(&mut page)
+        .map_err(|e| RunError::Unreachable(format!("cannot render the man page: {e}")))?;
+    emit(&String::from_utf8_lossy(&page), None)?;
     Ok(0)
 }

@@ -1,0 +1,129 @@
+//! Reading a JSON report back (`orgexit ticket --report FILE`): a report written by
+//! `orgexit audit --format json`, by this version or an older one of the same schema.
+//!
+//! Unknown fields are ignored (a newer orgexit may add fields), but the version, the tool
+//! and every field a reader relies on are checked, and any problem is one line naming the
+//! file and what was expected.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{Report, SCHEMA_VERSION, TOOL};
+use crate::plan::{InputError, one_line, read_file};
+
+/// Reads a report from `path`, or from stdin when `path` is `-`.
+pub fn load(path: &Path) -> Result<Report, InputError> {
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| InputError::new(format_args!("cannot read the report from stdin: {e}")))?;
+        text
+    } else {
+        read_file(path, "report")?
+    };
+    parse(&text, &name(path))
+}
+
+fn name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+const EXPECTED: &str = "expected a JSON report written by `orgexit audit --format json`";
+
+/// Parses and checks a report; `name` says where it came from, for the message.
+pub fn parse(text: &str, name: &str) -> Result<Report, InputError> {
+    let bad = |why: String| InputError::new(format_args!("report {name}: {why}"));
+    // As a value first, so that a wrong file gets a message about what it is, not
+    // about the first field serde happened to miss.
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        bad(format!(
+            "not valid JSON at line {}, column {} ({}); {EXPECTED}",
+            e.line(),
+            e.column(),
+            one_line(&e.to_string())
+        ))
+    })?;
+    let Value::Object(map) = &value else {
+        return Err(bad(format!("not an orgexit report: {EXPECTED}")));
+    };
+    if map.contains_key("snapshot_version") {
+        return Err(bad(
+            "this is a snapshot (from `orgexit collect`), not a report; make a report with \
+             `orgexit audit --fixture SNAPSHOT --format json`"
+                .to_string(),
+        ));
+    }
+    if map.get("tool").and_then(Value::as_str) != Some(TOOL) {
+        return Err(bad(format!(
+            "not an orgexit report (no \"tool\": \"orgexit\"): {EXPECTED}"
+        )));
+    }
+    match map.get("schema_version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+        Some(other) => {
+            return Err(bad(format!(
+                "schema_version {other} is not supported: this orgexit reads schema_version {SCHEMA_VERSION}"
+            )));
+        }
+        None => {
+            return Err(bad(format!(
+                "no schema_version: this orgexit reads schema_version {SCHEMA_VERSION}"
+            )));
+        }
+    }
+    let report: Report = serde_json::from_value(value)
+        .map_err(|e| bad(format!("malformed report: {}", one_line(&e.to_string()))))?;
+    for account in &report.accounts {
+        let origin = format!("report {name}: account_id");
+        crate::plan::AccountId::parse(&account.account_id, &origin)?;
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(text, "r.json").unwrap_err().0
+    }
+
+    #[test]
+    fn wrong_files_are_named_on_one_line() {
+        let cases = [
+            ("{", "not valid JSON"),
+            ("[]", "not an orgexit report"),
+            ("{\"tool\": \"other\"}", "not an orgexit report"),
+            (
+                "{\"snapshot_version\": 1, \"tool\": \"orgexit\"}",
+                "snapshot (from `orgexit collect`)",
+            ),
+            (
+                "{\"tool\": \"orgexit\", \"schema_version\": 2}",
+                "schema_version 2 is not supported",
+            ),
+            (
+                "{\"tool\": \"orgexit\", \"schema_version\": \"1\"}",
+                "schema_version \"1\"",
+            ),
+            ("{\"tool\": \"orgexit\"}", "no schema_version"),
+            (
+                "{\"tool\": \"orgexit\", \"schema_version\": 1}",
+                "malformed report: missing field",
+            ),
+        ];
+        for (text, expected) in cases {
+            let message = err(text);
+            assert!(message.starts_with("report r.json: "), "{message}");
+            assert!(message.contains(expected), "{text}: {message}");
+            assert!(!message.contains('\n'), "one line: {message}");
+        }
+    }
+}

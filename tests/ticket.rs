@@ -1,0 +1,297 @@
+//! `orgexit ticket`: the departure ticket of the reseller's wiki, filled from a JSON
+//! report, checked field by field; and the refusal of anything that is not a report.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+
+use common::*;
+
+const BLANK: &str = "________";
+
+/// Writes the demo report (with extra audit arguments) to `dir/report.json`.
+fn demo_report_file(dir: &Path, args: &[&str]) -> String {
+    let path = dir.join("report.json");
+    let out = demo(
+        &[
+            &["--format", "json", "--output", path.to_str().unwrap()],
+            args,
+        ]
+        .concat(),
+    );
+    assert!(out.status.code().is_some_and(|c| c != 2), "the audit ran");
+    path.to_str().unwrap().to_string()
+}
+
+/// The ticket's "Label: value" lines, and the lines under Special Considerations.
+fn fields(ticket: &str) -> (BTreeMap<String, String>, Vec<String>) {
+    let mut fields = BTreeMap::new();
+    let mut special = Vec::new();
+    let mut in_special = false;
+    for line in ticket.lines() {
+        if in_special {
+            if let Some(item) = line.strip_prefix("- ") {
+                special.push(item.to_string());
+                continue;
+            }
+            in_special = false;
+        }
+        if line == "Special Considerations:" {
+            in_special = true;
+        } else if let Some((label, value)) = line.split_once(": ") {
+            fields.insert(label.to_string(), value.to_string());
+        }
+    }
+    (fields, special)
+}
+
+fn ticket(report: &str) -> String {
+    let out = orgexit()
+        .args(["ticket", "--report", report])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(&out)
+}
+
+#[test]
+fn the_demo_ticket_field_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = ticket(&demo_report_file(dir.path(), &[]));
+    assert!(text.starts_with(
+        "This is a request to meet with my Lumen account representative and potentially a member of the Cloud Application Manager Product team.\n"
+    ));
+    let (fields, special) = fields(&text);
+    let field = |label: &str| {
+        fields
+            .get(label)
+            .unwrap_or_else(|| panic!("no {label:?} in:\n{text}"))
+            .as_str()
+    };
+    assert_eq!(
+        field("Goal"),
+        "Move 4 AWS accounts out of the Lumen-governed AWS Organization and join the AWS Organization o-acmenew0001, take over their root credentials and remove Lumen access"
+    );
+    assert_eq!(field("Target Date"), "2026-12-07");
+    assert_eq!(field("Lumen account representative"), BLANK);
+    assert_eq!(
+        field("Departing AWS AccountIDs"),
+        "111122223333, 222233334444, 333344445555, 444455556666"
+    );
+    assert_eq!(
+        field("AWS AccountIDs to which you currently do not have root access"),
+        "222233334444, 333344445555",
+        "the accounts whose root-credentials is not pass"
+    );
+    assert_eq!(
+        field("Secure method of delivering root credentials to you"),
+        BLANK
+    );
+    assert_eq!(
+        field(
+            "Who do you want to handle removing your member accounts from our AWS organization? (Lumen or your company)"
+        ),
+        BLANK
+    );
+    assert_eq!(
+        field("If your company, identify any AWS Users needing permissions"),
+        BLANK
+    );
+    assert_eq!(
+        field("Do you wish to continue using CAM for ALM?"),
+        "yes, keeping CTL-CAM-Provider in 111122223333 (continuing CAM for ALM)",
+        "the keep waiver of the demo attestations"
+    );
+
+    // Every blocking finding, one line each, then the note about the attached report.
+    let report = demo_report(&[]);
+    let mut blocking = Vec::new();
+    for account in report["accounts"].as_array().unwrap() {
+        for check in account["checks"].as_array().unwrap() {
+            if ["fail", "manual", "error"].contains(&check["status"].as_str().unwrap()) {
+                blocking.push(format!(
+                    "{} {} ({}): {}",
+                    account["account_id"].as_str().unwrap(),
+                    check["id"].as_str().unwrap(),
+                    check["status"].as_str().unwrap(),
+                    check["summary"].as_str().unwrap()
+                ));
+            }
+        }
+    }
+    assert_eq!(blocking.len(), 8);
+    assert_eq!(special[..special.len() - 1], blocking[..]);
+    assert!(
+        special
+            .last()
+            .unwrap()
+            .starts_with("orgexit report attached: phase pre, 1 of 4 accounts ready"),
+        "{special:?}"
+    );
+    assert!(text.ends_with("\nPlease direct this ticket towards the CAM_CloudIntegration group\n"));
+}
+
+#[test]
+fn unknowns_stay_blank_and_an_unreachable_account_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // No target date, no waiver (account 444455556666 has none), one account unknown.
+    let path = dir.path().join("report.json");
+    let out = orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--fixture",
+        ])
+        .arg(repo("fixtures/demo.json"))
+        .args(["--accounts", "444455556666,555566667777", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = ticket(path.to_str().unwrap());
+    let (fields, special) = fields(&text);
+    assert_eq!(fields["Target Date"], BLANK);
+    assert!(
+        fields["Do you wish to continue using CAM for ALM?"].starts_with(BLANK),
+        "{text}"
+    );
+    assert_eq!(
+        fields["AWS AccountIDs to which you currently do not have root access"],
+        "444455556666, 555566667777",
+        "nothing attested and an account that was not audited"
+    );
+    assert!(!fields["Goal"].contains("join"), "no --new-org: {text}");
+    assert!(
+        special.contains(
+            &"555566667777: could not be audited (the account is not in the snapshot); all 12 checks are error"
+                .to_string()
+        ),
+        "{special:?}"
+    );
+}
+
+#[test]
+fn a_report_from_before_waived_existed_still_shows_the_waiver() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = demo_report(&[]);
+    for account in report["accounts"].as_array_mut().unwrap() {
+        for check in account["checks"].as_array_mut().unwrap() {
+            check.as_object_mut().unwrap().remove("waived");
+        }
+    }
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, report.to_string()).unwrap();
+    let (fields, _) = fields(&ticket(path.to_str().unwrap()));
+    assert_eq!(
+        fields["Do you wish to continue using CAM for ALM?"],
+        "yes (the report shows resources kept by waiver)"
+    );
+}
+
+#[test]
+fn root_access_not_checked_is_said_not_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = ticket(&demo_report_file(
+        dir.path(),
+        &["--skip", "root-credentials"],
+    ));
+    let (fields, _) = fields(&text);
+    assert_eq!(
+        fields["AWS AccountIDs to which you currently do not have root access"],
+        format!(
+            "{BLANK} (root-credentials not checked for 111122223333, 222233334444, 333344445555, 444455556666: fill in)"
+        )
+    );
+}
+
+#[test]
+fn reads_stdin_and_writes_output_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = std::fs::read(demo_report_file(dir.path(), &[])).unwrap();
+    let output = dir.path().join("ticket.txt");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_orgexit"))
+        .args(["ticket", "--report", "-", "--output"])
+        .arg(&output)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&report).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "the ticket went to the file");
+    let text = std::fs::read_to_string(&output).unwrap();
+    assert!(text.contains("Departing AWS AccountIDs: 111122223333, 222233334444"));
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 2, "report and ticket, no temporary file left");
+}
+
+#[test]
+fn anything_but_a_version_1_report_exits_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let good: serde_json::Value = demo_report(&[]);
+    let mut v2 = good.clone();
+    v2["schema_version"] = 2.into();
+    let mut no_accounts = good.clone();
+    no_accounts.as_object_mut().unwrap().remove("accounts");
+    let cases = [
+        (
+            write("v2.json", &v2.to_string()),
+            "schema_version 2 is not supported",
+        ),
+        (
+            write("missing.json", &no_accounts.to_string()),
+            "missing field `accounts`",
+        ),
+        (
+            write("truncated.json", "{\"tool\": \"orgexit\", "),
+            "not valid JSON",
+        ),
+        (
+            write("other.json", "{\"name\": \"x\"}"),
+            "not an orgexit report",
+        ),
+        (
+            repo("fixtures/demo.json").to_str().unwrap().to_string(),
+            "a snapshot",
+        ),
+        (
+            dir.path().join("absent.json").to_str().unwrap().to_string(),
+            "no such file",
+        ),
+    ];
+    for (path, expected) in cases {
+        let out = orgexit()
+            .args(["ticket", "--report", &path])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {stderr}");
+        assert!(out.stdout.is_empty(), "{path}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(&path), "names the file: {stderr}");
+        assert!(stderr.contains(expected), "{expected:?}: {stderr}");
+    }
+}
