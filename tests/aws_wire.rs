@@ -478,3 +478,32 @@ async fn the_guard_refuses_writes_and_nothing_reaches_the_wire() {
     clients.iam.list_users().send().await.unwrap();
     assert_eq!(replay.call_count(), 1);
 }
+
+/// Within an account every fact is read at once: the account takes as long as its
+/// longest chain of calls, not the sum of them.
+#[tokio::test]
+async fn an_accounts_facts_are_read_side_by_side() {
+    let demo = demo_facts();
+    let replay = Replay::builder()
+        .latency(std::time::Duration::from_millis(300))
+        .build(world(&demo));
+    gather(
+        &replay,
+        &quick_options_slow(),
+        &["111122223333"],
+        &all_facts(),
+    )
+    .await;
+    assert_eq!(
+        replay.peak_in_flight(),
+        FactKind::ALL.len(),
+        "every fact's first request waits for its answer at the same time"
+    );
+}
+
+fn quick_options_slow() -> orgexit::aws::config::AwsOptions {
+    orgexit::aws::config::AwsOptions {
+        operation_timeout: std::time::Duration::from_secs(10),
+        ..quick_options()
+    }
+}

@@ -38,15 +38,27 @@ pub async fn collect_account(
         }
     }
     let need = |k| needs.contains(&k);
-    let (organization, handshakes, billing_contact, policies, roles, users) = futures::join!(
+    // One join: every fact starts at once, so the account takes as long as its longest
+    // chain (the most pages of one list), not the sum of several.
+    let (
+        organization,
+        handshakes,
+        billing_contact,
+        policies,
+        roles,
+        users,
+        groups,
+        saml_providers,
+        oidc_providers,
+        buckets,
+        account_summary,
+    ) = futures::join!(
         when(need(FactKind::Organization), || organization(clients)),
         when(need(FactKind::Handshakes), || handshakes(clients)),
         when(need(FactKind::BillingContact), || billing_contact(clients)),
         when(need(FactKind::Policies), || policies(clients)),
         when(need(FactKind::Roles), || roles(clients)),
         when(need(FactKind::Users), || users(clients)),
-    );
-    let (groups, saml_providers, oidc_providers, buckets, account_summary) = futures::join!(
         when(need(FactKind::Groups), || groups(clients)),
         when(need(FactKind::SamlProviders), || saml_providers(clients)),
         when(need(FactKind::OidcProviders), || oidc_providers(clients)),

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -201,6 +201,31 @@ struct Inner {
     requests: AtomicU64,
     rules: Mutex<Vec<Rule>>,
     calls: Mutex<Vec<Call>>,
+    /// Answers already rendered: (facts, operation, marker, page asked) → answer. The
+    /// facts are immutable, so an answer is rendered once however many ask for it, and
+    /// the replay's own work stays out of the tool's figures.
+    rendered: Mutex<HashMap<AnswerKey, Answer>>,
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+}
+
+type AnswerKey = (usize, String, Option<String>, Option<String>);
+
+/// Counts a request in flight until its answer is given (or it is dropped).
+struct InFlight(Arc<Inner>);
+
+impl InFlight {
+    fn start(inner: &Arc<Inner>) -> InFlight {
+        let now = inner.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        inner.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(Arc::clone(inner))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Replay {
@@ -250,6 +275,11 @@ impl Replay {
     /// Every request received so far, in arrival order.
     pub fn calls(&self) -> Vec<Call> {
         self.inner.calls.lock().expect("calls").clone()
+    }
+
+    /// The most requests that were waiting for their answers at the same time.
+    pub fn peak_in_flight(&self) -> usize {
+        self.inner.peak_in_flight.load(Ordering::SeqCst)
     }
 
     /// Requests received so far.
@@ -323,6 +353,9 @@ impl ReplayBuilder {
                 requests: AtomicU64::new(0),
                 rules: Mutex::new(self.rules),
                 calls: Mutex::new(Vec::new()),
+                rendered: Mutex::new(HashMap::new()),
+                in_flight: AtomicUsize::new(0),
+                peak_in_flight: AtomicUsize::new(0),
             }),
         }
     }
@@ -343,7 +376,9 @@ impl HttpConnector for Replay {
             status,
         });
         let latency = self.inner.latency;
+        let in_flight = InFlight::start(&self.inner);
         HttpConnectorFuture::new(async move {
+            let _in_flight = in_flight;
             if !latency.is_zero() {
                 tokio::time::sleep(latency).await;
             }
@@ -375,6 +410,7 @@ impl HttpConnector for Replay {
     }
 }
 
+#[derive(Clone)]
 enum Answer {
     Response {
         status: u16,
@@ -547,7 +583,22 @@ impl Replay {
                 let facts = self.inner.world.account(&r.account).ok_or_else(|| {
                     Fault::Denied(format!("the account {} does not exist here", r.account))
                 })?;
-                serve_fact(r, &facts, self.inner.page_size)
+                let key = (
+                    Arc::as_ptr(&facts) as usize,
+                    r.operation.clone(),
+                    r.params.get("Marker").cloned(),
+                    r.params.get("MaxItems").cloned(),
+                );
+                if let Some(answer) = self.inner.rendered.lock().expect("rendered").get(&key) {
+                    return Ok(answer.clone());
+                }
+                let answer = serve_fact(r, &facts, self.inner.page_size)?;
+                self.inner
+                    .rendered
+                    .lock()
+                    .expect("rendered")
+                    .insert(key, answer.clone());
+                Ok(answer)
             }
         }
     }
