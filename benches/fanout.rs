@@ -29,7 +29,7 @@ use orgexit::aws::config::{AwsOptions, resilience};
 use orgexit::aws::guard::ReadOnlyGuard;
 use orgexit::aws::replay::{Replay, World};
 use orgexit::checks::{CHECKS, Phase};
-use orgexit::engine::{Silent, gather_from};
+use orgexit::engine::{Silent, gather_from, stream_from};
 use orgexit::facts::{
     AccountFacts, AccountSummary, Contact, Fact, FactKind, Handshake, Membership, NamedEntity,
     Organization, Role,
@@ -314,17 +314,19 @@ fn replay_run(args: &Args, n: usize) -> Line {
             ReadOnlyGuard::new(),
         );
         let started = Instant::now();
-        let gathered = gather_from(
+        // As `orgexit audit` does: each account evaluated as it finishes.
+        let mut builder = Report::builder(&policy);
+        stream_from(
             &connection,
             &targets,
             &policy.needs(),
             &Silent,
             std::future::pending(),
+            &mut builder,
         )
         .await
         .expect("gathers");
-        let report = Report::evaluate(&policy, &gathered.facts, time::OffsetDateTime::now_utc());
-        drop(gathered);
+        let report = builder.finish(time::OffsetDateTime::now_utc());
         let json = orgexit::report::json::render(&report);
         std::hint::black_box(json.len());
         (started.elapsed(), report)

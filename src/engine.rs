@@ -30,17 +30,24 @@ pub enum RunError {
 /// The facts of every requested account, and whether the run was cut short.
 #[derive(Debug)]
 pub struct Gathered {
+    /// Sorted by account ID.
     pub facts: Vec<AccountFacts>,
     pub interrupted: bool,
 }
 
-/// Gathers the facts `needs` for the targets.
-pub async fn gather(
-    targets: &Targets,
-    needs: &BTreeSet<FactKind>,
-    guard: ReadOnlyGuard,
-) -> Result<Gathered, RunError> {
-    gather_with_progress(targets, needs, guard, &Silent).await
+/// Receives each account's facts as soon as they are gathered, so that a run need not
+/// hold every account's facts at once (an audit evaluates and drops them).
+pub trait Sink {
+    /// Every account the run covers, before any facts arrive.
+    fn accounts(&mut self, _ids: &[String]) {}
+    /// One account's facts (in the order accounts finish).
+    fn add(&mut self, facts: AccountFacts);
+}
+
+impl Sink for Vec<AccountFacts> {
+    fn add(&mut self, facts: AccountFacts) {
+        self.push(facts);
+    }
 }
 
 /// Told as accounts finish, e.g. to draw a progress bar.
@@ -54,6 +61,15 @@ pub struct Silent;
 
 impl Progress for Silent {}
 
+/// Gathers the facts `needs` for the targets, every account's facts at once.
+pub async fn gather(
+    targets: &Targets,
+    needs: &BTreeSet<FactKind>,
+    guard: ReadOnlyGuard,
+) -> Result<Gathered, RunError> {
+    gather_with_progress(targets, needs, guard, &Silent).await
+}
+
 /// [`gather`], telling `progress` as accounts finish.
 pub async fn gather_with_progress(
     targets: &Targets,
@@ -61,37 +77,67 @@ pub async fn gather_with_progress(
     guard: ReadOnlyGuard,
     progress: &dyn Progress,
 ) -> Result<Gathered, RunError> {
+    let mut facts = Vec::new();
+    let interrupted = gather_into(targets, needs, guard, progress, &mut facts).await?;
+    Ok(sorted(facts, interrupted))
+}
+
+/// Gathers the facts `needs` for the targets into `sink`, account by account; returns
+/// whether the run was interrupted (the accounts not finished then arrive as `error`).
+pub async fn gather_into(
+    targets: &Targets,
+    needs: &BTreeSet<FactKind>,
+    guard: ReadOnlyGuard,
+    progress: &dyn Progress,
+    sink: &mut dyn Sink,
+) -> Result<bool, RunError> {
     match &targets.source {
-        Source::Fixture(path) => Ok(from_snapshot(Snapshot::load(path)?, targets)),
+        Source::Fixture(path) => {
+            let facts = from_snapshot(Snapshot::load(path)?, targets);
+            let ids: Vec<String> = facts.iter().map(|f| f.account_id.clone()).collect();
+            sink.accounts(&ids);
+            for account in facts {
+                sink.add(account);
+            }
+            Ok(false)
+        }
         Source::Aws(options) => {
             let connection = Connection::load(options, guard).await;
-            gather_from(&connection, targets, needs, progress, shutdown_signal()).await
+            stream_from(
+                &connection,
+                targets,
+                needs,
+                progress,
+                shutdown_signal(),
+                sink,
+            )
+            .await
         }
     }
 }
 
-fn from_snapshot(snapshot: Vec<AccountFacts>, targets: &Targets) -> Gathered {
-    let facts = if targets.accounts.is_empty() {
-        snapshot
-    } else {
-        let mut by_id: BTreeMap<String, AccountFacts> = snapshot
-            .into_iter()
-            .map(|f| (f.account_id.clone(), f))
-            .collect();
-        targets
-            .accounts
-            .iter()
-            .map(|id| {
-                by_id.remove(id.as_str()).unwrap_or_else(|| {
-                    AccountFacts::unreachable(id.as_str(), "the account is not in the snapshot")
-                })
-            })
-            .collect()
-    };
-    Gathered {
-        facts,
-        interrupted: false,
+fn sorted(mut facts: Vec<AccountFacts>, interrupted: bool) -> Gathered {
+    facts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Gathered { facts, interrupted }
+}
+
+fn from_snapshot(snapshot: Vec<AccountFacts>, targets: &Targets) -> Vec<AccountFacts> {
+    if targets.accounts.is_empty() {
+        return snapshot;
     }
+    let mut by_id: BTreeMap<String, AccountFacts> = snapshot
+        .into_iter()
+        .map(|f| (f.account_id.clone(), f))
+        .collect();
+    targets
+        .accounts
+        .iter()
+        .map(|id| {
+            by_id.remove(id.as_str()).unwrap_or_else(|| {
+                AccountFacts::unreachable(id.as_str(), "the account is not in the snapshot")
+            })
+        })
+        .collect()
 }
 
 /// Gathers from AWS through `connection`, stopping early (and keeping what finished)
@@ -103,6 +149,21 @@ pub async fn gather_from(
     progress: &dyn Progress,
     stop: impl Future<Output = ()>,
 ) -> Result<Gathered, RunError> {
+    let mut facts = Vec::new();
+    let interrupted = stream_from(connection, targets, needs, progress, stop, &mut facts).await?;
+    Ok(sorted(facts, interrupted))
+}
+
+/// [`gather_from`] into a sink: each account's facts go to `sink` as the account
+/// finishes; on `stop`, the accounts not finished go as `error` ("interrupted").
+pub async fn stream_from(
+    connection: &Connection,
+    targets: &Targets,
+    needs: &BTreeSet<FactKind>,
+    progress: &dyn Progress,
+    stop: impl Future<Output = ()>,
+    sink: &mut dyn Sink,
+) -> Result<bool, RunError> {
     let accounts: Vec<String> = if targets.accounts.is_empty() {
         vec![connection.caller_account().await.map_err(|e| {
             RunError::Unreachable(format!(
@@ -112,8 +173,9 @@ pub async fn gather_from(
     } else {
         targets.accounts.iter().map(|a| a.to_string()).collect()
     };
+    sink.accounts(&accounts);
     let deadline = targets.account_deadline;
-    let mut done: BTreeMap<String, AccountFacts> = BTreeMap::new();
+    let mut done: BTreeSet<String> = BTreeSet::new();
     let mut pending = futures::stream::iter(accounts.iter())
         .map(|id| audit_account(connection, id, needs, deadline))
         .buffer_unordered(targets.concurrency.max(1));
@@ -125,25 +187,21 @@ pub async fn gather_from(
             next = pending.next() => match next {
                 Some(facts) => {
                     progress.account_done(&facts);
-                    done.insert(facts.account_id.clone(), facts);
+                    done.insert(facts.account_id.clone());
+                    sink.add(facts);
                 }
                 None => break,
             },
             () = &mut stop => { interrupted = true; break; }
         }
     }
-    let facts = accounts
-        .iter()
-        .map(|id| {
-            done.remove(id).unwrap_or_else(|| {
-                AccountFacts::unreachable(
-                    id.as_str(),
-                    "interrupted before this account was audited",
-                )
-            })
-        })
-        .collect();
-    Ok(Gathered { facts, interrupted })
+    for id in accounts.iter().filter(|id| !done.contains(*id)) {
+        sink.add(AccountFacts::unreachable(
+            id.as_str(),
+            "interrupted before this account was audited",
+        ));
+    }
+    Ok(interrupted)
 }
 
 async fn audit_account(

@@ -12,7 +12,7 @@ use crate::cli::{
     AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ListFormat,
     PolicyCmdArgs, TicketArgs,
 };
-use crate::engine::{RunError, gather_with_progress};
+use crate::engine::{RunError, gather_into, gather_with_progress};
 use crate::facts::AccountFacts;
 use crate::plan::{AuditPlan, InputError, Targets, select_checks};
 use crate::report::{self, Report};
@@ -133,21 +133,20 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
 
 async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
     let plan = AuditPlan::from_args(&args)?;
-    let gathered = {
+    // Each account is evaluated as it finishes; its facts are not kept.
+    let mut builder = Report::builder(&plan.policy);
+    let interrupted = {
         let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
-        gather_with_progress(
+        gather_into(
             &plan.targets,
             &plan.policy.needs(),
             ReadOnlyGuard::new(),
             &bar,
+            &mut builder,
         )
         .await?
     };
-    let report = Report::evaluate(
-        &plan.policy,
-        &gathered.facts,
-        time::OffsetDateTime::now_utc(),
-    );
+    let report = builder.finish(time::OffsetDateTime::now_utc());
     let text = match args.format {
         Format::Json => report::json::render(&report),
         Format::Junit => report::junit::render(&report),
@@ -162,7 +161,7 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
         }
     };
     emit(&text, args.output.as_deref())?;
-    if gathered.interrupted {
+    if interrupted {
         eprintln!(
             "orgexit: interrupted: the report covers the accounts that finished; the rest are marked error"
         );

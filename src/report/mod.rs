@@ -170,43 +170,52 @@ fn check_result(check: &dyn Check, finding: crate::checks::Finding) -> CheckResu
     }
 }
 
-impl Report {
-    /// Evaluates every selected check for every account: accounts sorted by ID, checks
-    /// in catalog order, an unreachable account's checks all `error`.
-    pub fn evaluate(
-        policy: &Policy,
-        facts: &[AccountFacts],
-        generated_at: time::OffsetDateTime,
-    ) -> Report {
-        let audited: BTreeSet<String> = facts.iter().map(|f| f.account_id.clone()).collect();
-        let mut sorted: Vec<&AccountFacts> = facts.iter().collect();
-        sorted.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-        sorted.dedup_by(|a, b| a.account_id == b.account_id);
+/// Builds a [`Report`] one account at a time, as accounts finish: each account's facts
+/// are evaluated when they arrive and can then be dropped, so a run holds the findings of
+/// every account but the facts of only those in flight.
+pub struct ReportBuilder<'p> {
+    policy: &'p Policy,
+    audited: BTreeSet<String>,
+    accounts: Vec<AccountReport>,
+}
 
-        let mut summary = Summary::default();
-        let accounts: Vec<AccountReport> = sorted
-            .into_iter()
-            .map(|account| {
-                let ctx = policy.context(&account.account_id, &audited);
-                let checks: Vec<CheckResult> = policy
-                    .checks
-                    .iter()
-                    .map(|check| check_result(*check, check.run(account, &ctx)))
-                    .collect();
-                let ready = !checks.iter().any(|c| c.status.blocks());
-                for c in &checks {
-                    summary.add(c.status);
-                }
-                summary.accounts += 1;
-                summary.ready_accounts += usize::from(ready);
-                AccountReport {
-                    account_id: account.account_id.clone(),
-                    ready,
-                    error: account.error.clone(),
-                    checks,
-                }
-            })
+impl ReportBuilder<'_> {
+    /// The accounts the run covers: an account trusted by another of them is not outside.
+    pub fn audited(&mut self, ids: impl IntoIterator<Item = String>) {
+        self.audited.extend(ids);
+    }
+
+    /// Evaluates every selected check for one account (an unreachable account's checks
+    /// all `error`).
+    pub fn add(&mut self, account: &AccountFacts) {
+        let ctx = self.policy.context(&account.account_id, &self.audited);
+        let checks: Vec<CheckResult> = self
+            .policy
+            .checks
+            .iter()
+            .map(|check| check_result(*check, check.run(account, &ctx)))
             .collect();
+        self.accounts.push(AccountReport {
+            account_id: account.account_id.clone(),
+            ready: !checks.iter().any(|c| c.status.blocks()),
+            error: account.error.clone(),
+            checks,
+        });
+    }
+
+    /// The report: accounts sorted by ID (each once), checks in catalog order.
+    pub fn finish(self, generated_at: time::OffsetDateTime) -> Report {
+        let mut accounts = self.accounts;
+        accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        accounts.dedup_by(|a, b| a.account_id == b.account_id);
+        let mut summary = Summary::default();
+        for account in &accounts {
+            for c in &account.checks {
+                summary.add(c.status);
+            }
+            summary.accounts += 1;
+            summary.ready_accounts += usize::from(account.ready);
+        }
         Report {
             schema_version: SCHEMA_VERSION,
             tool: TOOL.to_string(),
@@ -216,14 +225,50 @@ impl Report {
                 .unwrap_or(generated_at)
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
-            phase: policy.phase,
-            reseller: policy.reseller.name.clone(),
-            target_date: policy.target_date.map(|d| d.to_string()),
-            new_org: policy.new_org.clone(),
+            phase: self.policy.phase,
+            reseller: self.policy.reseller.name.clone(),
+            target_date: self.policy.target_date.map(|d| d.to_string()),
+            new_org: self.policy.new_org.clone(),
             ready: accounts.iter().all(|a| a.ready),
             summary,
             accounts,
         }
+    }
+}
+
+impl crate::engine::Sink for ReportBuilder<'_> {
+    fn accounts(&mut self, ids: &[String]) {
+        self.audited(ids.iter().cloned());
+    }
+
+    fn add(&mut self, facts: AccountFacts) {
+        ReportBuilder::add(self, &facts);
+    }
+}
+
+impl Report {
+    /// A builder that evaluates accounts as they come.
+    pub fn builder(policy: &Policy) -> ReportBuilder<'_> {
+        ReportBuilder {
+            policy,
+            audited: BTreeSet::new(),
+            accounts: Vec::new(),
+        }
+    }
+
+    /// Evaluates every selected check for every account: accounts sorted by ID, checks
+    /// in catalog order, an unreachable account's checks all `error`.
+    pub fn evaluate(
+        policy: &Policy,
+        facts: &[AccountFacts],
+        generated_at: time::OffsetDateTime,
+    ) -> Report {
+        let mut builder = Report::builder(policy);
+        builder.audited(facts.iter().map(|f| f.account_id.clone()));
+        for account in facts {
+            builder.add(account);
+        }
+        builder.finish(generated_at)
     }
 
     /// 0 every account ready; 1 some check fail or manual; 3 some error and none
