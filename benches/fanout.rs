@@ -37,6 +37,10 @@ use orgexit::facts::{
 use orgexit::plan::{AccountId, Attestations, Policy, Reseller, Source, Targets};
 use orgexit::report::Report;
 
+/// The allocator of the `orgexit` binary (`src/main.rs`), so the figures are its figures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(about = "orgexit fan-out benchmark")]
 struct Args {

@@ -6,6 +6,7 @@
 //! run's end, and Ctrl-C or SIGTERM keeps every account already finished.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -176,8 +177,17 @@ pub async fn stream_from(
     sink.accounts(&accounts);
     let deadline = targets.account_deadline;
     let mut done: BTreeSet<String> = BTreeSet::new();
+    let needs = Arc::new(needs.clone());
+    // Each account is a task of its own, so accounts run on every core (parsing answers
+    // and signing requests is CPU work); the stream only starts a task when a slot frees.
     let mut pending = futures::stream::iter(accounts.iter())
-        .map(|id| audit_account(connection, id, needs, deadline))
+        .map(|id| {
+            let (connection, needs, account) = (connection.clone(), Arc::clone(&needs), id.clone());
+            let task = Task(tokio::spawn(async move {
+                audit_account(&connection, &account, &needs, deadline).await
+            }));
+            task.finish(id.clone())
+        })
         .buffer_unordered(targets.concurrency.max(1));
     tokio::pin!(stop);
     progress.start(accounts.len());
@@ -202,6 +212,23 @@ pub async fn stream_from(
         ));
     }
     Ok(interrupted)
+}
+
+/// A spawned account audit, aborted if dropped unfinished (on Ctrl-C).
+struct Task(tokio::task::JoinHandle<AccountFacts>);
+
+impl Task {
+    async fn finish(mut self, account_id: String) -> AccountFacts {
+        (&mut self.0).await.unwrap_or_else(|e| {
+            AccountFacts::unreachable(account_id, format!("internal error while auditing: {e}"))
+        })
+    }
+}
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn audit_account(

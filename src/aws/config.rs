@@ -48,7 +48,9 @@ impl Default for AwsOptions {
 const DEFAULT_REGION: &str = "us-east-1";
 const SESSION_NAME: &str = "orgexit-audit";
 
-/// The base configuration and the STS client that reaches every account.
+/// The base configuration and the STS client that reaches every account. Cheap to
+/// clone: clones share the HTTP client, the STS client and the guard.
+#[derive(Clone)]
 pub struct Connection {
     base: SdkConfig,
     sts: aws_sdk_sts::Client,
