@@ -139,6 +139,7 @@ impl Targets {
                     external_id: args.external_id.clone(),
                     operation_timeout: Duration::from_secs(args.timeout),
                     max_attempts: args.max_attempts,
+                    ..AwsOptions::default()
                 })
             }
         };
