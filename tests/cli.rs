@@ -1,51 +1,9 @@
 //! The binary run as a user runs it: exit statuses, messages and the JSON contract.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+mod common;
 
-use assert_cmd::Command;
+use common::{demo, json, orgexit, repo};
 use serde_json::Value;
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-fn orgexit() -> Command {
-    let mut cmd = Command::cargo_bin("orgexit").unwrap();
-    // Nothing from the developer's own AWS set-up may leak into these runs.
-    cmd.env_remove("AWS_PROFILE")
-        .env("NO_COLOR", "1")
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    cmd
-}
-
-fn demo(args: &[&str]) -> Output {
-    orgexit()
-        .args(["audit", "--fixture"])
-        .arg(repo("fixtures/demo.json"))
-        .arg("--attestations")
-        .arg(repo("fixtures/demo-attestations.toml"))
-        .args([
-            "--new-org",
-            "o-acmenew0001",
-            "--target-date",
-            "2026-12-07",
-            "--today",
-            "2026-11-24",
-        ])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
 
 fn status<'a>(report: &'a Value, account: &str, check: &str) -> &'a str {
     report["accounts"]

@@ -42,15 +42,7 @@ pub fn render(report: &Report) -> String {
 
 fn summary(out: &mut String, report: &Report) {
     let s = &report.summary;
-    let counts: Vec<String> = Status::ALL
-        .iter()
-        .map(|status| format!("{} {}", s.count(*status), status.as_str()))
-        .collect();
-    let verdict = match report.exit_code() {
-        0 => "every account is ready (exit 0)",
-        1 => "some check is fail or manual (exit 1)",
-        _ => "some check could not be evaluated (exit 3)",
-    };
+    let verdict = report.verdict();
     let or_blank = |value: &Option<String>| {
         value
             .as_deref()
@@ -61,7 +53,7 @@ fn summary(out: &mut String, report: &Report) {
         "- **Accounts ready:** {} of {}: {verdict}",
         s.ready_accounts, s.accounts
     );
-    let _ = writeln!(out, "- **Checks:** {}", counts.join(" · "));
+    let _ = writeln!(out, "- **Checks:** {}", s.counts());
     let _ = writeln!(out, "- **Phase:** {}", phase_text(report));
     let _ = writeln!(out, "- **Target date:** {}", or_blank(&report.target_date));
     let _ = writeln!(out, "- **New organization:** {}", or_blank(&report.new_org));

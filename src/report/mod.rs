@@ -134,6 +134,15 @@ impl Summary {
         } += 1;
     }
 
+    /// "28 pass · 3 fail · …", every status in order.
+    pub fn counts(&self) -> String {
+        Status::ALL
+            .iter()
+            .map(|status| format!("{} {}", self.count(*status), status.as_str()))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     pub fn count(&self, status: Status) -> usize {
         match status {
             Status::Pass => self.pass,
@@ -269,6 +278,15 @@ impl Report {
             builder.add(account);
         }
         builder.finish(generated_at)
+    }
+
+    /// What the exit status says, in words.
+    pub fn verdict(&self) -> &'static str {
+        match self.exit_code() {
+            0 => "every account is ready (exit 0)",
+            1 => "some check is fail or manual (exit 1)",
+            _ => "some check could not be evaluated (exit 3)",
+        }
     }
 
     /// 0 every account ready; 1 some check fail or manual; 3 some error and none

@@ -215,20 +215,16 @@ fn blocking(report: &Report, look: Look) -> Option<Table> {
 
 fn footer(report: &Report) -> String {
     let s = &report.summary;
-    let counts: Vec<String> = Status::ALL
-        .iter()
-        .map(|status| format!("{} {}", s.count(*status), status.as_str()))
-        .collect();
-    let verdict = match report.exit_code() {
-        0 => "every account is ready (exit 0)".to_string(),
-        1 => "some check is fail or manual (exit 1); `orgexit explain <check>` says how to fix it"
-            .to_string(),
-        _ => "some check could not be evaluated (exit 3); its summary says why".to_string(),
+    let hint = match report.exit_code() {
+        0 => "",
+        1 => "; `orgexit explain <check>` says how to fix it",
+        _ => "; its summary says why",
     };
     format!(
-        "{} of {} accounts ready · {}\n{verdict}",
+        "{} of {} accounts ready · {}\n{}{hint}",
         s.ready_accounts,
         s.accounts,
-        counts.join(" · ")
+        s.counts(),
+        report.verdict()
     )
 }
