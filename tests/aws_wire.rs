@@ -507,3 +507,46 @@ fn quick_options_slow() -> orgexit::aws::config::AwsOptions {
         ..quick_options()
     }
 }
+
+/// Well-formed answers that leave out what was asked for are errors, not "none found".
+#[tokio::test]
+async fn answers_without_the_list_asked_for_are_errors() {
+    let (facts, _) = one_account_with(
+        vec![
+            Rule::new(Fault::raw(
+                200,
+                "application/xml",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>abc</ID></Owner></ListAllMyBucketsResult>",
+            ))
+            .operation("ListBuckets"),
+            Rule::new(Fault::raw(200, "application/x-amz-json-1.1", "{}"))
+                .operation("ListHandshakesForAccount"),
+            Rule::new(Fault::raw(200, "application/json", "{}")).operation("GetAlternateContact"),
+            Rule::new(Fault::raw(200, "application/x-amz-json-1.1", "{}"))
+                .operation("DescribeOrganization"),
+        ],
+        &[
+            FactKind::Buckets,
+            FactKind::Handshakes,
+            FactKind::BillingContact,
+            FactKind::Organization,
+        ],
+    )
+    .await;
+    assert_eq!(
+        error_of(&facts.buckets),
+        "s3:ListBuckets: the answer has no Buckets list"
+    );
+    assert_eq!(
+        error_of(&facts.handshakes),
+        "organizations:ListHandshakesForAccount: the answer has no Handshakes list"
+    );
+    assert_eq!(
+        error_of(&facts.billing_contact),
+        "account:GetAlternateContact: the answer has no AlternateContact"
+    );
+    assert_eq!(
+        error_of(&facts.organization),
+        "organizations:DescribeOrganization: the answer has no Organization"
+    );
+}

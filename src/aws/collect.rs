@@ -308,14 +308,18 @@ async fn oidc_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
 }
 
 async fn buckets(c: &AccountClients) -> Read<Vec<String>> {
-    c.s3.list_buckets()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| describe("s3:ListBuckets", &e))
-        .map(|items| items.into_iter().filter_map(|b| b.name).collect())
+    const ACTION: &str = "s3:ListBuckets";
+    let mut pages = c.s3.list_buckets().into_paginator().send();
+    let mut names = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| describe(ACTION, &e))?;
+        // S3 always lists the buckets, if only as `<Buckets/>`: a missing list is not "none".
+        let listed = page
+            .buckets
+            .ok_or_else(|| format!("{ACTION}: the answer has no Buckets list"))?;
+        names.extend(listed.into_iter().filter_map(|b| b.name));
+    }
+    Ok(names)
 }
 
 async fn account_summary(c: &AccountClients) -> Read<AccountSummary> {
