@@ -524,6 +524,12 @@ async fn answers_without_the_list_asked_for_are_errors() {
             Rule::new(Fault::raw(200, "application/json", "{}")).operation("GetAlternateContact"),
             Rule::new(Fault::raw(200, "application/x-amz-json-1.1", "{}"))
                 .operation("DescribeOrganization"),
+            Rule::new(Fault::raw(
+                200,
+                "text/xml",
+                "<ListSAMLProvidersResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListSAMLProvidersResult/></ListSAMLProvidersResponse>",
+            ))
+            .operation("ListSAMLProviders"),
         ],
         &[
             FactKind::Buckets,

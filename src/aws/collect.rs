@@ -282,9 +282,10 @@ async fn saml_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
         .send()
         .await
         .map_err(|e| describe("iam:ListSAMLProviders", &e))?;
+    // IAM always lists the providers, if only as an empty list: a missing list is not "none".
     Ok(out
         .saml_provider_list
-        .unwrap_or_default()
+        .ok_or("iam:ListSAMLProviders: the answer has no SAMLProviderList")?
         .into_iter()
         .filter_map(|p| p.arn)
         .map(provider)
@@ -300,7 +301,7 @@ async fn oidc_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
         .map_err(|e| describe("iam:ListOpenIDConnectProviders", &e))?;
     Ok(out
         .open_id_connect_provider_list
-        .unwrap_or_default()
+        .ok_or("iam:ListOpenIDConnectProviders: the answer has no OpenIDConnectProviderList")?
         .into_iter()
         .filter_map(|p| p.arn)
         .map(provider)
