@@ -47,7 +47,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Audit the departing accounts and report what is ready and what blocks.
     #[command(
-        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --fixture snapshot.json --format markdown > audit.md"
+        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --fixture snapshot.json --format markdown > audit.md\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --also junit=orgexit.xml --also json=report.json"
     )]
     Audit(AuditArgs),
     /// Record the facts of the accounts in a snapshot file, changing nothing.
@@ -218,6 +218,25 @@ pub struct AuditArgs {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Also write the report in FORMAT to FILE, from the same run (repeatable), e.g.
+    /// `--also json=report.json --also junit=orgexit.xml`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also)]
+    pub also: Vec<(Format, PathBuf)>,
+}
+
+/// `json=report.json` → (Json, "report.json").
+fn parse_also(value: &str) -> Result<(Format, PathBuf), String> {
+    let expected = "expected FORMAT=FILE, e.g. json=report.json, with FORMAT one of table, json, junit, markdown";
+    let (format, file) = value
+        .split_once('=')
+        .ok_or_else(|| format!("{value:?}: {expected}"))?;
+    let format = Format::from_str(format, true)
+        .map_err(|_| format!("unknown format {format:?}: {expected}"))?;
+    if file.is_empty() {
+        return Err(format!("{value:?}: no FILE: {expected}"));
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 #[derive(Debug, Args)]

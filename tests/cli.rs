@@ -443,3 +443,53 @@ fn collect_from_a_fixture_round_trips() {
     assert_eq!(report["summary"]["accounts"], 1);
     assert_eq!(status(&report, "222233334444", "billing-contact"), "fail");
 }
+
+#[test]
+fn also_writes_more_formats_from_the_same_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("report.json");
+    let junit_path = dir.path().join("orgexit.xml");
+    let out = demo(&[
+        "--format",
+        "json",
+        "--also",
+        &format!("json={}", json_path.display()),
+        "--also",
+        &format!("junit={}", junit_path.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    // The same report as stdout's, and a JUnit file with the same counts.
+    assert_eq!(std::fs::read(&json_path).unwrap(), out.stdout);
+    let report = json(&out);
+    let junit = std::fs::read_to_string(&junit_path).unwrap();
+    let failures =
+        report["summary"]["fail"].as_u64().unwrap() + report["summary"]["manual"].as_u64().unwrap();
+    assert!(
+        junit.contains(&format!("failures=\"{failures}\"")),
+        "{}",
+        &junit[..300.min(junit.len())]
+    );
+}
+
+#[test]
+fn outputs_into_missing_directories_are_refused_before_the_run() {
+    for args in [
+        vec!["--output", "/nonexistent-dir/report.json"],
+        vec!["--also", "json=/nonexistent-dir/report.json"],
+    ] {
+        let out = demo(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("/nonexistent-dir") && stderr.contains("does not exist"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    for bad in ["json", "xml=report.xml", "json="] {
+        let out = demo(&["--also", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("FORMAT=FILE"), "{bad}: {stderr}");
+    }
+}

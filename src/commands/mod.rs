@@ -131,8 +131,44 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     }
 }
 
+fn render(report: &Report, format: Format, look: report::table::Look) -> String {
+    match format {
+        Format::Json => report::json::render(report),
+        Format::Junit => report::junit::render(report),
+        Format::Markdown => report::markdown::render(report),
+        Format::Table => report::table::render(report, look),
+    }
+}
+
+/// A file to write must be in a directory that exists: said before a long run, not after.
+fn writable(path: &Path, flag: &str) -> Result<(), InputError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if dir.is_dir() && !path.is_dir() {
+        Ok(())
+    } else {
+        Err(InputError::new(format_args!(
+            "{flag}: cannot write {}: {}",
+            path.display(),
+            if path.is_dir() {
+                "it is a directory; give a file name".to_string()
+            } else {
+                format!("the directory {} does not exist", dir.display())
+            }
+        )))
+    }
+}
+
 async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
     let plan = AuditPlan::from_args(&args)?;
+    if let Some(path) = &args.output {
+        writable(path, "--output")?;
+    }
+    for (_, path) in &args.also {
+        writable(path, "--also")?;
+    }
     // Each account is evaluated as it finishes; its facts are not kept.
     let mut builder = Report::builder(&plan.policy);
     let interrupted = {
@@ -147,20 +183,19 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
         .await?
     };
     let report = builder.finish(time::OffsetDateTime::now_utc());
-    let text = match args.format {
-        Format::Json => report::json::render(&report),
-        Format::Junit => report::junit::render(&report),
-        Format::Markdown => report::markdown::render(&report),
-        Format::Table => {
-            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-            let look = report::table::Look {
-                color: use_color(ui.color, to_terminal),
-                terminal: to_terminal,
-            };
-            report::table::render(&report, look)
-        }
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let look = report::table::Look {
+        color: use_color(ui.color, to_terminal),
+        terminal: to_terminal,
     };
-    emit(&text, args.output.as_deref())?;
+    emit(&render(&report, args.format, look), args.output.as_deref())?;
+    for (format, path) in &args.also {
+        let plain = report::table::Look {
+            color: false,
+            terminal: false,
+        };
+        write_atomic(path, render(&report, *format, plain).as_bytes())?;
+    }
     if interrupted {
         eprintln!(
             "orgexit: interrupted: the report covers the accounts that finished; the rest are marked error"
@@ -173,6 +208,7 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
 async fn collect(args: CollectArgs, ui: Ui) -> Result<u8, RunError> {
     let targets = Targets::from_args(&args.accounts)?;
     let checks = select_checks(&args.selection)?;
+    writable(&args.output, "--output")?;
     let needs = checks
         .iter()
         .flat_map(|c| c.needs().iter().copied())
