@@ -33,7 +33,9 @@ use std::collections::BTreeSet;
 
 use super::org_membership::is_reseller_org;
 use super::trust_policy::{Trusted, account_of, trusted_principals};
-use super::{Check, Context, Finding, Severity, Status, count, leftover_status, name_list};
+use super::{
+    Check, Context, Finding, Severity, Status, count, kept_list, leftover_status, name_list,
+};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing};
 use crate::plan::Waiver;
 
@@ -44,7 +46,6 @@ struct Doors {
     reseller: Vec<String>,
     outside: Vec<String>,
     unreadable: Vec<String>,
-    kept: Vec<String>,
     waived: Vec<Waiver>,
     resources: Vec<String>,
 }
@@ -180,7 +181,6 @@ fn join(items: &BTreeSet<String>) -> String {
 
 impl Doors {
     fn keep(&mut self, name: &str, waiver: &Waiver) {
-        self.kept.push(format!("{name} ({})", waiver.reason));
         self.waived.push(Waiver {
             name: name.to_string(),
             reason: waiver.reason.clone(),
@@ -221,8 +221,8 @@ impl Doors {
                 name_list(&self.unreadable)
             ));
         }
-        if !self.kept.is_empty() {
-            parts.push(format!("kept by waiver: {}", self.kept.join(", ")));
+        if !self.waived.is_empty() {
+            parts.push(format!("kept by waiver: {}", kept_list(&self.waived)));
         }
         let status = if !self.unreadable.is_empty() {
             Status::Error

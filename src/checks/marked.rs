@@ -1,7 +1,7 @@
 //! Shared by the checks that look for IAM entities named with a reseller marker: which
 //! names carry a marker, which of those the customer keeps on purpose, and the finding.
 
-use super::{Context, Finding, Status, count, leftover_status, name_list};
+use super::{Context, Finding, Status, count, kept_list, leftover_status, name_list};
 use crate::plan::Waiver;
 
 /// An IAM entity as the marker checks see it.
@@ -20,7 +20,6 @@ pub fn leftover_finding<'a>(
 ) -> Finding {
     let mut flagged = Vec::new();
     let mut arns = Vec::new();
-    let mut kept = Vec::new();
     let mut waived = Vec::new();
     for entity in entities {
         if ctx.reseller.marker_in(entity.name).is_none() {
@@ -28,7 +27,6 @@ pub fn leftover_finding<'a>(
         }
         match ctx.attestations.waiver_for(entity.name) {
             Some(waiver) => {
-                kept.push(format!("{} ({})", entity.name, waiver.reason));
                 waived.push(Waiver {
                     name: entity.name.to_string(),
                     reason: waiver.reason.clone(),
@@ -41,18 +39,18 @@ pub fn leftover_finding<'a>(
         }
     }
     let markers = ctx.reseller.markers.join("/");
-    let kept_note = if kept.is_empty() {
+    let kept_note = if waived.is_empty() {
         String::new()
     } else {
-        format!("; kept by waiver: {}", kept.join(", "))
+        format!("; kept by waiver: {}", kept_list(&waived))
     };
     if flagged.is_empty() {
-        let summary = if kept.is_empty() {
+        let summary = if waived.is_empty() {
             format!("no {noun} named with {markers}")
         } else {
             format!(
                 "every {noun} named with {markers} is kept by waiver: {}",
-                kept.join(", ")
+                kept_list(&waived)
             )
         };
         return Finding::new(Status::Pass, summary).with_waived(waived);

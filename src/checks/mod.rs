@@ -243,6 +243,15 @@ pub fn leftover_status(phase: Phase) -> Status {
 }
 
 /// Joins names for a summary line, eliding after a few.
+/// "CTL-CAM-Provider (continuing CAM for ALM), …": what waivers kept, with their reasons.
+pub fn kept_list(waived: &[Waiver]) -> String {
+    waived
+        .iter()
+        .map(|w| format!("{} ({})", w.name, w.reason))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn name_list(names: &[String]) -> String {
     const SHOWN: usize = 5;
     if names.len() <= SHOWN {
