@@ -62,16 +62,8 @@ pub struct Silent;
 
 impl Progress for Silent {}
 
-/// Gathers the facts `needs` for the targets, every account's facts at once.
-pub async fn gather(
-    targets: &Targets,
-    needs: &BTreeSet<FactKind>,
-    guard: ReadOnlyGuard,
-) -> Result<Gathered, RunError> {
-    gather_with_progress(targets, needs, guard, &Silent).await
-}
-
-/// [`gather`], telling `progress` as accounts finish.
+/// Gathers the facts `needs` for the targets, every account's facts at once, telling
+/// `progress` as accounts finish.
 pub async fn gather_with_progress(
     targets: &Targets,
     needs: &BTreeSet<FactKind>,

@@ -493,3 +493,21 @@ fn outputs_into_missing_directories_are_refused_before_the_run() {
         assert!(stderr.contains("FORMAT=FILE"), "{bad}: {stderr}");
     }
 }
+
+#[test]
+fn an_output_that_cannot_be_written_does_not_cost_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    // /proc exists but takes no new files: it passes the early check, then fails to write.
+    let out = demo(&[
+        "--output",
+        "/proc/orgexit.txt",
+        "--also",
+        &format!("json={}", report.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("/proc/orgexit.txt"), "{stderr}");
+    let written: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(written["summary"]["accounts"], 4);
+}

@@ -109,11 +109,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
     let fail = |e: &dyn std::fmt::Display| {
         InputError::new(format_args!("cannot write {}: {e}", path.display()))
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    let mut file = tempfile::NamedTempFile::new_in(directory_of(path)).map_err(|e| fail(&e))?;
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
         .map_err(|e| fail(&e))?;
@@ -140,12 +136,17 @@ fn render(report: &Report, format: Format, look: report::table::Look) -> String 
     }
 }
 
-/// A file to write must be in a directory that exists: said before a long run, not after.
-fn writable(path: &Path, flag: &str) -> Result<(), InputError> {
-    let dir = match path.parent() {
+/// The directory a file is written in (`report.json` is in `.`).
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
-    };
+    }
+}
+
+/// A file to write must be in a directory that exists: said before a long run, not after.
+fn writable(path: &Path, flag: &str) -> Result<(), InputError> {
+    let dir = directory_of(path);
     if dir.is_dir() && !path.is_dir() {
         Ok(())
     } else {
@@ -188,13 +189,27 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
         color: use_color(ui.color, to_terminal),
         terminal: to_terminal,
     };
-    emit(&render(&report, args.format, look), args.output.as_deref())?;
-    for (format, path) in &args.also {
-        let plain = report::table::Look {
-            color: false,
-            terminal: false,
-        };
-        write_atomic(path, render(&report, *format, plain).as_bytes())?;
+    // Every output is attempted: one that cannot be written does not cost the others.
+    let plain = report::table::Look {
+        color: false,
+        terminal: false,
+    };
+    let mut failed: Vec<InputError> = std::iter::once(emit(
+        &render(&report, args.format, look),
+        args.output.as_deref(),
+    ))
+    .chain(
+        args.also
+            .iter()
+            .map(|(format, path)| write_atomic(path, render(&report, *format, plain).as_bytes())),
+    )
+    .filter_map(Result::err)
+    .collect();
+    if let Some(last) = failed.pop() {
+        for err in &failed {
+            eprintln!("orgexit: error: {err}");
+        }
+        return Err(last.into());
     }
     if interrupted {
         eprintln!(
