@@ -124,11 +124,11 @@ pub fn operations_for(kind: FactKind) -> impl Iterator<Item = &'static Operation
 /// A record of what was sent: (service, operation) → attempts transmitted.
 #[derive(Debug, Default)]
 pub struct CallLog {
-    sent: Mutex<BTreeMap<(String, String), u64>>,
+    sent: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
 }
 
 impl CallLog {
-    pub fn snapshot(&self) -> BTreeMap<(String, String), u64> {
+    pub fn snapshot(&self) -> BTreeMap<(&'static str, &'static str), u64> {
         self.sent.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
@@ -183,13 +183,16 @@ impl Intercept for ReadOnlyGuard {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let (service, operation) = Self::metadata(cfg);
-        if allowed(&service, &operation).is_some() {
-            Ok(())
-        } else {
-            tracing::error!(%service, %operation, "read-only guard refused an operation");
-            Err(Box::new(Refused { service, operation }))
+        if cfg
+            .load::<Metadata>()
+            .and_then(|m| allowed(m.service(), m.name()))
+            .is_some()
+        {
+            return Ok(());
         }
+        let (service, operation) = Self::metadata(cfg);
+        tracing::error!(%service, %operation, "read-only guard refused an operation");
+        Err(Box::new(Refused { service, operation }))
     }
 
     fn read_before_transmit(
@@ -198,16 +201,16 @@ impl Intercept for ReadOnlyGuard {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let key = Self::metadata(cfg);
         // Checked again right before the bytes leave: nothing reaches the wire unlisted.
-        if allowed(&key.0, &key.1).is_none() {
-            return Err(Box::new(Refused {
-                service: key.0,
-                operation: key.1,
-            }));
-        }
+        let Some(op) = cfg
+            .load::<Metadata>()
+            .and_then(|m| allowed(m.service(), m.name()))
+        else {
+            let (service, operation) = Self::metadata(cfg);
+            return Err(Box::new(Refused { service, operation }));
+        };
         if let Ok(mut sent) = self.log.sent.lock() {
-            *sent.entry(key).or_default() += 1;
+            *sent.entry((op.service, op.name)).or_default() += 1;
         }
         Ok(())
     }
