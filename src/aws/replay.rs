@@ -173,12 +173,6 @@ pub trait World: Send + Sync + 'static {
     fn account(&self, account: &str) -> Option<Arc<AccountFacts>>;
 }
 
-impl World for HashMap<String, Arc<AccountFacts>> {
-    fn account(&self, account: &str) -> Option<Arc<AccountFacts>> {
-        self.get(account).cloned()
-    }
-}
-
 impl World for BTreeMap<String, Arc<AccountFacts>> {
     fn account(&self, account: &str) -> Option<Arc<AccountFacts>> {
         self.get(account).cloned()
@@ -260,16 +254,6 @@ impl Replay {
     /// The account the base credentials act in.
     pub fn caller(&self) -> &str {
         &self.inner.caller
-    }
-
-    /// The most items one page of an IAM list holds (IAM may answer fewer than asked).
-    pub fn page_size(&self) -> usize {
-        self.inner.page_size
-    }
-
-    /// Adds a fault rule; rules added first win.
-    pub fn add_rule(&self, rule: Rule) {
-        self.inner.rules.lock().expect("rules").push(rule);
     }
 
     /// Every request received so far, in arrival order.
