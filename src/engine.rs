@@ -95,16 +95,10 @@ pub async fn gather_into(
             Ok(false)
         }
         Source::Aws(options) => {
+            // Listening before any account starts: a Ctrl-C from then on is handled.
+            let stop = shutdown_signal();
             let connection = Connection::load(options, guard).await;
-            stream_from(
-                &connection,
-                targets,
-                needs,
-                progress,
-                shutdown_signal(),
-                sink,
-            )
-            .await
+            stream_from(&connection, targets, needs, progress, stop, sink).await
         }
     }
 }
@@ -251,26 +245,36 @@ async fn audit_account(
         })
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes on Ctrl-C or SIGTERM. On Unix the handlers are installed when this is
+/// called, not when the future is first polled: a signal that arrives while the first
+/// accounts are being started is neither lost nor, by the default action, fatal.
+pub fn shutdown_signal() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (interrupt, terminate) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        );
+        let received = |listener: std::io::Result<tokio::signal::unix::Signal>| async move {
+            match listener {
+                Ok(mut listener) => {
+                    listener.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        async move {
+            tokio::select! {
+                () = received(interrupt) => {},
+                () = received(terminate) => {},
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
     }
 }

@@ -1,13 +1,14 @@
 //! The AWS layer with the real SDK clients, answered in AWS's wire formats by the
 //! in-process replay: recorded answers (`fixtures/aws/`), pagination, retries, errors,
-//! AssumeRole per account, and the read-only guard.
+//! AssumeRole per account, and the read-only guard. On a paused clock: retries, backoff
+//! and latency are virtual time, so no timeout depends on the machine's load.
 
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{all_facts, demo_facts, gather, quick_options, world};
+use common::{all_facts, assert_virtual_time, demo_facts, gather, quick_options, world};
 use orgexit::aws::AccountClients;
 use orgexit::aws::config::resilience;
 use orgexit::aws::guard::{ReadOnlyGuard, allowed};
@@ -37,7 +38,7 @@ fn error_of<T: std::fmt::Debug>(fact: &Option<Fact<T>>) -> &str {
 /// Every fact of the demo customer goes out as AWS would send it and comes back equal:
 /// IAM lists in pages of two, trust policies URL-encoded, handshakes with their parties,
 /// an account in no organization, a denied call.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_demo_accounts_survive_the_wire() {
     let demo = demo_facts();
     let replay = Replay::builder().page_size(2).build(world(&demo));
@@ -136,7 +137,7 @@ async fn one_account_with(rules: Vec<Rule>, needs: &[FactKind]) -> (AccountFacts
     (got.remove(0), replay)
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn recorded_list_roles_decodes_trust_policies_and_keeps_paths() {
     let (facts, _) = one_account_with(
         vec![
@@ -162,7 +163,7 @@ async fn recorded_list_roles_decodes_trust_policies_and_keeps_paths() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn recorded_handshakes_keep_state_action_party_and_expiry() {
     let (facts, _) = one_account_with(
         vec![
@@ -203,7 +204,7 @@ async fn recorded_handshakes_keep_state_action_party_and_expiry() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn recorded_organization_contact_buckets_and_summary() {
     let (facts, _) = one_account_with(
         vec![
@@ -267,7 +268,7 @@ async fn recorded_organization_contact_buckets_and_summary() {
     assert!(summary.account_access_keys_present);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn recorded_not_in_use_and_no_contact_are_answers_not_errors() {
     let (facts, _) = one_account_with(
         vec![
@@ -290,7 +291,7 @@ async fn recorded_not_in_use_and_no_contact_are_answers_not_errors() {
     assert_eq!(facts.billing_contact, Some(Fact::Ok(None)));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn recorded_scp_deny_is_an_error_naming_the_action_and_the_deny() {
     let (facts, _) = one_account_with(
         vec![
@@ -317,7 +318,7 @@ async fn recorded_scp_deny_is_an_error_naming_the_action_and_the_deny() {
     assert_eq!(facts.users, Some(Fact::Ok(vec![])));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn throttling_is_retried_and_then_succeeds() {
     let throttled = Rule::new(Fault::raw(
         400,
@@ -336,7 +337,7 @@ async fn throttling_is_retried_and_then_succeeds() {
     assert_eq!(attempts, 2, "one throttled attempt, one retry");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn throttling_past_the_retries_is_an_error_not_a_pass() {
     let (facts, replay) = one_account_with(
         vec![Rule::new(Fault::Throttled).operation("ListGroups")],
@@ -356,7 +357,7 @@ async fn throttling_past_the_retries_is_an_error_not_a_pass() {
     assert_eq!(attempts as u32, quick_options().max_attempts);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_account_whose_role_cannot_be_assumed_errs_alone() {
     let demo = demo_facts();
     let replay = Replay::builder()
@@ -402,7 +403,7 @@ async fn an_account_whose_role_cannot_be_assumed_errs_alone() {
     assert_eq!(sent, ["AssumeRole"]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn each_account_acts_with_its_own_assumed_credentials() {
     let demo = demo_facts();
     let replay = Replay::builder().build(world(&demo));
@@ -436,11 +437,12 @@ async fn each_account_acts_with_its_own_assumed_credentials() {
 }
 
 /// Writes are refused by the guard before anything is signed or sent.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_guard_refuses_writes_and_nothing_reaches_the_wire() {
     let replay = Replay::builder()
         .caller("111122223333")
         .build(world(&demo_facts()));
+    assert_virtual_time();
     let guard = ReadOnlyGuard::new();
     let (retry, timeout) = resilience(&quick_options());
     let clients = AccountClients::new(&replay.sdk_config(retry, timeout), &guard);
@@ -487,35 +489,24 @@ async fn the_guard_refuses_writes_and_nothing_reaches_the_wire() {
 
 /// Within an account every fact is read at once: the account takes as long as its
 /// longest chain of calls, not the sum of them.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_accounts_facts_are_read_side_by_side() {
+    let latency = std::time::Duration::from_millis(300);
     let demo = demo_facts();
-    let replay = Replay::builder()
-        .latency(std::time::Duration::from_millis(300))
-        .build(world(&demo));
-    gather(
-        &replay,
-        &quick_options_slow(),
-        &["111122223333"],
-        &all_facts(),
-    )
-    .await;
+    let replay = Replay::builder().latency(latency).build(world(&demo));
+    let started = tokio::time::Instant::now();
+    gather(&replay, &quick_options(), &["111122223333"], &all_facts()).await;
     assert_eq!(
         replay.peak_in_flight(),
         FactKind::ALL.len(),
         "every fact's first request waits for its answer at the same time"
     );
-}
-
-fn quick_options_slow() -> orgexit::aws::config::AwsOptions {
-    orgexit::aws::config::AwsOptions {
-        operation_timeout: std::time::Duration::from_secs(10),
-        ..quick_options()
-    }
+    // AssumeRole, then every fact's single page side by side: two round trips.
+    assert_eq!(started.elapsed(), 2 * latency);
 }
 
 /// Well-formed answers that leave out what was asked for are errors, not "none found".
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn answers_without_the_list_asked_for_are_errors() {
     let (facts, _) = one_account_with(
         vec![

@@ -3,10 +3,16 @@
 //! the checks that need the failed read are `error` with a reason naming the operation and
 //! the cause; the account's other checks and every other account are exactly as without
 //! the fault; nothing becomes `pass`. AssumeRole failing takes only its own account down.
+//!
+//! All cases run at once on a paused tokio clock, so the matrix is deterministic on a
+//! loaded machine: the clock moves only when every call still open waits on a timer, so
+//! the 1 s operation timeout can only ever reach the injected hang, never a healthy
+//! account's call (the fault-free run takes no virtual time at all, which is checked).
 
 mod common;
 
 use std::path::Path;
+use std::time::Duration;
 
 use common::{all_facts, demo_facts, gather, quick_options, world};
 use orgexit::aws::guard::ALLOWED;
@@ -68,6 +74,8 @@ struct Case {
     facts: Vec<AccountFacts>,
     report: Report,
     calls: usize,
+    /// Virtual time the case took.
+    took: Duration,
 }
 
 const NOW: time::OffsetDateTime = datetime!(2026-11-24 12:00 UTC);
@@ -79,6 +87,7 @@ async fn run_case(
     fault: Fault,
     causes: &'static [&'static str],
 ) -> Case {
+    let started = tokio::time::Instant::now();
     let demo = demo_facts();
     let replay = Replay::builder()
         .rule(Rule::new(fault).account(TARGET).operation(operation))
@@ -93,17 +102,38 @@ async fn run_case(
         report: Report::evaluate(&policy(), &facts, NOW),
         facts,
         calls: replay.call_count(),
+        took: started.elapsed(),
     }
+}
+
+/// What a case may take in virtual time: the hang exactly the operation timeout (its
+/// retry never starts: the operation's time is up), every other fault less (at most a
+/// retry's backoff), whatever the machine's load.
+fn timing_problem(case: &Case, label: &str) -> Option<String> {
+    let limit = quick_options().operation_timeout;
+    let ok = if case.fault == "timeout" {
+        case.took == limit
+    } else {
+        case.took < limit
+    };
+    (!ok).then(|| format!("{label}: took {:?} of virtual time", case.took))
+}
+
+/// The fault-free run, which must take no virtual time: no healthy call waits on a timer.
+async fn baseline() -> Case {
+    let baseline = run_case("none", "none", "none", Fault::Refused, &[]).await;
+    // The rule names no real operation, so this is the fault-free run.
+    assert_eq!(baseline.took, Duration::ZERO, "the fault-free run waited");
+    baseline
 }
 
 fn account<'a>(report: &'a Report, id: &str) -> &'a AccountReport {
     report.accounts.iter().find(|a| a.account_id == id).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
-    let baseline = run_case("none", "none", "none", Fault::Refused, &[]).await;
-    // The rule above names no real operation, so this is the fault-free run.
+    let baseline = baseline().await;
     let base = &baseline.report;
     assert!(
         account(base, TARGET).ready,
@@ -130,6 +160,7 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
         let op = ALLOWED.iter().find(|o| o.name == case.operation).unwrap();
         let kind = op.fact.unwrap();
         let label = format!("{} × {}", case.operation, case.fault);
+        problems.extend(timing_problem(case, &label));
         for other in &case.report.accounts {
             let before = account(base, &other.account_id);
             if other.account_id != TARGET {
@@ -214,7 +245,7 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn assume_role_failing_takes_down_only_its_account() {
     let mut runs = Vec::new();
     for (name, fault, causes) in faults() {
@@ -223,8 +254,11 @@ async fn assume_role_failing_takes_down_only_its_account() {
             (name, causes, case)
         });
     }
-    let baseline = run_case("none", "none", "none", Fault::Refused, &[]).await;
+    let baseline = baseline().await;
     for (name, causes, case) in futures::future::join_all(runs).await {
+        if let Some(problem) = timing_problem(&case, name) {
+            panic!("{problem}");
+        }
         let target = account(&case.report, TARGET);
         let reason = target
             .error

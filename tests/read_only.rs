@@ -49,7 +49,7 @@ async fn sent_actions(policy: &Policy) -> BTreeSet<&'static str> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_policy_grants_exactly_what_each_selection_sends() {
     let mut selections: Vec<Vec<&'static dyn Check>> = vec![CHECKS.to_vec()];
     selections.extend(CHECKS.iter().map(|c| vec![*c]));
@@ -67,7 +67,7 @@ async fn the_policy_grants_exactly_what_each_selection_sends() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn without_a_new_org_the_handshakes_are_not_even_read() {
     let everything = policy(CHECKS.to_vec(), None);
     let sent = sent_actions(&everything).await;

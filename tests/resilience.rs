@@ -103,7 +103,9 @@ fn ctrl_c_keeps_the_report_and_marks_the_rest_interrupted() {
         .arg(&out)
         .spawn()
         .unwrap();
-    // Wait until both accounts' AssumeRole calls are in flight (and hanging).
+    // Wait until both accounts' AssumeRole calls are in flight (and hanging). orgexit
+    // listens for signals before it starts any account, so from the first connection on
+    // the SIGINT below is handled, however slowly the machine runs.
     let started = Instant::now();
     while server.connections() < 2 && started.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(50));

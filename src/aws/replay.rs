@@ -14,20 +14,41 @@
 //! Which account a request acts in comes from its SigV4 credential: the base credentials
 //! act in [`Replay::caller`], and `sts:AssumeRole` hands out keys that name the account
 //! they were issued for.
+//!
+//! # Time
+//!
+//! Everything here runs on tokio's clock: the injected latency and [`Fault::Hang`] are
+//! tokio timers, and [`Replay::sdk_config`] gives the SDK tokio's sleep (its retry
+//! backoff, attempt and operation timeouts) and a [`TimeSource`] that follows tokio's clock
+//! (credential expiry, the retry token bucket, signing), as does the expiry of the
+//! credentials AssumeRole hands out. No answer involves I/O or another thread: the
+//! connector answers from memory when the SDK polls it.
+//!
+//! That makes tests deterministic under a paused tokio clock
+//! (`#[tokio::test(start_paused = true)]`). A paused clock moves only when no task of the
+//! runtime can make progress, and then straight to the next timer. Every answer that
+//! needs no timer (all of them, unless a latency or a hang is injected) is therefore
+//! given before any timer can fire: a healthy call cannot be cut short by a timeout
+//! however loaded the machine is, a hang is cut off at exactly the operation timeout, and
+//! a retry waits exactly its backoff, all in virtual time. This holds only because the
+//! replay does no real I/O: tokio also advances a paused clock while a socket's answer is
+//! still on its way (it polls the I/O driver once, without waiting, before jumping), so
+//! tests against a real server (moto, the binary over TCP) run on the real clock with
+//! timeouts only a hang can reach.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_smithy_async::rt::sleep::default_async_sleep;
-use aws_smithy_async::time::SystemTimeSource;
+use aws_smithy_async::rt::sleep::TokioSleep;
+use aws_smithy_async::time::TimeSource;
 use aws_smithy_runtime_api::client::http::{
     HttpConnector, HttpConnectorFuture, SharedHttpClient, SharedHttpConnector, http_client_fn,
 };
@@ -201,6 +222,7 @@ struct Inner {
     rendered: Mutex<HashMap<AnswerKey, Answer>>,
     in_flight: AtomicUsize,
     peak_in_flight: AtomicUsize,
+    clock: ReplayClock,
 }
 
 type AnswerKey = (usize, String, Vec<(String, String)>);
@@ -219,6 +241,30 @@ impl InFlight {
 impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The clock the SDK and the replay read (see *Time* above): the wall-clock time when the
+/// replay was built, advanced by tokio's clock since then. Under a paused tokio clock it
+/// stands still until tokio's moves.
+#[derive(Debug, Clone, Copy)]
+struct ReplayClock {
+    wall: SystemTime,
+    start: tokio::time::Instant,
+}
+
+impl ReplayClock {
+    fn new() -> ReplayClock {
+        ReplayClock {
+            wall: SystemTime::now(),
+            start: tokio::time::Instant::now(),
+        }
+    }
+}
+
+impl TimeSource for ReplayClock {
+    fn now(&self) -> SystemTime {
+        self.wall + self.start.elapsed()
     }
 }
 
@@ -285,8 +331,8 @@ impl Replay {
                 "replay",
             )))
             .http_client(self.http_client())
-            .sleep_impl(default_async_sleep().expect("a tokio runtime"))
-            .time_source(SystemTimeSource::new())
+            .sleep_impl(TokioSleep::new())
+            .time_source(self.inner.clock)
             .retry_config(retry)
             .timeout_config(timeout)
             .build()
@@ -340,6 +386,7 @@ impl ReplayBuilder {
                 rendered: Mutex::new(HashMap::new()),
                 in_flight: AtomicUsize::new(0),
                 peak_in_flight: AtomicUsize::new(0),
+                clock: ReplayClock::new(),
             }),
         }
     }
@@ -599,7 +646,7 @@ impl Replay {
             )));
         }
         let session = r.params.get("RoleSessionName").cloned().unwrap_or_default();
-        let expires = (OffsetDateTime::now_utc() + time::Duration::hours(1))
+        let expires = (OffsetDateTime::from(self.inner.clock.now()) + time::Duration::hours(1))
             .replace_nanosecond(0)
             .ok()
             .and_then(|t| t.format(&Rfc3339).ok())

@@ -1,4 +1,9 @@
 //! Shared by the tests that drive the real SDK clients against the in-process replay.
+//!
+//! These tests run on a paused tokio clock (`#[tokio::test(start_paused = true)]`), so
+//! their timeouts, retries and injected latencies are virtual time: a healthy call is
+//! answered before any timer can fire, whatever the machine's load (see the *Time*
+//! section of `orgexit::aws::replay`). [`gather`] refuses to run on a real clock.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -26,7 +31,7 @@ pub fn world(facts: &[AccountFacts]) -> BTreeMap<String, Arc<AccountFacts>> {
         .collect()
 }
 
-/// Fast-failing settings for tests: 2 attempts, a 1 s operation timeout.
+/// Fast-failing settings for tests: 2 attempts, a 1 s operation timeout (virtual time).
 pub fn quick_options() -> AwsOptions {
     AwsOptions {
         role_name: Some("OrgExitAudit".into()),
@@ -36,6 +41,18 @@ pub fn quick_options() -> AwsOptions {
     }
 }
 
+/// Panics unless tokio's clock is paused: on the real clock the 1 s timeouts of
+/// [`quick_options`] race the machine's load.
+pub fn assert_virtual_time() {
+    let before = tokio::time::Instant::now();
+    std::thread::sleep(Duration::from_millis(1));
+    assert_eq!(
+        tokio::time::Instant::now(),
+        before,
+        "run this test on a paused clock: #[tokio::test(start_paused = true)]"
+    );
+}
+
 /// Gathers `needs` for `accounts` through the real SDK clients, answered by `replay`.
 pub async fn gather(
     replay: &Replay,
@@ -43,6 +60,7 @@ pub async fn gather(
     accounts: &[&str],
     needs: &BTreeSet<FactKind>,
 ) -> (Vec<AccountFacts>, ReadOnlyGuard) {
+    assert_virtual_time();
     let guard = ReadOnlyGuard::new();
     let (retry, timeout) = resilience(options);
     let connection =
