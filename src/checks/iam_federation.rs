@@ -395,7 +395,8 @@ mod tests {
         facts.organization = Some(Fact::Ok(Membership::Member(Organization {
             id: "o-reseller001".into(),
             management_account_id: "777777777777".into(),
-            management_account_email: None,
+            // The reseller's by its management account's email domain.
+            management_account_email: Some("aws-root@ctl.io".into()),
         })));
         let f = setup.run(&IamFederation, &facts);
         assert_eq!(f.status, Status::Fail, "{}", f.summary);

@@ -191,9 +191,9 @@ impl Policy {
     pub fn from_args(args: &PolicyArgs, selection: &CheckSelection) -> Result<Policy, InputError> {
         let mut reseller = Reseller::load(&args.reseller)?;
         for value in args.reseller_account.iter().flat_map(|v| v.split(',')) {
-            reseller
-                .accounts
-                .insert(AccountId::parse(value, "--reseller-account")?.to_string());
+            let id = AccountId::parse(value, "--reseller-account")?.to_string();
+            reseller.accounts.insert(id.clone());
+            reseller.accounts_given.insert(id);
         }
         if let Some(org) = &args.new_org {
             let body = org.strip_prefix("o-").unwrap_or("");

@@ -42,6 +42,9 @@ pub struct Reseller {
     pub email_domains: Vec<String>,
     /// The reseller's management accounts (definition plus `--reseller-account`).
     pub accounts: BTreeSet<String>,
+    /// Those of [`Reseller::accounts`] given by `--reseller-account` (the rest are the
+    /// definition's): a report says which of the two identified the organization.
+    pub accounts_given: BTreeSet<String>,
 }
 
 impl Reseller {
@@ -136,6 +139,7 @@ impl Reseller {
                 .map(|d| d.to_lowercase())
                 .collect(),
             accounts,
+            accounts_given: BTreeSet::new(),
         })
     }
 

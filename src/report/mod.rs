@@ -76,8 +76,72 @@ pub struct AccountReport {
     pub ready: bool,
     /// Why the account could not be audited at all (then every check is error).
     pub error: Option<String>,
+    /// The organization the account was seen in, and whose orgexit judged it to be; null
+    /// when the organization was not read (not selected, or the read failed).
+    // Added after the first release: reports without it read as null.
+    #[serde(default)]
+    pub organization: Option<OrganizationSeen>,
     /// Every selected check, in catalog order.
     pub checks: Vec<CheckResult>,
+}
+
+/// The organization an account was seen in (`organizations:DescribeOrganization`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OrganizationSeen {
+    /// The organization's id; null for a standalone account.
+    #[schemars(pattern(r"^o-[a-z0-9]{10,32}$"))]
+    pub id: Option<String>,
+    /// Its management account; null for a standalone account.
+    #[schemars(pattern(r"^[0-9]{12}$"))]
+    pub management_account_id: Option<String>,
+    /// The management account's email, when AWS gave it.
+    pub management_account_email: Option<String>,
+    /// Whose organization it was judged to be.
+    pub owner: OrgOwner,
+    /// Why, in words (e.g. "management account 999988887777, given as --reseller-account").
+    pub why: String,
+}
+
+/// Whose organization an account is in: the reseller's, the new one (`--new-org`), one
+/// orgexit cannot tell (it does not guess), or none (a standalone account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgOwner {
+    Reseller,
+    New,
+    Unknown,
+    None,
+}
+
+impl OrganizationSeen {
+    /// What the account's facts show, judged under `ctx`; `None` when not read.
+    fn of(facts: &AccountFacts, ctx: &crate::checks::Context<'_>) -> Option<OrganizationSeen> {
+        use crate::checks::Owner;
+        use crate::facts::Membership;
+        Some(match facts.organization().ok()? {
+            Membership::Standalone => OrganizationSeen {
+                id: None,
+                management_account_id: None,
+                management_account_email: None,
+                owner: OrgOwner::None,
+                why: "not in any organization (standalone account)".to_string(),
+            },
+            Membership::Member(org) => {
+                let owner = crate::checks::whose(org, ctx);
+                OrganizationSeen {
+                    id: Some(org.id.clone()),
+                    management_account_id: Some(org.management_account_id.clone()),
+                    management_account_email: org.management_account_email.clone(),
+                    owner: match owner {
+                        Owner::Reseller(_) => OrgOwner::Reseller,
+                        Owner::New => OrgOwner::New,
+                        Owner::Unknown => OrgOwner::Unknown,
+                    },
+                    why: owner.why(org, ctx),
+                }
+            }
+        })
+    }
 }
 
 /// What one check found in one account.
@@ -208,6 +272,7 @@ impl ReportBuilder<'_> {
             account_id: account.account_id.clone(),
             ready: !checks.iter().any(|c| c.status.blocks()),
             error: account.error.clone(),
+            organization: OrganizationSeen::of(account, &ctx),
             checks,
         });
     }
