@@ -41,6 +41,8 @@ pub struct Gathered {
 pub trait Sink {
     /// Every account the run covers, before any facts arrive.
     fn accounts(&mut self, _ids: &[String]) {}
+    /// The facts come from a snapshot collected at this time (`None`: not recorded).
+    fn snapshot(&mut self, _collected_at: Option<&str>) {}
     /// One account's facts (in the order accounts finish).
     fn add(&mut self, facts: AccountFacts);
 }
@@ -86,7 +88,16 @@ pub async fn gather_into(
 ) -> Result<bool, RunError> {
     match &targets.source {
         Source::Fixture(path) => {
-            let facts = from_snapshot(Snapshot::load(path)?, targets);
+            let snapshot = Snapshot::read(path)?;
+            if snapshot.accounts.is_empty() && targets.accounts.is_empty() {
+                return Err(InputError::new(format_args!(
+                    "snapshot {}: lists no account, so there is nothing to audit (write one with `orgexit collect`)",
+                    path.display()
+                ))
+                .into());
+            }
+            sink.snapshot(snapshot.collected_at());
+            let facts = from_snapshot(snapshot.accounts, targets);
             let ids: Vec<String> = facts.iter().map(|f| f.account_id.clone()).collect();
             sink.accounts(&ids);
             for account in facts {

@@ -136,6 +136,13 @@ fn the_demo_ticket_field_by_field() {
             .starts_with("orgexit report attached: phase pre, 1 of 4 accounts ready"),
         "{special:?}"
     );
+    assert!(
+        special
+            .last()
+            .unwrap()
+            .ends_with("; facts from the snapshot collected 2026-11-24T09:00:00Z"),
+        "the snapshot's age is said, and a full audit says nothing of its checks: {special:?}"
+    );
     assert!(text.ends_with("\nPlease direct this ticket towards the CAM_CloudIntegration group\n"));
 }
 
@@ -206,7 +213,13 @@ fn root_access_not_checked_is_said_not_guessed() {
         dir.path(),
         &["--skip", "root-credentials"],
     ));
-    let (fields, _) = fields(&text);
+    let (fields, special) = fields(&text);
+    assert!(
+        special.last().unwrap().contains(
+            "; not a full audit: only 11 of 12 checks: org-membership, org-invitation, payment-method, billing-contact,"
+        ),
+        "{special:?}"
+    );
     assert_eq!(
         fields["AWS AccountIDs to which you currently do not have root access"],
         format!(

@@ -47,11 +47,28 @@ pub struct Report {
     /// The organization the accounts are moving to, if given.
     #[schemars(pattern(r"^o-[a-z0-9]{10,32}$"))]
     pub new_org: Option<String>,
+    /// The checks this run evaluated (`--select`/`--skip`), in catalog order: fewer than
+    /// the catalog means `ready` speaks for these checks only.
+    // Added after the first release: reports without it read as an empty list (unknown).
+    #[serde(default)]
+    pub selected_checks: Vec<String>,
+    /// Where the facts came from when not read from AWS during this run: the snapshot
+    /// (`audit --fixture`) and when it was collected; null when read live.
+    #[serde(default)]
+    pub snapshot: Option<SnapshotSource>,
     /// Whether every account is ready: no check is fail, manual or error.
     pub ready: bool,
     pub summary: Summary,
     /// Sorted by account ID.
     pub accounts: Vec<AccountReport>,
+}
+
+/// The snapshot a report was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotSource {
+    /// When `orgexit collect` read the facts (RFC 3339); null when the snapshot does not say.
+    #[schemars(extend("format" = "date-time"))]
+    pub collected_at: Option<String>,
 }
 
 /// Counts over the whole report: accounts, and checks by status.
@@ -250,6 +267,7 @@ pub struct ReportBuilder<'p> {
     policy: &'p Policy,
     audited: BTreeSet<String>,
     accounts: Vec<AccountReport>,
+    snapshot: Option<SnapshotSource>,
 }
 
 impl ReportBuilder<'_> {
@@ -303,7 +321,15 @@ impl ReportBuilder<'_> {
             reseller: self.policy.reseller.name.clone(),
             target_date: self.policy.target_date.map(|d| d.to_string()),
             new_org: self.policy.new_org.clone(),
-            ready: accounts.iter().all(|a| a.ready),
+            selected_checks: self
+                .policy
+                .checks
+                .iter()
+                .map(|c| c.id().to_string())
+                .collect(),
+            snapshot: self.snapshot,
+            // A run that covered no account has shown nothing to be ready.
+            ready: !accounts.is_empty() && accounts.iter().all(|a| a.ready),
             summary,
             accounts,
         }
@@ -313,6 +339,12 @@ impl ReportBuilder<'_> {
 impl crate::engine::Sink for ReportBuilder<'_> {
     fn accounts(&mut self, ids: &[String]) {
         self.audited(ids.iter().cloned());
+    }
+
+    fn snapshot(&mut self, collected_at: Option<&str>) {
+        self.snapshot = Some(SnapshotSource {
+            collected_at: collected_at.map(str::to_string),
+        });
     }
 
     fn add(&mut self, facts: AccountFacts) {
@@ -327,7 +359,34 @@ impl Report {
             policy,
             audited: BTreeSet::new(),
             accounts: Vec::new(),
+            snapshot: None,
         }
+    }
+
+    /// Whether only some checks of the catalog ran (`--select`/`--skip`); `false` too for
+    /// a report that does not say.
+    pub fn partial_selection(&self) -> bool {
+        !self.selected_checks.is_empty() && self.selected_checks.len() < crate::checks::CHECKS.len()
+    }
+
+    /// "2 of 12 checks: root-mfa, root-access-keys", when only some ran.
+    pub fn selection_text(&self) -> Option<String> {
+        self.partial_selection().then(|| {
+            format!(
+                "{} of {} checks: {}",
+                self.selected_checks.len(),
+                crate::checks::CHECKS.len(),
+                self.selected_checks.join(", ")
+            )
+        })
+    }
+
+    /// "the snapshot collected 2026-11-24T09:00:00Z", when the facts came from one.
+    pub fn snapshot_text(&self) -> Option<String> {
+        self.snapshot.as_ref().map(|s| match &s.collected_at {
+            Some(at) => format!("the snapshot collected {at}"),
+            None => "a snapshot that does not say when it was collected".to_string(),
+        })
     }
 
     /// Evaluates every selected check for every account: accounts sorted by ID, checks
@@ -350,14 +409,18 @@ impl Report {
         match self.exit_code() {
             0 => "every account is ready (exit 0)",
             1 => "some check is fail or manual (exit 1)",
+            2 => "no account was audited (exit 2)",
             _ => "some check could not be evaluated (exit 3)",
         }
     }
 
     /// 0 every account ready; 1 some check fail or manual; 3 some error and none
-    /// fail/manual. (2 is for bad input, before any report exists.)
+    /// fail/manual; 2 when no account was audited (a run refuses that before any report
+    /// exists: this is the same answer for a report that says so).
     pub fn exit_code(&self) -> u8 {
-        if self.summary.fail > 0 || self.summary.manual > 0 {
+        if self.accounts.is_empty() {
+            2
+        } else if self.summary.fail > 0 || self.summary.manual > 0 {
             1
         } else if self.summary.error > 0 {
             3

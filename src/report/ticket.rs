@@ -222,14 +222,21 @@ fn special_considerations(report: &Report) -> Vec<String> {
     if lines.is_empty() {
         lines.push("none: no check blocks the departure".to_string());
     }
-    lines.push(format!(
+    let mut attached = format!(
         "orgexit report attached: phase {}, {} of {} accounts ready, generated {} by orgexit {}",
         report.phase.as_str(),
         report.summary.ready_accounts,
         report.summary.accounts,
         report.generated_at,
         report.version
-    ));
+    );
+    if let Some(snapshot) = report.snapshot_text() {
+        let _ = write!(attached, "; facts from {snapshot}");
+    }
+    if let Some(selection) = report.selection_text() {
+        let _ = write!(attached, "; not a full audit: only {selection}");
+    }
+    lines.push(attached);
     lines
 }
 
