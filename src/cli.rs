@@ -66,7 +66,7 @@ pub enum Command {
     },
     /// Print the least-privilege IAM policy (JSON) for the audit role.
     #[command(
-        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026"
+        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026\n  orgexit policy --trust-account 123456789012 --partition aws-cn"
     )]
     Policy(PolicyCmdArgs),
     /// Print the departure support ticket, filled from a JSON report.
@@ -107,7 +107,8 @@ pub struct AccountArgs {
     #[arg(long, value_name = "FILE")]
     pub accounts_file: Option<PathBuf>,
 
-    /// Assume arn:aws:iam::<ID>:role/NAME in each account from the base credentials.
+    /// Assume arn:<partition>:iam::<ID>:role/NAME in each account from the base
+    /// credentials (the partition is theirs: aws, aws-cn or aws-us-gov).
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
 
@@ -281,6 +282,11 @@ pub struct PolicyCmdArgs {
     /// Require this external ID in the trust policy (with --trust-account).
     #[arg(long, value_name = "X", requires = "trust_account")]
     pub external_id: Option<String>,
+
+    /// The partition of the trust policy's ARNs: aws, aws-cn or aws-us-gov (an audit
+    /// takes it from the base credentials).
+    #[arg(long, value_name = "PARTITION", default_value = "aws")]
+    pub partition: String,
 }
 
 impl Cli {

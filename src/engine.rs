@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
+use crate::aws::config::CredentialsProblem;
 use crate::aws::guard::ReadOnlyGuard;
 use crate::aws::{Connection, collect_account};
 use crate::facts::{AccountFacts, FactKind};
@@ -26,6 +27,15 @@ pub enum RunError {
     /// AWS could not be reached to even list what to audit: exit 3.
     #[error("{0}")]
     Unreachable(String),
+}
+
+impl From<CredentialsProblem> for RunError {
+    fn from(problem: CredentialsProblem) -> Self {
+        match problem {
+            CredentialsProblem::Missing(message) => RunError::Input(InputError::new(message)),
+            CredentialsProblem::Rejected(message) => RunError::Unreachable(message),
+        }
+    }
 }
 
 /// The facts of every requested account, and whether the run was cut short.
@@ -106,7 +116,9 @@ pub async fn gather_into(
             Ok(false)
         }
         Source::Aws(options) => {
-            let connection = Connection::load(options, guard).await;
+            // The base credentials are checked once here: a problem with them is one
+            // message for the run, never an error in every check of every account.
+            let connection = Connection::load(options, guard).await?;
             stream_from(
                 &connection,
                 targets,

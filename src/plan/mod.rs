@@ -10,7 +10,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
-pub use input::{AccountId, InputError, line_column, one_line, parse_date, read_file};
+pub use input::{
+    AccountId, InputError, PARTITIONS, line_column, one_line, parse_date, parse_partition,
+    read_file,
+};
 pub use reseller::Reseller;
 
 use crate::aws::config::AwsOptions;
