@@ -32,7 +32,7 @@ use orgexit::checks::{CHECKS, Phase};
 use orgexit::engine::{Silent, gather_from, stream_from};
 use orgexit::facts::{
     AccountFacts, AccountSummary, Contact, Fact, FactKind, Handshake, Membership, NamedEntity,
-    Organization, Role,
+    Organization, Role, SamlProvider,
 };
 use orgexit::plan::{AccountId, Attestations, Policy, Reseller, Source, Targets};
 use orgexit::report::Report;
@@ -74,6 +74,7 @@ const ROLES: usize = 150;
 const POLICIES: usize = 80;
 const USERS: usize = 40;
 const GROUPS: usize = 12;
+const SAML_PROVIDERS: usize = 2;
 const BUCKETS: usize = 25;
 const RESELLER: &str = "999988887777";
 const NEW_ORG: &str = "o-acmenew0001";
@@ -202,7 +203,16 @@ fn template() -> AccountFacts {
         roles: Some(Fact::Ok(roles)),
         users: Some(Fact::Ok(named("user", "user", USERS, 1))),
         groups: Some(Fact::Ok(named("group", "Group", GROUPS, 1))),
-        saml_providers: Some(Fact::Ok(named("saml-provider", "SSO", 2, 1))),
+        saml_providers: Some(Fact::Ok(
+            named("saml-provider", "SSO", SAML_PROVIDERS, 1)
+                .into_iter()
+                .map(|p| SamlProvider {
+                    issuer: Some(Fact::Ok(format!("http://www.okta.com/{}", p.name))),
+                    name: p.name,
+                    arn: p.arn,
+                })
+                .collect(),
+        )),
         oidc_providers: Some(Fact::Ok(vec![NamedEntity {
             name: "token.actions.githubusercontent.com".into(),
             arn: format!(
@@ -213,6 +223,7 @@ fn template() -> AccountFacts {
         account_summary: Some(Fact::Ok(AccountSummary {
             account_mfa_enabled: true,
             account_access_keys_present: false,
+            account_signing_certificates_present: Some(false),
         })),
     }
 }
@@ -261,6 +272,8 @@ fn min_calls(policy: &Policy) -> usize {
         FactKind::Policies => pages(POLICIES),
         FactKind::Users => pages(USERS),
         FactKind::Groups => pages(GROUPS),
+        // The list, then each provider's metadata (its issuer).
+        FactKind::SamlProviders => 1 + SAML_PROVIDERS,
         _ => 1,
     };
     1 + policy.needs().into_iter().map(size).sum::<usize>()

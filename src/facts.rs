@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// The answer to one kind of read, or why there is none.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fact<T> {
     Ok(T),
@@ -145,11 +145,27 @@ pub struct Role {
     pub trust_policy: String,
 }
 
-/// `iam:GetAccountSummary`, the two root-user keys orgexit reads.
+/// `iam:GetAccountSummary`, the root-user keys orgexit reads. AWS answers counts; a value
+/// above 0 is `true`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSummary {
     pub account_mfa_enabled: bool,
     pub account_access_keys_present: bool,
+    /// `AccountSigningCertificatesPresent`; `None` in snapshots written before orgexit read
+    /// it (the check that needs it is then `error`, never `pass`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_signing_certificates_present: Option<bool>,
+}
+
+/// A SAML identity provider and the issuer its metadata names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SamlProvider {
+    pub name: String,
+    pub arn: String,
+    /// The `entityID` of the provider's SAML metadata (`iam:GetSAMLProvider`); `None` in
+    /// snapshots written before orgexit read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<Fact<String>>,
 }
 
 /// Everything known about one account.
@@ -176,7 +192,7 @@ pub struct AccountFacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Fact<Vec<NamedEntity>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_providers: Option<Fact<Vec<NamedEntity>>>,
+    pub saml_providers: Option<Fact<Vec<SamlProvider>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oidc_providers: Option<Fact<Vec<NamedEntity>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,7 +278,7 @@ impl AccountFacts {
     pub fn groups(&self) -> Result<&Vec<NamedEntity>, Missing> {
         self.get(FactKind::Groups, &self.groups)
     }
-    pub fn saml_providers(&self) -> Result<&Vec<NamedEntity>, Missing> {
+    pub fn saml_providers(&self) -> Result<&Vec<SamlProvider>, Missing> {
         self.get(FactKind::SamlProviders, &self.saml_providers)
     }
     pub fn oidc_providers(&self) -> Result<&Vec<NamedEntity>, Missing> {

@@ -109,6 +109,7 @@ mod tests {
         assert_eq!(
             actions(&[federation]).into_iter().collect::<Vec<_>>(),
             [
+                "iam:GetSAMLProvider",
                 "iam:ListOpenIDConnectProviders",
                 "iam:ListRoles",
                 "iam:ListSAMLProviders",
@@ -124,7 +125,7 @@ mod tests {
         assert_eq!(policy["Version"], "2012-10-17");
         assert_eq!(
             policy["Statement"][0]["Action"].as_array().unwrap().len(),
-            11
+            12
         );
         assert!(!text.contains(':') || !text.contains("Delete") && !text.contains("Put"));
 

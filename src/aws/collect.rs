@@ -13,13 +13,15 @@ use super::config::AccountClients;
 use super::error::{code, describe};
 use crate::facts::{
     AccountFacts, AccountSummary, Contact, Fact, FactKind, Handshake, Membership, NamedEntity,
-    Organization, Role,
+    Organization, Role, SamlProvider,
 };
 
 type Read<T> = Result<T, String>;
 
 /// IAM's largest page: fewer calls per account, and a shorter chain of dependent calls.
 const IAM_PAGE: i32 = 1000;
+/// S3's largest ListBuckets page.
+const BUCKET_PAGE: i32 = 10_000;
 
 /// Fetches the facts in `needs` for one account, concurrently.
 pub async fn collect_account(
@@ -275,7 +277,7 @@ fn provider(arn: String) -> NamedEntity {
     NamedEntity { name, arn }
 }
 
-async fn saml_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
+async fn saml_providers(c: &AccountClients) -> Read<Vec<SamlProvider>> {
     let out = c
         .iam
         .list_saml_providers()
@@ -283,13 +285,51 @@ async fn saml_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
         .await
         .map_err(|e| describe("iam:ListSAMLProviders", &e))?;
     // IAM always lists the providers, if only as an empty list: a missing list is not "none".
-    Ok(out
+    let listed = out
         .saml_provider_list
-        .ok_or("iam:ListSAMLProviders: the answer has no SAMLProviderList")?
-        .into_iter()
-        .filter_map(|p| p.arn)
-        .map(provider)
-        .collect())
+        .ok_or("iam:ListSAMLProviders: the answer has no SAMLProviderList")?;
+    // Each provider's metadata names its issuer: read them all at once. Every provider is
+    // read, not only those a name leaves undecided, so a snapshot serves any reseller
+    // definition it is evaluated with later.
+    let providers = listed.into_iter().filter_map(|p| p.arn).map(provider);
+    Ok(futures::future::join_all(providers.map(|p| async move {
+        let issuer = saml_issuer(c, &p.arn).await.into();
+        SamlProvider {
+            name: p.name,
+            arn: p.arn,
+            issuer: Some(issuer),
+        }
+    }))
+    .await)
+}
+
+/// The `entityID` of a SAML provider's metadata (`iam:GetSAMLProvider`).
+async fn saml_issuer(c: &AccountClients, arn: &str) -> Read<String> {
+    const ACTION: &str = "iam:GetSAMLProvider";
+    let out = c
+        .iam
+        .get_saml_provider()
+        .saml_provider_arn(arn)
+        .send()
+        .await
+        .map_err(|e| describe(ACTION, &e))?;
+    let document = out
+        .saml_metadata_document
+        .ok_or_else(|| format!("{ACTION}: the answer for {arn} has no SAMLMetadataDocument"))?;
+    metadata_issuer(&document).map_err(|why| format!("{ACTION}: {arn}: {why}"))
+}
+
+/// The first `entityID` of a SAML metadata document (`EntityDescriptor`, also inside an
+/// `EntitiesDescriptor`).
+pub fn metadata_issuer(document: &str) -> Result<String, String> {
+    let xml = roxmltree::Document::parse(document.trim())
+        .map_err(|e| format!("the SAML metadata is not XML: {e}"))?;
+    xml.descendants()
+        .filter(|n| n.tag_name().name() == "EntityDescriptor")
+        .find_map(|n| n.attribute("entityID"))
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| "the SAML metadata names no EntityDescriptor entityID".to_string())
 }
 
 async fn oidc_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
@@ -310,7 +350,13 @@ async fn oidc_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
 
 async fn buckets(c: &AccountClients) -> Read<Vec<String>> {
     const ACTION: &str = "s3:ListBuckets";
-    let mut pages = c.s3.list_buckets().into_paginator().send();
+    // With MaxBuckets the answer is paginated: AWS refuses an unpaginated ListBuckets to
+    // accounts above the default bucket quota.
+    let mut pages =
+        c.s3.list_buckets()
+            .max_buckets(BUCKET_PAGE)
+            .into_paginator()
+            .send();
     let mut names = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| describe(ACTION, &e))?;
@@ -334,17 +380,17 @@ async fn account_summary(c: &AccountClients) -> Read<AccountSummary> {
     let map = out
         .summary_map
         .ok_or_else(|| format!("{ACTION}: the answer has no SummaryMap"))?;
+    // AWS answers counts (AccountAccessKeysPresent can be 2): above 0 is "present".
     let flag = |key: SummaryKeyType| match map.get(&key) {
-        Some(0) => Ok(false),
-        Some(1) => Ok(true),
-        Some(other) => Err(format!(
-            "{ACTION}: {} is {other}, expected 0 or 1",
-            key.as_str()
-        )),
+        Some(n) if *n >= 0 => Ok(*n > 0),
+        Some(other) => Err(format!("{ACTION}: {} is {other}", key.as_str())),
         None => Err(format!("{ACTION}: the answer has no {}", key.as_str())),
     };
     Ok(AccountSummary {
         account_mfa_enabled: flag(SummaryKeyType::AccountMfaEnabled)?,
         account_access_keys_present: flag(SummaryKeyType::AccountAccessKeysPresent)?,
+        account_signing_certificates_present: Some(flag(
+            SummaryKeyType::AccountSigningCertificatesPresent,
+        )?),
     })
 }

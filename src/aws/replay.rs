@@ -197,7 +197,7 @@ struct Inner {
     requests: AtomicU64,
     rules: Mutex<Vec<Rule>>,
     calls: Mutex<Vec<Call>>,
-    /// Answers already rendered: (facts, operation, marker, page asked) → answer. The
+    /// Answers already rendered: (facts, operation, parameters) → answer. The
     /// facts are immutable, so an answer is rendered once however many ask for it, and
     /// the replay's own work stays out of the tool's figures.
     rendered: Mutex<HashMap<AnswerKey, Answer>>,
@@ -205,7 +205,7 @@ struct Inner {
     peak_in_flight: AtomicUsize,
 }
 
-type AnswerKey = (usize, String, Option<String>, Option<String>);
+type AnswerKey = (usize, String, Vec<(String, String)>);
 
 /// Counts a request in flight until its answer is given (or it is dropped).
 struct InFlight(Arc<Inner>);
@@ -579,12 +579,14 @@ impl Replay {
                 let facts = self.inner.world.account(&r.account).ok_or_else(|| {
                     Fault::Denied(format!("the account {} does not exist here", r.account))
                 })?;
-                let key = (
-                    Arc::as_ptr(&facts) as usize,
-                    r.operation.clone(),
-                    r.params.get("Marker").cloned(),
-                    r.params.get("MaxItems").cloned(),
-                );
+                // Every parameter is part of the key: a page token, a provider ARN.
+                let mut params: Vec<(String, String)> = r
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                params.sort();
+                let key = (Arc::as_ptr(&facts) as usize, r.operation.clone(), params);
                 if let Some(answer) = self.inner.rendered.lock().expect("rendered").get(&key) {
                     return Ok(answer.clone());
                 }
@@ -808,6 +810,29 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                 &format!("<OpenIDConnectProviderList>{members}</OpenIDConnectProviderList>"),
             ))
         }
+        ("IAM", "GetSAMLProvider") => {
+            let arn = r.params.get("SAMLProviderArn").map_or("", String::as_str);
+            let provider = ok(&facts.saml_providers)?
+                .and_then(|list| list.iter().find(|p| p.arn == arn))
+                .ok_or_else(|| Fault::Error {
+                    status: 404,
+                    code: "NoSuchEntity".into(),
+                    message: format!("SAMLProvider {arn} does not exist."),
+                })?;
+            let issuer = ok(&provider.issuer)?.map_or("urn:replay:no-issuer", String::as_str);
+            let metadata = format!(
+                "<?xml version=\"1.0\"?><md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"{}\"><md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"/></md:EntityDescriptor>",
+                xml(issuer)
+            );
+            Ok(query_ok(
+                "GetSAMLProvider",
+                IAM_NS,
+                &format!(
+                    "<SAMLMetadataDocument>{}</SAMLMetadataDocument><ValidUntil>2030-01-01T00:00:00Z</ValidUntil><CreateDate>{DATE}</CreateDate>",
+                    xml(&metadata)
+                ),
+            ))
+        }
         ("IAM", "GetAccountSummary") => {
             let summary =
                 ok(&facts.account_summary)?
@@ -815,6 +840,7 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                     .unwrap_or(crate::facts::AccountSummary {
                         account_mfa_enabled: false,
                         account_access_keys_present: false,
+                        account_signing_certificates_present: Some(false),
                     });
             let entry = |k: &str, v: bool| {
                 format!(
@@ -826,28 +852,53 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                 "GetAccountSummary",
                 IAM_NS,
                 &format!(
-                    "<SummaryMap>{}{}<entry><key>Users</key><value>3</value></entry><entry><key>Roles</key><value>12</value></entry></SummaryMap>",
+                    "<SummaryMap>{}{}{}<entry><key>Users</key><value>3</value></entry><entry><key>Roles</key><value>12</value></entry></SummaryMap>",
                     entry("AccountMFAEnabled", summary.account_mfa_enabled),
                     entry(
                         "AccountAccessKeysPresent",
                         summary.account_access_keys_present
-                    )
+                    ),
+                    summary
+                        .account_signing_certificates_present
+                        .map_or(String::new(), |v| entry(
+                            "AccountSigningCertificatesPresent",
+                            v
+                        ))
                 ),
             ))
         }
         ("S3", "ListBuckets") => {
             let buckets = ok(&facts.buckets)?.map(Vec::as_slice).unwrap_or(&[]);
+            // Paginated like S3: `max-buckets` asked, `continuation-token` the next offset.
+            let start: usize = r
+                .params
+                .get("continuation-token")
+                .and_then(|t| t.strip_prefix("page-"))
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+            let end = match r
+                .params
+                .get("max-buckets")
+                .and_then(|m| m.parse::<usize>().ok())
+            {
+                Some(asked) => buckets.len().min(start + asked.min(page_size)),
+                None => buckets.len(),
+            };
             let mut body = format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>replay-owner-{account}</ID></Owner><Buckets>"
             );
-            for name in buckets {
+            for name in buckets.get(start..end).unwrap_or(&[]) {
                 let _ = write!(
                     body,
                     "<Bucket><Name>{}</Name><CreationDate>{DATE}</CreationDate></Bucket>",
                     xml(name)
                 );
             }
-            body.push_str("</Buckets></ListAllMyBucketsResult>");
+            body.push_str("</Buckets>");
+            if end < buckets.len() {
+                let _ = write!(body, "<ContinuationToken>page-{end}</ContinuationToken>");
+            }
+            body.push_str("</ListAllMyBucketsResult>");
             Ok(Answer::Response {
                 status: 200,
                 headers: vec![("content-type".into(), "application/xml".into())],

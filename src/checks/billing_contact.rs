@@ -12,9 +12,12 @@
 //! who no longer look after the account.
 //!
 //! ## How to fix
-//! Account → Alternate contacts → Billing, set a contact in your company
-//! (`aws account put-alternate-contact --account-id <ID> --alternate-contact-type BILLING
-//! --email-address ap@example.com --name "Accounts Payable" --title AP --phone-number ...`).
+//! Account → Alternate contacts → Billing, set a contact in your company. With the AWS
+//! CLI, run inside the account itself (credentials of that account; `--account-id` is
+//! only for an organization's management account or delegated administrator, and fails
+//! when given inside a member account):
+//! `aws account put-alternate-contact --alternate-contact-type BILLING
+//! --email-address ap@example.com --name "Accounts Payable" --title AP --phone-number ...`.
 
 use super::{Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};

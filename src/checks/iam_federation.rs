@@ -2,49 +2,179 @@
 //!
 //! ## What it checks
 //! Reads every role's trust policy (`iam:ListRoles`) and the identity providers
-//! (`iam:ListSAMLProviders`, `iam:ListOpenIDConnectProviders`).
+//! (`iam:ListSAMLProviders`, `iam:ListOpenIDConnectProviders`, and `iam:GetSAMLProvider`
+//! for the issuer in each SAML provider's metadata), and looks for the reseller's doors:
 //!
-//! - A role that trusts a reseller account (the reseller definition's accounts,
-//!   `--reseller-account`, or the management account of the reseller's organization),
-//!   and a SAML or OIDC provider named with a reseller marker: `warn` before the cut-over,
-//!   `fail` after it. `OrganizationAccountAccessRole` usually shows up here.
-//! - A role that trusts another outside account (not one of the audited accounts, not an
-//!   AWS service), anyone (`"*"`), or a principal that names no account: `warn` in both
-//!   phases, for review.
-//! - A trust policy that cannot be read: `error`, naming the role.
-//! - Outside trusts found while the organization could not be read
-//!   (`organizations:DescribeOrganization`): `error`, since the reseller's management
-//!   account cannot then be told from any other outside account.
+//! - a role whose trust policy lets in a reseller account: one of the reseller
+//!   definition's, `--reseller-account`, the management account of the reseller's
+//!   organization (while the account is still in it), or an account trusted by one of the
+//!   reseller's marked roles (`CTL-…`);
+//! - a role that lets in the reseller's organization: `"*"` (or any principal) with a
+//!   condition on `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`,
+//!   `aws:SourceAccount` or `aws:SourceOrgID` naming it, and `"*"` with no such condition
+//!   (anyone, the reseller included);
+//! - `OrganizationAccountAccessRole` trusting an account that is neither audited nor the
+//!   management account of `--new-org` (known once the account is in it): AWS
+//!   Organizations created that role trusting the organization that created the account,
+//!   and after the cut-over it is the reseller's way back in;
+//! - a SAML or OIDC provider whose name, URL (host and path) or SAML metadata issuer
+//!   carries a reseller marker as a word or a reseller email domain
+//!   (`auth.ctl.io/realms/cam`, `CTL-Okta`);
+//! - a role trusting a provider of the reseller's, or one in a reseller account.
 //!
-//! A role or provider kept by a `keep` waiver is shown with its reason and not counted.
+//! Reseller doors are `warn` before the cut-over and `fail` after it. A role trusting
+//! another outside account is `warn` (to review) when the reseller's accounts are known
+//! and that account is not one of them. When they are not known (after the cut-over,
+//! without `--reseller-account` and without a reseller account in the definition), an
+//! outside trust cannot be told apart from the reseller's: `manual` after the cut-over,
+//! never a warn that lets the account be ready.
+//!
+//! A trust policy or SAML metadata that cannot be read is `error`, naming it; so are
+//! outside trusts found while the organization could not be read
+//! (`organizations:DescribeOrganization`). A role or provider kept by a `keep` waiver is
+//! shown with its reason and not counted.
 //!
 //! ## Why it blocks departure
 //! Trust policies and identity providers are the doors the reseller's people and tools
 //! walk through, whatever the roles are called. Deleting the `CTL` roles is not enough if
-//! another role still trusts the reseller's account or its single sign-on.
+//! another role still trusts the reseller's account, its organization or its single
+//! sign-on.
 //!
 //! ## How to fix
-//! For each listed role, remove the reseller's account from its trust policy
-//! (`aws iam update-assume-role-policy`) or delete the role. Delete the reseller's SAML
-//! and OIDC providers (IAM → Identity providers). Review the other outside accounts with
-//! whoever owns them.
+//! For each listed role, remove the reseller's account or organization from its trust
+//! policy (`aws iam update-assume-role-policy`) or delete the role
+//! (`OrganizationAccountAccessRole` included, once your own administrators can sign in
+//! another way). Delete the reseller's SAML and OIDC providers (IAM → Identity providers).
+//! Review the other outside accounts with whoever owns them. An outside trust orgexit
+//! cannot tell apart from the reseller's becomes a verdict with `--reseller-account ID`
+//! (the JSON report from before the cut-over names the reseller organization's management
+//! account), or, once reviewed, a `keep` waiver with the reason.
 
 use std::collections::BTreeSet;
 
 use super::org_membership::is_reseller_org;
-use super::trust_policy::{Trusted, account_of, trusted_principals};
+use super::trust_policy::{Grant, Trusted, account_of, grants};
 use super::{
     Check, Context, Finding, Severity, Status, count, kept_list, leftover_status, name_list,
 };
-use crate::facts::{AccountFacts, FactKind, Membership, Missing};
+use crate::facts::{AccountFacts, FactKind, Membership, Missing, NamedEntity, SamlProvider};
 use crate::plan::Waiver;
 
 pub struct IamFederation;
 
+/// The role AWS Organizations creates in every account it creates.
+const ORG_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
+
+/// Who one trusted principal is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Who {
+    /// This account, another audited one, the new organization, an AWS service.
+    Inside,
+    /// The reseller, with what says so.
+    Reseller(String),
+    /// Someone else, known not to be the reseller.
+    Outside(String),
+    /// Someone outside who cannot be told apart from the reseller.
+    Unclear(String),
+}
+
+/// What the account's facts and the policy say about who is who.
+struct Judge<'a> {
+    ctx: &'a Context<'a>,
+    account_id: &'a str,
+    /// Reseller accounts: definition, `--reseller-account`, the reseller org's management
+    /// account, accounts trusted by the reseller's marked roles.
+    reseller_accounts: BTreeSet<String>,
+    /// Whether the reseller's accounts are known well enough to tell others apart.
+    reseller_known: bool,
+    /// The reseller's organization, when the account is still in it.
+    reseller_org: Option<String>,
+    /// The new organization's management account, when the account is already in it.
+    new_org_management: Option<String>,
+    /// Providers of this account, by ARN, with what marks them as the reseller's.
+    providers: Vec<(String, Option<String>)>,
+}
+
+impl Judge<'_> {
+    fn inside(&self, account: &str) -> bool {
+        account == self.account_id
+            || self.ctx.audited.contains(account)
+            || self.new_org_management.as_deref() == Some(account)
+    }
+
+    fn account(&self, id: &str, role: &str) -> Who {
+        if self.reseller_accounts.contains(id) {
+            Who::Reseller(id.to_string())
+        } else if self.inside(id) {
+            Who::Inside
+        } else if role == ORG_ACCESS_ROLE {
+            Who::Reseller(format!(
+                "{id}, which created the account: not audited, not the new organization's"
+            ))
+        } else if self.reseller_known {
+            Who::Outside(id.to_string())
+        } else {
+            Who::Unclear(id.to_string())
+        }
+    }
+
+    fn org(&self, id: &str) -> Who {
+        if self.reseller_org.as_deref() == Some(id) {
+            Who::Reseller(format!(
+                "every principal of the reseller's organization {id}"
+            ))
+        } else if self.ctx.new_org == Some(id) {
+            Who::Inside
+        } else if self.reseller_org.is_some() {
+            // Knowing the reseller's accounts says nothing of its organization's id.
+            Who::Outside(format!("principals of organization {id}"))
+        } else {
+            Who::Unclear(format!("principals of organization {id}"))
+        }
+    }
+
+    /// Who a grant lets in: one answer per organization or account it names.
+    fn grant(&self, grant: &Grant, role: &str) -> Vec<Who> {
+        let narrowed = || -> Vec<Who> {
+            let by_org = grant.orgs.iter().map(|o| self.org(o));
+            let by_account = grant.accounts.iter().map(|a| self.account(a, role));
+            by_org.chain(by_account).collect()
+        };
+        match &grant.principal {
+            Trusted::Service(_) => vec![Who::Inside],
+            Trusted::Account(id) => vec![self.account(id, role)],
+            Trusted::Anyone if grant.orgs.is_empty() && grant.accounts.is_empty() => {
+                vec![Who::Reseller("anyone (*), the reseller included".into())]
+            }
+            Trusted::Anyone => narrowed(),
+            Trusted::Federated(arn) => {
+                if let Some((_, Some(mark))) = self.providers.iter().find(|(a, _)| a == arn) {
+                    return vec![Who::Reseller(format!("{arn} ({mark})"))];
+                }
+                match account_of(arn) {
+                    Some(id) if self.inside(&id) => vec![Who::Inside],
+                    Some(id) => match self.account(&id, role) {
+                        Who::Reseller(_) => vec![Who::Reseller(arn.clone())],
+                        Who::Outside(_) => vec![Who::Outside(arn.clone())],
+                        other => vec![other],
+                    },
+                    // A public identity provider (accounts.google.com, cognito-identity…).
+                    None => vec![Who::Outside(arn.clone())],
+                }
+            }
+            Trusted::Unresolved(value) => {
+                vec![Who::Outside(format!("unresolved principal {value}"))]
+            }
+        }
+    }
+}
+
 #[derive(Default)]
 struct Doors {
     reseller: Vec<String>,
+    unclear: Vec<String>,
     outside: Vec<String>,
+    providers: Vec<String>,
     unreadable: Vec<String>,
     waived: Vec<Waiver>,
     resources: Vec<String>,
@@ -72,111 +202,173 @@ impl Check for IamFederation {
         include_str!("iam_federation.rs")
     }
     fn remediation(&self) -> &'static str {
-        "Remove the reseller's accounts from the listed trust policies (or delete the roles) and delete the reseller's identity providers."
+        "Remove the reseller's accounts and organization from the listed trust policies (or delete the roles) and delete the reseller's identity providers."
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
         let roles = facts.roles()?;
         let saml = facts.saml_providers()?;
         let oidc = facts.oidc_providers()?;
-        let mut reseller_accounts: BTreeSet<&str> =
-            ctx.reseller.accounts.iter().map(String::as_str).collect();
-        // The organization adds a reseller account: its management account. Without it
-        // a trust of that account would look merely "outside" (warn where it must fail),
-        // so an unread organization is an error as soon as any outside trust is found.
         let organization = facts.organization();
-        if let Ok(Membership::Member(org)) = organization
-            && is_reseller_org(org, ctx)
-        {
-            reseller_accounts.insert(&org.management_account_id);
-        }
-        let inside = |account: &str| account == facts.account_id || ctx.audited.contains(account);
-        let marked_provider = |arn: &str| {
-            let name = arn.rsplit_once('/').map_or(arn, |(_, name)| name);
-            ctx.reseller.marker_in(name).is_some()
-        };
-
         let mut doors = Doors::default();
-        for role in roles {
+        let providers = judge_providers(saml, oidc, ctx, &mut doors);
+
+        let mut judge = Judge {
+            ctx,
+            account_id: &facts.account_id,
+            reseller_accounts: ctx.reseller.accounts.clone(),
+            reseller_known: false,
+            reseller_org: None,
+            new_org_management: None,
+            providers,
+        };
+        match &organization {
+            Ok(Membership::Member(org)) if is_reseller_org(org, ctx) => {
+                judge
+                    .reseller_accounts
+                    .insert(org.management_account_id.clone());
+                judge.reseller_org = Some(org.id.clone());
+            }
+            Ok(Membership::Member(org)) if ctx.new_org == Some(org.id.as_str()) => {
+                judge.new_org_management = Some(org.management_account_id.clone());
+            }
+            _ => {}
+        }
+        judge.reseller_known = !judge.reseller_accounts.is_empty();
+        // The accounts the reseller's own (marked) roles trust are the reseller's too.
+        let parsed: Vec<_> = roles.iter().map(|r| (r, grants(&r.trust_policy))).collect();
+        for (role, grants) in &parsed {
+            if ctx.reseller.marks(&role.name).is_none() {
+                continue;
+            }
+            for grant in grants.iter().flatten() {
+                if let Trusted::Account(id) = &grant.principal
+                    && !judge.inside(id)
+                {
+                    judge.reseller_accounts.insert(id.clone());
+                }
+            }
+        }
+
+        for (role, grants) in &parsed {
             if let Some(waiver) = ctx.attestations.waiver_for(&role.name) {
                 doors.keep(&role.name, waiver);
                 continue;
             }
-            let trusted = match trusted_principals(&role.trust_policy) {
-                Ok(trusted) => trusted,
+            let grants = match grants {
+                Ok(grants) => grants,
                 Err(reason) => {
                     doors.unreadable.push(format!("{}: {reason}", role.name));
                     continue;
                 }
             };
-            let mut to_reseller = BTreeSet::new();
-            let mut to_outside = BTreeSet::new();
-            for principal in &trusted {
-                match principal {
-                    Trusted::Account(id) if reseller_accounts.contains(id.as_str()) => {
-                        to_reseller.insert(id.clone());
-                    }
-                    Trusted::Account(id) if !inside(id) => {
-                        to_outside.insert(id.clone());
-                    }
-                    Trusted::Federated(arn) if marked_provider(arn) => {
-                        to_reseller.insert(arn.clone());
-                    }
-                    Trusted::Federated(arn) => match account_of(arn) {
-                        Some(id) if reseller_accounts.contains(id.as_str()) => {
-                            to_reseller.insert(arn.clone());
-                        }
-                        Some(id) if inside(&id) => {}
-                        _ => {
-                            to_outside.insert(arn.clone());
-                        }
-                    },
-                    Trusted::Anyone => {
-                        to_outside.insert("anyone (*)".into());
-                    }
-                    Trusted::Unresolved(value) => {
-                        to_outside.insert(format!("unresolved principal {value}"));
-                    }
-                    Trusted::Account(_) | Trusted::Service(_) => {}
-                }
-            }
-            if !to_reseller.is_empty() {
-                doors
-                    .reseller
-                    .push(format!("{} ({})", role.name, join(&to_reseller)));
-                doors.resources.push(role.arn.clone());
-            } else if !to_outside.is_empty() {
-                doors
-                    .outside
-                    .push(format!("{} ({})", role.name, join(&to_outside)));
-                doors.resources.push(role.arn.clone());
-            }
-        }
-        if let (Err(missing), false) = (&organization, doors.outside.is_empty()) {
-            return Err(Missing::Failed(format!(
-                "cannot tell whether the outside accounts trusted by {} are the reseller's: {missing}",
-                doors.outside.join(", ")
-            )));
-        }
-        let mut reseller_providers = Vec::new();
-        for provider in saml.iter().chain(oidc) {
-            if !marked_provider(&provider.arn) {
+            let mut who: Vec<Who> = grants
+                .iter()
+                .flat_map(|g| judge.grant(g, &role.name))
+                .collect();
+            who.sort_by_key(|w| format!("{w:?}"));
+            who.dedup();
+            let list = |pick: fn(&Who) -> Option<&String>| -> Vec<String> {
+                who.iter().filter_map(pick).cloned().collect()
+            };
+            let reseller = list(|w| match w {
+                Who::Reseller(x) => Some(x),
+                _ => None,
+            });
+            let unclear = list(|w| match w {
+                Who::Unclear(x) => Some(x),
+                _ => None,
+            });
+            let outside = list(|w| match w {
+                Who::Outside(x) => Some(x),
+                _ => None,
+            });
+            let entry = |items: &[String]| format!("{} ({})", role.name, items.join(", "));
+            if !reseller.is_empty() {
+                doors.reseller.push(entry(&reseller));
+            } else if !unclear.is_empty() {
+                doors.unclear.push(entry(&unclear));
+            } else if !outside.is_empty() {
+                doors.outside.push(entry(&outside));
+            } else {
                 continue;
             }
-            match ctx.attestations.waiver_for(&provider.name) {
-                Some(waiver) => doors.keep(&provider.name, waiver),
-                None => {
-                    reseller_providers.push(provider.name.clone());
-                    doors.resources.push(provider.arn.clone());
-                }
-            }
+            doors.resources.push(role.arn.clone());
         }
-        Ok(doors.finding(reseller_providers, ctx))
+        let trusting = doors.reseller.len() + doors.unclear.len() + doors.outside.len();
+        if let (Err(missing), true) = (&organization, trusting > 0) {
+            // Without the organization the reseller's management account (or the new
+            // organization's) cannot be told from any other outside account: what was
+            // judged without it may be incomplete. Only a door that already fails the
+            // account after the cut-over is worth saying beside it.
+            let why = format!(
+                "the organization could not be read, so whose accounts {} is not known: {missing}",
+                count(trusting, "role trusts", "roles trust")
+            );
+            if ctx.phase == super::Phase::Pre || doors.reseller.is_empty() {
+                return Err(Missing::Failed(why));
+            }
+            doors.unreadable.push(why);
+        }
+        Ok(doors.finding(ctx))
     }
 }
 
-fn join(items: &BTreeSet<String>) -> String {
-    items.iter().cloned().collect::<Vec<_>>().join(", ")
+/// Marks each provider as the reseller's or not, records the reseller's (unless waived)
+/// and the unreadable ones, and returns (ARN, mark) for the roles that trust them.
+fn judge_providers(
+    saml: &[SamlProvider],
+    oidc: &[NamedEntity],
+    ctx: &Context<'_>,
+    doors: &mut Doors,
+) -> Vec<(String, Option<String>)> {
+    let mut judged = Vec::new();
+    for p in saml {
+        let mark = match ctx.reseller.marks_url(&p.name) {
+            Some(mark) => Some(mark),
+            None => match &p.issuer {
+                Some(crate::facts::Fact::Ok(issuer)) => ctx
+                    .reseller
+                    .marks_url(issuer)
+                    .map(|m| format!("metadata issuer {issuer}: {m}")),
+                Some(crate::facts::Fact::Error(reason)) => {
+                    doors
+                        .unreadable
+                        .push(format!("SAML provider {}: {reason}", p.name));
+                    None
+                }
+                None => {
+                    doors.unreadable.push(format!(
+                        "SAML provider {}: its metadata issuer is not in the snapshot (collect it again)",
+                        p.name
+                    ));
+                    None
+                }
+            },
+        };
+        judged.push((p.arn.clone(), p.name.clone(), mark));
+    }
+    for p in oidc {
+        judged.push((
+            p.arn.clone(),
+            p.name.clone(),
+            ctx.reseller.marks_url(&p.name),
+        ));
+    }
+    for (arn, name, mark) in &judged {
+        let Some(mark) = mark else { continue };
+        match ctx.attestations.waiver_for(name) {
+            Some(waiver) => doors.keep(name, waiver),
+            None => {
+                doors.providers.push(format!("{name} ({mark})"));
+                doors.resources.push(arn.clone());
+            }
+        }
+    }
+    judged
+        .into_iter()
+        .map(|(arn, _, mark)| (arn, mark))
+        .collect()
 }
 
 impl Doors {
@@ -187,26 +379,39 @@ impl Doors {
         });
     }
 
-    fn finding(self, reseller_providers: Vec<String>, ctx: &Context<'_>) -> Finding {
+    fn finding(self, ctx: &Context<'_>) -> Finding {
         let mut parts = Vec::new();
+        let mut statuses = vec![Status::Pass];
         if !self.reseller.is_empty() {
             parts.push(format!(
-                "{} the reseller: {}",
-                count(self.reseller.len(), "role trusts", "roles trust"),
+                "{} the reseller in: {}",
+                count(self.reseller.len(), "role lets", "roles let"),
                 name_list(&self.reseller)
             ));
+            statuses.push(leftover_status(ctx.phase));
         }
-        if !reseller_providers.is_empty() {
-            let markers = ctx.reseller.markers.join("/");
+        if !self.providers.is_empty() {
             parts.push(format!(
-                "{} named with {markers}: {}",
+                "{} of the reseller's: {}",
                 count(
-                    reseller_providers.len(),
+                    self.providers.len(),
                     "identity provider",
                     "identity providers"
                 ),
-                name_list(&reseller_providers)
+                name_list(&self.providers)
             ));
+            statuses.push(leftover_status(ctx.phase));
+        }
+        if !self.unclear.is_empty() {
+            parts.push(format!(
+                "{} outside accounts that cannot be told apart from the reseller's: {} (give --reseller-account, or keep them by waiver once reviewed)",
+                count(self.unclear.len(), "role trusts", "roles trust"),
+                name_list(&self.unclear)
+            ));
+            statuses.push(match ctx.phase {
+                super::Phase::Pre => Status::Warn,
+                super::Phase::Post => Status::Manual,
+            });
         }
         if !self.outside.is_empty() {
             parts.push(format!(
@@ -214,35 +419,40 @@ impl Doors {
                 count(self.outside.len(), "role trusts", "roles trust"),
                 name_list(&self.outside)
             ));
+            statuses.push(Status::Warn);
         }
         if !self.unreadable.is_empty() {
-            parts.push(format!(
-                "unreadable trust policy: {}",
-                name_list(&self.unreadable)
-            ));
+            parts.push(format!("unreadable: {}", name_list(&self.unreadable)));
+            statuses.push(Status::Error);
         }
         if !self.waived.is_empty() {
             parts.push(format!("kept by waiver: {}", kept_list(&self.waived)));
         }
-        let status = if !self.unreadable.is_empty() {
-            Status::Error
-        } else if !self.reseller.is_empty() || !reseller_providers.is_empty() {
-            leftover_status(ctx.phase)
-        } else if !self.outside.is_empty() {
-            Status::Warn
-        } else {
-            Status::Pass
-        };
         let summary = if parts.is_empty() {
             "no role trusts the reseller or an outside account; no reseller identity provider"
                 .to_string()
         } else {
             parts.join("; ")
         };
-        Finding::new(status, summary)
+        Finding::new(worst(&statuses), summary)
             .with_resources(self.resources)
             .with_waived(self.waived)
     }
+}
+
+/// The status that says most: fail, then error, manual, warn, pass.
+fn worst(statuses: &[Status]) -> Status {
+    const ORDER: [Status; 5] = [
+        Status::Fail,
+        Status::Error,
+        Status::Manual,
+        Status::Warn,
+        Status::Pass,
+    ];
+    ORDER
+        .into_iter()
+        .find(|s| statuses.contains(s))
+        .unwrap_or(Status::Pass)
 }
 
 #[cfg(test)]
@@ -250,28 +460,46 @@ mod tests {
     use super::*;
     use crate::checks::Phase;
     use crate::checks::testing::*;
-    use crate::facts::{Fact, NamedEntity, Organization, Role};
+    use crate::facts::{Fact, NamedEntity, Organization, Role, SamlProvider};
     use crate::plan::Waiver;
 
     fn role(name: &str, trusts: &str) -> Role {
+        role_with(name, trusts, "")
+    }
+
+    /// A role whose one statement trusts `principal`, with an optional condition.
+    fn role_with(name: &str, principal: &str, condition: &str) -> Role {
+        let condition = if condition.is_empty() {
+            String::new()
+        } else {
+            format!(r#","Condition":{condition}"#)
+        };
         Role {
             name: name.into(),
             arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
             path: "/".into(),
             trust_policy: format!(
-                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{trusts},"Action":"sts:AssumeRole"}}]}}"#
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{condition}}}]}}"#
             ),
         }
     }
 
-    fn provider(kind: &str, name: &str) -> NamedEntity {
-        NamedEntity {
+    fn saml(name: &str, issuer: &str) -> SamlProvider {
+        SamlProvider {
             name: name.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}"),
+            arn: format!("arn:aws:iam::{ACCOUNT}:saml-provider/{name}"),
+            issuer: Some(Fact::Ok(issuer.into())),
         }
     }
 
-    fn with(roles: Vec<Role>, saml: Vec<NamedEntity>, oidc: Vec<NamedEntity>) -> AccountFacts {
+    fn oidc(url: &str) -> NamedEntity {
+        NamedEntity {
+            name: url.into(),
+            arn: format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{url}"),
+        }
+    }
+
+    fn with(roles: Vec<Role>, saml: Vec<SamlProvider>, oidc: Vec<NamedEntity>) -> AccountFacts {
         AccountFacts {
             roles: Some(Fact::Ok(roles)),
             saml_providers: Some(Fact::Ok(saml)),
@@ -281,10 +509,27 @@ mod tests {
         }
     }
 
+    fn member(mut facts: AccountFacts, org: &str, management: &str) -> AccountFacts {
+        facts.organization = Some(Fact::Ok(Membership::Member(Organization {
+            id: org.into(),
+            management_account_id: management.into(),
+            management_account_email: None,
+        })));
+        facts
+    }
+
+    /// A setup that knows no reseller account at all: the definition has none and no
+    /// `--reseller-account` was given (the usual case after the cut-over).
+    fn unknowing(phase: Phase) -> Setup {
+        let mut setup = Setup::new(phase);
+        setup.reseller.accounts.clear();
+        setup
+    }
+
     #[test]
     fn table() {
         let reseller = role(
-            "OrganizationAccountAccessRole",
+            ORG_ACCESS_ROLE,
             r#"{"AWS":"arn:aws:iam::999999999999:root"}"#,
         );
         let outside = role("VendorAudit", r#"{"AWS":"444455556666"}"#);
@@ -314,39 +559,41 @@ mod tests {
                 Status::Warn,
                 Status::Warn,
             ),
+            // Anyone, unconditionally: the reseller included.
             (
                 with(vec![anyone], vec![], vec![]),
                 Status::Warn,
-                Status::Warn,
+                Status::Fail,
             ),
             (
-                with(vec![], vec![provider("saml-provider", "CTL-Okta")], vec![]),
+                with(
+                    vec![],
+                    vec![saml("CTL-Okta", "http://www.okta.com/x")],
+                    vec![],
+                ),
                 Status::Warn,
                 Status::Fail,
             ),
             (
                 with(
                     vec![],
-                    vec![provider("saml-provider", "Okta")],
-                    vec![provider(
-                        "oidc-provider",
-                        "token.actions.githubusercontent.com",
-                    )],
+                    vec![saml("Okta", "http://www.okta.com/exk1")],
+                    vec![oidc("token.actions.githubusercontent.com")],
                 ),
                 Status::Pass,
                 Status::Pass,
             ),
             (
-                with(
-                    vec![],
-                    vec![],
-                    vec![provider("oidc-provider", "ctl.example.com")],
-                ),
+                with(vec![], vec![], vec![oidc("ctl.example.com")]),
                 Status::Warn,
                 Status::Fail,
             ),
             (
-                with(vec![saml_trust], vec![], vec![]),
+                with(
+                    vec![saml_trust],
+                    vec![saml("CTL-Okta", "http://www.okta.com/x")],
+                    vec![],
+                ),
                 Status::Warn,
                 Status::Fail,
             ),
@@ -363,6 +610,251 @@ mod tests {
                 "{facts:?}"
             );
         }
+    }
+
+    /// The false pass of issue 9: a departed account whose OrganizationAccountAccessRole
+    /// still trusts the reseller's management account, with no reseller account known.
+    #[test]
+    fn organization_access_role_trusting_an_unknown_account_is_a_reseller_door() {
+        let facts = with(
+            vec![role(
+                ORG_ACCESS_ROLE,
+                r#"{"AWS":"arn:aws:iam::777777777777:root"}"#,
+            )],
+            vec![],
+            vec![],
+        );
+        let f = unknowing(Phase::Post).run(&IamFederation, &facts);
+        assert_eq!(f.status, Status::Fail, "{}", f.summary);
+        assert!(
+            f.summary
+                .contains("OrganizationAccountAccessRole (777777777777, which created the account"),
+            "{}",
+            f.summary
+        );
+        assert_eq!(
+            unknowing(Phase::Pre).run(&IamFederation, &facts).status,
+            Status::Warn
+        );
+        // Trusting an audited account, or the new organization's management account once
+        // the account is in it, is not a door.
+        let mut setup = unknowing(Phase::Post);
+        setup.audited.insert("777777777777".into());
+        assert_eq!(setup.run(&IamFederation, &facts).status, Status::Pass);
+        let mut setup = unknowing(Phase::Post);
+        setup.new_org = Some(NEW_ORG.into());
+        let moved = member(facts.clone(), NEW_ORG, "777777777777");
+        let f = setup.run(&IamFederation, &moved);
+        assert_eq!(f.status, Status::Pass, "{}", f.summary);
+        // …but not while the account is standalone (the new management account is not
+        // known yet).
+        assert_eq!(setup.run(&IamFederation, &facts).status, Status::Fail);
+    }
+
+    #[test]
+    fn outside_trusts_that_cannot_be_told_from_the_resellers_are_manual_after_the_cut_over() {
+        let facts = with(
+            vec![role("VendorAudit", r#"{"AWS":"444455556666"}"#)],
+            vec![],
+            vec![],
+        );
+        let f = unknowing(Phase::Post).run(&IamFederation, &facts);
+        assert_eq!(f.status, Status::Manual, "{}", f.summary);
+        assert!(
+            f.summary.contains("cannot be told apart") && f.summary.contains("--reseller-account"),
+            "{}",
+            f.summary
+        );
+        assert_eq!(
+            unknowing(Phase::Pre).run(&IamFederation, &facts).status,
+            Status::Warn
+        );
+        // Known reseller accounts tell it apart: a plain outside trust, to review.
+        assert_eq!(
+            Setup::new(Phase::Post).run(&IamFederation, &facts).status,
+            Status::Warn
+        );
+        // A waiver after review keeps it.
+        let mut setup = unknowing(Phase::Post);
+        setup.attestations.keep = vec![Waiver {
+            name: "VendorAudit".into(),
+            reason: "our SIEM vendor".into(),
+        }];
+        assert_eq!(setup.run(&IamFederation, &facts).status, Status::Pass);
+    }
+
+    #[test]
+    fn the_resellers_organization_by_condition() {
+        let org_trust = role_with(
+            "CrossOrg",
+            r#"{"AWS":"*"}"#,
+            r#"{"StringEquals":{"aws:PrincipalOrgID":"o-reseller001"}}"#,
+        );
+        let facts = member(
+            with(vec![org_trust.clone()], vec![], vec![]),
+            "o-reseller001",
+            RESELLER_MGMT,
+        );
+        let f = Setup::new(Phase::Pre).run(&IamFederation, &facts);
+        assert_eq!(f.status, Status::Warn);
+        assert!(
+            f.summary.contains("reseller's organization o-reseller001"),
+            "{}",
+            f.summary
+        );
+        assert_eq!(
+            Setup::new(Phase::Post).run(&IamFederation, &facts).status,
+            Status::Fail
+        );
+        // After the cut-over the reseller's organization is not known: manual, not warn.
+        let departed = with(vec![org_trust], vec![], vec![]);
+        assert_eq!(
+            unknowing(Phase::Post).run(&IamFederation, &departed).status,
+            Status::Manual
+        );
+        // Knowing the reseller's accounts does not tell its organization's id (found by
+        // the property test below).
+        assert_eq!(
+            Setup::new(Phase::Post)
+                .run(&IamFederation, &departed)
+                .status,
+            Status::Manual
+        );
+        // Org paths, source org and source/principal account conditions too.
+        for condition in [
+            r#"{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-reseller001/r-ab12/*"]}}"#,
+            r#"{"StringEquals":{"aws:SourceOrgID":"o-reseller001"}}"#,
+            r#"{"StringEquals":{"aws:PrincipalAccount":"999999999999"}}"#,
+            r#"{"StringEquals":{"aws:SourceAccount":["999999999999"]}}"#,
+        ] {
+            let facts = member(
+                with(vec![role_with("X", r#""*""#, condition)], vec![], vec![]),
+                "o-reseller001",
+                RESELLER_MGMT,
+            );
+            let f = Setup::new(Phase::Post).run(&IamFederation, &facts);
+            assert_eq!(f.status, Status::Fail, "{condition}: {}", f.summary);
+        }
+        // The customer's own new organization is inside.
+        let mut setup = Setup::new(Phase::Post);
+        setup.new_org = Some(NEW_ORG.into());
+        let own = with(
+            vec![role_with(
+                "Mine",
+                r#"{"AWS":"*"}"#,
+                &format!(r#"{{"StringEquals":{{"aws:PrincipalOrgID":"{NEW_ORG}"}}}}"#),
+            )],
+            vec![],
+            vec![],
+        );
+        assert_eq!(setup.run(&IamFederation, &own).status, Status::Pass);
+    }
+
+    #[test]
+    fn accounts_trusted_by_the_resellers_marked_roles_are_the_resellers() {
+        let facts = with(
+            vec![
+                role(
+                    "CTL-Automation",
+                    r#"{"AWS":"arn:aws:iam::555566667777:root"}"#,
+                ),
+                role("Deploy", r#"{"AWS":"arn:aws:iam::555566667777:role/ci"}"#),
+            ],
+            vec![],
+            vec![],
+        );
+        let f = unknowing(Phase::Post).run(&IamFederation, &facts);
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.summary.contains("Deploy (555566667777)") && f.summary.contains("CTL-Automation"),
+            "{}",
+            f.summary
+        );
+    }
+
+    #[test]
+    fn identity_providers_by_url_path_and_issuer() {
+        let cases = [
+            (
+                with(vec![], vec![], vec![oidc("auth.ctl.io/realms/cam")]),
+                true,
+            ),
+            (
+                with(vec![], vec![], vec![oidc("sso.example.com/ctl")]),
+                true,
+            ),
+            (
+                with(
+                    vec![],
+                    vec![saml("Okta", "https://sso.centurylink.com/saml2")],
+                    vec![],
+                ),
+                true,
+            ),
+            (
+                with(vec![], vec![], vec![oidc("kubectl.example.com/auth")]),
+                false,
+            ),
+            (
+                with(
+                    vec![],
+                    vec![saml("Okta", "http://www.okta.com/exk1")],
+                    vec![],
+                ),
+                false,
+            ),
+        ];
+        for (facts, reseller) in cases {
+            let f = Setup::new(Phase::Post).run(&IamFederation, &facts);
+            let expected = if reseller { Status::Fail } else { Status::Pass };
+            assert_eq!(f.status, expected, "{facts:?}: {}", f.summary);
+        }
+        // A role trusting such a provider is a door too.
+        let facts = with(
+            vec![role(
+                "CamFederation",
+                &format!(
+                    r#"{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/auth.ctl.io/realms/cam"}}"#
+                ),
+            )],
+            vec![],
+            vec![oidc("auth.ctl.io/realms/cam")],
+        );
+        let f = Setup::new(Phase::Post).run(&IamFederation, &facts);
+        assert!(f.summary.contains("CamFederation"), "{}", f.summary);
+        // An issuer that could not be read, or is not in the snapshot: error, naming it.
+        let mut unread = saml("Okta", "");
+        unread.issuer = Some(Fact::Error("iam:GetSAMLProvider: AccessDenied".into()));
+        let f = Setup::new(Phase::Post).run(&IamFederation, &with(vec![], vec![unread], vec![]));
+        assert_eq!(f.status, Status::Error);
+        assert!(
+            f.summary.contains("Okta") && f.summary.contains("AccessDenied"),
+            "{}",
+            f.summary
+        );
+        let mut old = saml("Okta", "");
+        old.issuer = None;
+        let f = Setup::new(Phase::Post).run(&IamFederation, &with(vec![], vec![old], vec![]));
+        assert_eq!(f.status, Status::Error);
+        // A name that already decides needs no issuer.
+        let mut named = saml("CTL-SSO", "");
+        named.issuer = None;
+        let f = Setup::new(Phase::Post).run(&IamFederation, &with(vec![], vec![named], vec![]));
+        assert_eq!(f.status, Status::Fail, "{}", f.summary);
+    }
+
+    #[test]
+    fn look_alike_names_are_not_the_resellers() {
+        let facts = with(
+            vec![
+                role("eks-kubectl-deployer", r#"{"Service":"eks.amazonaws.com"}"#),
+                role("DirectLinkReadOnly", &format!(r#"{{"AWS":"{ACCOUNT}"}}"#)),
+            ],
+            vec![],
+            vec![oidc("oidc.eks.us-east-1.amazonaws.com/id/KUBECTL")],
+        );
+        let f = unknowing(Phase::Post).run(&IamFederation, &facts);
+        assert_eq!(f.status, Status::Pass, "{}", f.summary);
     }
 
     #[test]
@@ -382,46 +874,44 @@ mod tests {
 
     #[test]
     fn the_reseller_org_management_account_counts_as_reseller() {
-        let mut setup = Setup::new(Phase::Post);
-        setup.reseller.accounts.clear();
-        let mut facts = with(
-            vec![role(
-                "OrganizationAccountAccessRole",
-                r#"{"AWS":"arn:aws:iam::777777777777:root"}"#,
-            )],
-            vec![],
-            vec![],
+        let setup = unknowing(Phase::Post);
+        let mut facts = member(
+            with(
+                vec![role("Ops", r#"{"AWS":"arn:aws:iam::777777777777:root"}"#)],
+                vec![],
+                vec![],
+            ),
+            "o-reseller001",
+            "777777777777",
         );
-        facts.organization = Some(Fact::Ok(Membership::Member(Organization {
-            id: "o-reseller001".into(),
-            management_account_id: "777777777777".into(),
-            // The reseller's by its management account's email domain.
-            management_account_email: Some("aws-root@ctl.io".into()),
-        })));
+        // The reseller's by its management account's email domain.
+        if let Some(Fact::Ok(Membership::Member(org))) = &mut facts.organization {
+            org.management_account_email = Some("aws-root@ctl.io".into());
+        }
         let f = setup.run(&IamFederation, &facts);
         assert_eq!(f.status, Status::Fail, "{}", f.summary);
-        assert!(
-            f.summary
-                .contains("OrganizationAccountAccessRole (777777777777)"),
-            "{}",
-            f.summary
-        );
-        assert_eq!(
-            f.resources,
-            [format!(
-                "arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole"
-            )]
-        );
+        assert!(f.summary.contains("Ops (777777777777)"), "{}", f.summary);
+        assert_eq!(f.resources, [format!("arn:aws:iam::{ACCOUNT}:role/Ops")]);
         // Without the organization fact the trust cannot be told from an outside one:
         // an error (never the warn that would let a post-phase gate through).
         facts.organization = Some(Fact::Error(
             "organizations:DescribeOrganization: AccessDenied".into(),
         ));
-        let f = setup.run(&IamFederation, &facts);
+        let f = Setup::new(Phase::Pre).run(&IamFederation, &facts);
         assert_eq!(f.status, Status::Error);
+        assert_eq!(setup.run(&IamFederation, &facts).status, Status::Error);
+        // After the cut-over a door known without the organization still fails.
+        let mut door = facts.clone();
+        door.roles = Some(Fact::Ok(vec![role(
+            ORG_ACCESS_ROLE,
+            r#"{"AWS":"777777777777"}"#,
+        )]));
+        let f = setup.run(&IamFederation, &door);
+        assert_eq!(f.status, Status::Fail, "{}", f.summary);
+        assert!(f.summary.contains("could not be read"), "{}", f.summary);
+        let f = Setup::new(Phase::Pre).run(&IamFederation, &facts);
         assert!(
-            f.summary
-                .contains("OrganizationAccountAccessRole (777777777777)")
+            f.summary.contains("1 role trusts")
                 && f.summary.contains("DescribeOrganization: AccessDenied"),
             "{}",
             f.summary
@@ -459,13 +949,243 @@ mod tests {
         assert_eq!(f.waived, setup.attestations.keep);
         let mut broken = role("Broken", "{}");
         broken.trust_policy = "%7Bnot json".into();
-        let f = setup.run(&IamFederation, &with(vec![broken], vec![], vec![]));
+        let f = setup.run(&IamFederation, &with(vec![broken.clone()], vec![], vec![]));
         assert_eq!(f.status, Status::Error);
         assert!(f.summary.contains("Broken"));
+        // A reseller door found beside an unreadable policy still fails after the cut-over.
+        let door = role(ORG_ACCESS_ROLE, r#"{"AWS":"999999999999"}"#);
+        let f = setup.run(&IamFederation, &with(vec![broken, door], vec![], vec![]));
+        assert_eq!(f.status, Status::Fail, "{}", f.summary);
+        assert!(f.summary.contains("Broken"), "{}", f.summary);
     }
 
     #[test]
     fn fails_closed() {
         assert_fails_closed(&IamFederation);
+    }
+}
+
+/// Generated trust policies: whenever one lets a reseller account or the reseller's
+/// organization in, iam-federation is never `pass`, and after the cut-over it never lets
+/// the account be ready — whatever else the policy says, however it is written.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::checks::Phase;
+    use crate::checks::testing::*;
+    use crate::facts::{Fact, Organization, Role};
+
+    const RESELLER_ORG: &str = "o-reseller001";
+    const OTHER_ORG: &str = "o-someother01";
+    const OTHER_ACCOUNT: &str = "444455556666";
+
+    /// A principal value: the reseller (as an ID or an ARN of several kinds), the
+    /// account itself, an outside account, anyone.
+    fn aws_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(RESELLER_MGMT.to_string()),
+            Just(format!("arn:aws:iam::{RESELLER_MGMT}:root")),
+            Just(format!("arn:aws:iam::{RESELLER_MGMT}:role/Ops")),
+            Just(format!("arn:aws:sts::{RESELLER_MGMT}:assumed-role/Ops/s")),
+            Just(format!("arn:aws:iam::{ACCOUNT}:root")),
+            Just(OTHER_ACCOUNT.to_string()),
+            Just(format!("arn:aws:iam::{OTHER_ACCOUNT}:user/x")),
+            Just("*".to_string()),
+            Just("AROAEXAMPLEUNIQUEID".to_string()),
+        ]
+    }
+
+    fn principal() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!("*")),
+            aws_value().prop_map(|v| json!({ "AWS": v })),
+            prop::collection::vec(aws_value(), 1..4).prop_map(|v| json!({ "AWS": v })),
+            Just(json!({"Service": "ec2.amazonaws.com"})),
+            Just(json!({"Federated": format!("arn:aws:iam::{ACCOUNT}:saml-provider/Okta")})),
+            (aws_value(), Just("ec2.amazonaws.com"))
+                .prop_map(|(a, s)| json!({ "AWS": [a], "Service": s })),
+        ]
+    }
+
+    fn condition() -> impl Strategy<Value = Option<Value>> {
+        let operator = prop_oneof![
+            Just("StringEquals"),
+            Just("StringLike"),
+            Just("ForAnyValue:StringEquals"),
+            Just("StringNotEquals"),
+            Just("StringEqualsIfExists"),
+        ];
+        let key = prop_oneof![
+            Just("aws:PrincipalOrgID"),
+            Just("aws:SourceOrgID"),
+            Just("aws:PrincipalOrgPaths"),
+            Just("aws:PrincipalAccount"),
+            Just("aws:SourceAccount"),
+            Just("sts:ExternalId"),
+        ];
+        let value = prop_oneof![
+            Just(RESELLER_ORG.to_string()),
+            Just(format!("{RESELLER_ORG}/r-ab12/*")),
+            Just(OTHER_ORG.to_string()),
+            Just(RESELLER_MGMT.to_string()),
+            Just(OTHER_ACCOUNT.to_string()),
+            Just("o-*".to_string()),
+        ];
+        prop::option::of(
+            prop::collection::vec((operator, key, value), 1..3).prop_map(|entries| {
+                let mut condition = serde_json::Map::new();
+                for (operator, key, value) in entries {
+                    let block = condition
+                        .entry(operator)
+                        .or_insert_with(|| json!({}))
+                        .as_object_mut()
+                        .expect("an object");
+                    block.insert(key.to_string(), json!(value));
+                }
+                Value::Object(condition)
+            }),
+        )
+    }
+
+    fn statement() -> impl Strategy<Value = Value> {
+        (prop::bool::weighted(0.8), principal(), condition()).prop_map(|(allow, p, c)| {
+            let mut s = json!({
+                "Effect": if allow { "Allow" } else { "Deny" },
+                "Principal": p,
+                "Action": "sts:AssumeRole",
+            });
+            if let Some(c) = c {
+                s["Condition"] = c;
+            }
+            s
+        })
+    }
+
+    /// A value naming the reseller: its account as an ID or in an ARN.
+    fn names_reseller(value: &str) -> bool {
+        value == RESELLER_MGMT || value.contains(&format!("::{RESELLER_MGMT}:"))
+    }
+
+    /// The oracle, written apart from the check: does an `Allow` statement let the
+    /// reseller in? (A principal naming its account; or anyone, with no condition at all
+    /// or with a plain condition naming the reseller's organization or account.)
+    fn lets_reseller_in(statements: &[Value]) -> bool {
+        statements.iter().any(|s| {
+            if s["Effect"] != "Allow" {
+                return false;
+            }
+            let principal = &s["Principal"];
+            let aws: Vec<&str> = match &principal["AWS"] {
+                Value::String(v) => vec![v.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            if aws.iter().any(|v| names_reseller(v)) {
+                return true;
+            }
+            let anyone = principal == "*" || aws.contains(&"*");
+            let Some(condition) = s.get("Condition").and_then(Value::as_object) else {
+                return anyone;
+            };
+            anyone
+                && condition.iter().any(|(operator, keys)| {
+                    !operator.contains("Not")
+                        && !operator.ends_with("IfExists")
+                        && keys.as_object().is_some_and(|keys| {
+                            keys.iter().any(|(key, value)| {
+                                let value = value.as_str().unwrap_or("");
+                                match key.as_str() {
+                                    "aws:PrincipalOrgID" | "aws:SourceOrgID" => {
+                                        value == RESELLER_ORG
+                                    }
+                                    "aws:PrincipalOrgPaths" => {
+                                        value.starts_with(&format!("{RESELLER_ORG}/"))
+                                    }
+                                    "aws:PrincipalAccount" | "aws:SourceAccount" => {
+                                        value == RESELLER_MGMT
+                                    }
+                                    _ => false,
+                                }
+                            })
+                        })
+                })
+        })
+    }
+
+    fn facts_with(document: String, member: bool) -> AccountFacts {
+        let mut facts = AccountFacts {
+            roles: Some(Fact::Ok(vec![Role {
+                name: "Generated".into(),
+                arn: format!("arn:aws:iam::{ACCOUNT}:role/Generated"),
+                path: "/".into(),
+                trust_policy: document,
+            }])),
+            saml_providers: Some(Fact::Ok(vec![])),
+            oidc_providers: Some(Fact::Ok(vec![])),
+            organization: Some(Fact::Ok(Membership::Standalone)),
+            ..facts()
+        };
+        if member {
+            facts.organization = Some(Fact::Ok(Membership::Member(Organization {
+                id: RESELLER_ORG.into(),
+                management_account_id: RESELLER_MGMT.into(),
+                management_account_email: None,
+            })));
+        }
+        facts
+    }
+
+    fn config() -> ProptestConfig {
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2000);
+        ProptestConfig::with_cases(cases)
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn a_policy_that_lets_the_reseller_in_never_passes(
+            statements in prop::collection::vec(statement(), 1..4),
+            as_object in any::<bool>(),
+            encoded in any::<bool>(),
+            member in any::<bool>(),
+            known in any::<bool>(),
+        ) {
+            let body = if as_object && statements.len() == 1 {
+                json!(statements[0])
+            } else {
+                json!(statements)
+            };
+            let text = json!({"Version": "2012-10-17", "Statement": body}).to_string();
+            let document = if encoded { urlencoding::encode(&text).into_owned() } else { text };
+            let facts = facts_with(document, member);
+            for phase in [Phase::Pre, Phase::Post] {
+                let mut setup = Setup::new(phase);
+                if !known {
+                    // After the cut-over with no --reseller-account: only what the
+                    // account itself shows.
+                    setup.reseller.accounts.clear();
+                }
+                let finding = setup.run(&IamFederation, &facts);
+                // A departed account whose reseller is unknown to us cannot be judged on
+                // the reseller's account ID alone: the oracle needs a way to know it.
+                let knowable = known || member;
+                if knowable && lets_reseller_in(&statements) {
+                    prop_assert_ne!(finding.status, Status::Pass, "{}: {}", phase.as_str(), finding.summary);
+                    if phase == Phase::Post {
+                        prop_assert!(
+                            finding.status.blocks(),
+                            "post lets the account be ready: {:?} {}", finding.status, finding.summary
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -22,7 +22,7 @@ pub fn leftover_finding<'a>(
     let mut arns = Vec::new();
     let mut waived = Vec::new();
     for entity in entities {
-        if ctx.reseller.marker_in(entity.name).is_none() {
+        if ctx.reseller.marks(entity.name).is_none() {
             continue;
         }
         match ctx.attestations.waiver_for(entity.name) {
@@ -38,7 +38,7 @@ pub fn leftover_finding<'a>(
             }
         }
     }
-    let markers = ctx.reseller.markers.join("/");
+    let markers = ctx.reseller.marker_list();
     let kept_note = if waived.is_empty() {
         String::new()
     } else {
@@ -90,11 +90,18 @@ mod tests {
     }
 
     #[test]
-    fn markers_are_case_insensitive_substrings() {
+    fn markers_are_case_insensitive_words() {
         let setup = Setup::new(Phase::Post);
         let f = run(
             &setup,
-            &["CTL-Admin", "ops-ctl-readonly", "Control", "MyPolicy"],
+            &[
+                "CTL-Admin",
+                "ops-ctl-readonly",
+                "Control",
+                "MyPolicy",
+                "eks-kubectl-deployer",
+                "DirectLinkReadOnly",
+            ],
         );
         assert_eq!(f.status, Status::Fail);
         assert!(
@@ -104,7 +111,10 @@ mod tests {
         );
         assert_eq!(f.resources.len(), 2);
         assert!(f.resources[0].ends_with("policy/CTL-Admin"));
-        assert_eq!(run(&setup, &["Control", "MyPolicy"]).status, Status::Pass);
+        assert_eq!(
+            run(&setup, &["Control", "MyPolicy", "kubectl-ci"]).status,
+            Status::Pass
+        );
     }
 
     #[test]

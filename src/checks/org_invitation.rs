@@ -5,9 +5,9 @@
 //! cut-over. Reads `organizations:ListHandshakesForAccount` and looks for a pending
 //! (`OPEN` or `REQUESTED`) `INVITE` handshake from that organization.
 //!
-//! - one that is still valid on `--target-date` (or, with no target date, still valid
-//!   today): `pass`;
-//! - only ones that expire before the target date: `warn`;
+//! - one that is still valid at the END of `--target-date`, 24:00 UTC (or, with no target
+//!   date, at the end of today): `pass`. The account may leave at any hour of that day;
+//! - only ones that expire before then, also during the target day itself: `warn`;
 //! - none: `fail` when the target date is within 15 days or not given, `warn` when it is
 //!   further out (there is still time to send one).
 //!
@@ -41,8 +41,11 @@ fn is_pending_invite_from(h: &Handshake, org: &str) -> bool {
 
 fn expiry(h: &Handshake) -> String {
     h.expires_at
-        .map(|t| t.date().to_string())
-        .unwrap_or_else(|| "at an unknown date".into())
+        .map(|t| {
+            let t = t.to_offset(time::UtcOffset::UTC);
+            format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
+        })
+        .unwrap_or_else(|| "at an unknown time".into())
 }
 
 impl Check for OrgInvitation {
@@ -82,12 +85,18 @@ impl Check for OrgInvitation {
             ));
         };
         let handshakes = facts.handshakes()?;
-        // Valid on the day it is needed: the target date, or today when none is given.
+        // Valid all through the day it is needed (the target date, or today when none is
+        // given): until its end, 24:00 UTC, since the account may leave at any hour.
         let needed_on = ctx.target_date.unwrap_or(ctx.today);
+        let day_ends = needed_on
+            .next_day()
+            .unwrap_or(needed_on)
+            .midnight()
+            .assume_utc();
         let (valid, expiring): (Vec<&Handshake>, Vec<&Handshake>) = handshakes
             .iter()
             .filter(|h| is_pending_invite_from(h, new_org))
-            .partition(|h| h.expires_at.is_some_and(|t| t.date() >= needed_on));
+            .partition(|h| h.expires_at.is_some_and(|t| t >= day_ends));
 
         if let Some(best) = valid.iter().max_by_key(|h| h.expires_at) {
             return Ok(Finding::new(
@@ -102,8 +111,11 @@ impl Check for OrgInvitation {
         }
         if let Some(last) = expiring.iter().max_by_key(|h| h.expires_at) {
             let when = match ctx.target_date {
+                Some(date) if last.expires_at.is_some_and(|t| t.date() == date) => {
+                    format!("during the target date {date}: the account may leave after it expired")
+                }
                 Some(date) => format!("before the target date {date}"),
-                None => "already".to_string(),
+                None => "before the end of today".to_string(),
             };
             return Ok(Finding::new(
                 Status::Warn,
@@ -182,7 +194,13 @@ mod tests {
                 Some(date!(2026 - 12 - 01)),
                 Status::Pass,
             ),
-            (vec![requested], Some(date!(2026 - 12 - 05)), Status::Pass),
+            (
+                vec![requested.clone()],
+                Some(date!(2026 - 12 - 04)),
+                Status::Pass,
+            ),
+            // Expires during the target day: the account may leave in the afternoon.
+            (vec![requested], Some(date!(2026 - 12 - 05)), Status::Warn),
             (vec![valid.clone()], None, Status::Pass),
             (
                 vec![early.clone(), valid],
@@ -212,6 +230,30 @@ mod tests {
                 finding.summary
             );
         }
+    }
+
+    #[test]
+    fn valid_means_until_the_end_of_the_target_day_utc() {
+        let target = Some(date!(2026 - 12 - 07));
+        let nine = invite(NEW_ORG, "OPEN", datetime!(2026-12-07 09:00 UTC));
+        let f = setup(target).run(&OrgInvitation, &with(vec![nine]));
+        assert_eq!(f.status, Status::Warn, "{}", f.summary);
+        assert!(
+            f.summary.contains("2026-12-07 09:00 UTC")
+                && f.summary.contains("during the target date"),
+            "{}",
+            f.summary
+        );
+        let last_second = invite(NEW_ORG, "OPEN", datetime!(2026-12-07 23:59:59 UTC));
+        let f = setup(target).run(&OrgInvitation, &with(vec![last_second]));
+        assert_eq!(f.status, Status::Warn, "{}", f.summary);
+        let midnight = invite(NEW_ORG, "OPEN", datetime!(2026-12-08 00:00 UTC));
+        let f = setup(target).run(&OrgInvitation, &with(vec![midnight]));
+        assert_eq!(f.status, Status::Pass, "{}", f.summary);
+        // An expiry given in another offset is compared as the instant it is.
+        let offset = invite(NEW_ORG, "OPEN", datetime!(2026-12-08 01:00 +02:00));
+        let f = setup(target).run(&OrgInvitation, &with(vec![offset]));
+        assert_eq!(f.status, Status::Warn, "{}", f.summary);
     }
 
     #[test]

@@ -1,17 +1,20 @@
-//! # root-access-keys: the root user has no access keys
+//! # root-access-keys: the root user has no access keys or signing certificates
 //!
 //! ## What it checks
-//! Reads `AccountAccessKeysPresent` from `iam:GetAccountSummary`. `1`: `fail`. `0`:
-//! `pass`. The same in both phases.
+//! Reads `AccountAccessKeysPresent` and `AccountSigningCertificatesPresent` from
+//! `iam:GetAccountSummary`. Either above 0: `fail`, saying which. Both 0: `pass`. The
+//! same in both phases. A snapshot written before orgexit read the signing certificates
+//! gives `error` (collect it again), never `pass`.
 //!
 //! ## Why it blocks departure
-//! Root access keys give programmatic root access that survives a password change and an
-//! MFA reset. Keys created while the reseller held the root user may still be in the
-//! reseller's hands, and AWS recommends that the root user never has keys at all.
+//! Root access keys and root X.509 signing certificates are root credentials that survive
+//! a password change and an MFA reset. Ones created while the reseller held the root user
+//! may still be in the reseller's hands, and AWS recommends that the root user has none.
 //!
 //! ## How to fix
-//! Sign in as the root user, open IAM → Security credentials → Access keys, deactivate
-//! and delete every key. Move any automation that used them to an IAM role.
+//! Sign in as the root user, open IAM → Security credentials: under *Access keys*,
+//! deactivate and delete every key; under *X.509 certificate*, delete every signing
+//! certificate. Move any automation that used them to an IAM role.
 
 use super::{Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
@@ -35,14 +38,34 @@ impl Check for RootAccessKeys {
         include_str!("root_access_keys.rs")
     }
     fn remediation(&self) -> &'static str {
-        "Sign in as root and delete every root access key (IAM → Security credentials → Access keys)."
+        "Sign in as root and delete every root access key and signing certificate (IAM → Security credentials)."
     }
 
     fn evaluate(&self, facts: &AccountFacts, _ctx: &Context<'_>) -> Result<Finding, Missing> {
-        Ok(if facts.account_summary()?.account_access_keys_present {
-            Finding::new(Status::Fail, "the root user has access keys")
+        let summary = facts.account_summary()?;
+        let certificates = summary.account_signing_certificates_present.ok_or_else(|| {
+            Missing::Failed(
+                "iam:GetAccountSummary AccountSigningCertificatesPresent is not in the snapshot (collect it again)"
+                    .into(),
+            )
+        })?;
+        let held: Vec<&str> = [
+            (summary.account_access_keys_present, "access keys"),
+            (certificates, "signing certificates"),
+        ]
+        .into_iter()
+        .filter_map(|(present, what)| present.then_some(what))
+        .collect();
+        Ok(if held.is_empty() {
+            Finding::new(
+                Status::Pass,
+                "the root user has no access keys and no signing certificates",
+            )
         } else {
-            Finding::new(Status::Pass, "the root user has no access keys")
+            Finding::new(
+                Status::Fail,
+                format!("the root user has {}", held.join(" and ")),
+            )
         })
     }
 }
@@ -50,13 +73,19 @@ impl Check for RootAccessKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::Phase;
     use crate::checks::testing::*;
     use crate::facts::{AccountSummary, Fact};
 
     fn with(keys: bool) -> AccountFacts {
+        with_certificates(keys, Some(false))
+    }
+
+    fn with_certificates(keys: bool, certificates: Option<bool>) -> AccountFacts {
         let summary = AccountSummary {
             account_mfa_enabled: true,
             account_access_keys_present: keys,
+            account_signing_certificates_present: certificates,
         };
         AccountFacts {
             account_summary: Some(Fact::Ok(summary)),
@@ -73,6 +102,27 @@ mod tests {
         assert_eq!(
             Setup::both(&RootAccessKeys, &with(false)),
             (Status::Pass, Status::Pass)
+        );
+    }
+
+    #[test]
+    fn signing_certificates_are_root_credentials_too() {
+        let setup = Setup::new(Phase::Post);
+        let f = setup.run(&RootAccessKeys, &with_certificates(false, Some(true)));
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.summary, "the root user has signing certificates");
+        let f = setup.run(&RootAccessKeys, &with_certificates(true, Some(true)));
+        assert_eq!(
+            f.summary,
+            "the root user has access keys and signing certificates"
+        );
+        // A snapshot from before orgexit read them: not seen, so never a pass.
+        let f = setup.run(&RootAccessKeys, &with_certificates(false, None));
+        assert_eq!(f.status, Status::Error);
+        assert!(
+            f.summary.contains("AccountSigningCertificatesPresent"),
+            "{}",
+            f.summary
         );
     }
 

@@ -3,7 +3,10 @@
 //! ## What it checks
 //! No API shows who holds an account's root password and email, so this check reads the
 //! attestations file: `root_credentials = { by = "...", on = "YYYY-MM-DD" }` for the
-//! account makes it `pass`; without one it is `manual`, in both phases.
+//! account makes it `pass`; without one it is `manual`, in both phases. The attestation
+//! states three things: the root user's email address is a mailbox the customer
+//! controls, the root password can be recovered (or was reset) by the customer, and the
+//! customer will set (or has set) its own MFA device (`root-mfa` checks the MFA itself).
 //!
 //! ## Why it blocks departure
 //! Whoever holds the root user owns the account. While the reseller holds it, the
@@ -48,11 +51,14 @@ impl Check for RootCredentials {
         Ok(match &ctx.attestations.root_credentials {
             Some(a) => Finding::new(
                 Status::Pass,
-                format!("root access attested by {} on {}", a.by, a.on),
+                format!(
+                    "attested by {} on {}: root email the customer's, password recoverable, own MFA to be set",
+                    a.by, a.on
+                ),
             ),
             None => Finding::new(
                 Status::Manual,
-                "no attestation that the customer holds the root credentials",
+                "not attested (root_credentials): root email the customer's, password recoverable, own MFA to be set",
             ),
         })
     }

@@ -2,8 +2,11 @@
 //!
 //! ## What it checks
 //! Reads `AccountMFAEnabled` from `iam:GetAccountSummary`. `1`: `pass`. `0`: `warn` before
-//! the cut-over (the reseller removes its own MFA device at the hand-over, so a gap is
-//! expected then) and `fail` after it.
+//! the cut-over and `fail` after it. Before the cut-over a gap is expected: the reseller
+//! removes its own MFA device when it hands over the root user. But where the reseller's
+//! organization manages root access centrally, a member account may have no root
+//! password at all, and its root password can only be recovered if the management
+//! account allows it: ask the reseller before the cut-over.
 //!
 //! ## Why it blocks departure
 //! The root user can do anything in the account, including closing it. Without MFA, the
@@ -12,6 +15,9 @@
 //! ## How to fix
 //! Sign in as the root user, open IAM → Security credentials → Multi-factor
 //! authentication (MFA) → Assign MFA device, and register a device your company holds.
+//! If the account has no root password (centralized root access), ask the reseller's
+//! management account to allow root password recovery before the cut-over, then use
+//! *Forgot password?* on the root user's sign-in page.
 
 use super::{Check, Context, Finding, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
@@ -45,7 +51,7 @@ impl Check for RootMfa {
             match ctx.phase {
                 Phase::Pre => Finding::new(
                     Status::Warn,
-                    "root MFA is not enabled (expected while the reseller hands over the root user)",
+                    "root MFA is not enabled: expected until the reseller hands over the root user (with centralized root access there may be no root password: ask the reseller to allow its recovery)",
                 ),
                 Phase::Post => Finding::new(Status::Fail, "root MFA is not enabled"),
             }
@@ -63,6 +69,7 @@ mod tests {
         let summary = AccountSummary {
             account_mfa_enabled: mfa,
             account_access_keys_present: keys,
+            account_signing_certificates_present: Some(false),
         };
         AccountFacts {
             account_summary: Some(Fact::Ok(summary)),

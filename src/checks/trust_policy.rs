@@ -3,6 +3,11 @@
 //! Real IAM returns `AssumeRolePolicyDocument` URL-encoded; some emulators send plain
 //! JSON, so both are accepted. `Statement`, `Principal` and the values inside it come as
 //! an object, an array or a single string; all forms are read.
+//!
+//! A principal can be narrowed by the statement's `Condition`: `"*"` with
+//! `aws:PrincipalOrgID` lets in every principal of one organization. The keys that name
+//! an organization or an account are read into [`Grant::orgs`] and [`Grant::accounts`];
+//! a negated (`StringNotEquals`), `…IfExists` or wildcard condition narrows nothing.
 
 use serde_json::Value;
 
@@ -21,8 +26,20 @@ pub enum Trusted {
     Unresolved(String),
 }
 
-/// Parses a trust policy document into the principals its `Allow` statements trust.
-pub fn trusted_principals(document: &str) -> Result<Vec<Trusted>, String> {
+/// One principal an `Allow` statement trusts, with what its conditions narrow it to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Grant {
+    pub principal: Trusted,
+    /// Organizations the principal must belong to (`aws:PrincipalOrgID`,
+    /// `aws:SourceOrgID`, the organization of `aws:PrincipalOrgPaths`); empty: any.
+    pub orgs: Vec<String>,
+    /// Accounts the principal must belong to (`aws:PrincipalAccount`,
+    /// `aws:SourceAccount`); empty: any.
+    pub accounts: Vec<String>,
+}
+
+/// Parses a trust policy document into what its `Allow` statements grant, and to whom.
+pub fn grants(document: &str) -> Result<Vec<Grant>, String> {
     let text = document.trim();
     let decoded;
     let json = if text.starts_with('{') {
@@ -40,7 +57,7 @@ pub fn trusted_principals(document: &str) -> Result<Vec<Trusted>, String> {
         Some(_) => return Err("trust policy Statement is neither an object nor an array".into()),
         None => return Err("trust policy has no Statement".into()),
     };
-    let mut trusted = Vec::new();
+    let mut grants = Vec::new();
     for statement in statements {
         let effect = statement
             .get("Effect")
@@ -49,16 +66,18 @@ pub fn trusted_principals(document: &str) -> Result<Vec<Trusted>, String> {
         if !effect.eq_ignore_ascii_case("Allow") {
             continue;
         }
+        let (orgs, accounts) = narrowing(statement.get("Condition"))?;
+        let mut principals = Vec::new();
         if statement.get("NotPrincipal").is_some() {
-            trusted.push(Trusted::Anyone);
+            principals.push(Trusted::Anyone);
         }
         match statement.get("Principal") {
             None => {}
-            Some(Value::String(s)) if s == "*" => trusted.push(Trusted::Anyone),
+            Some(Value::String(s)) if s == "*" => principals.push(Trusted::Anyone),
             Some(Value::Object(map)) => {
                 for (kind, values) in map {
                     for value in strings(values)? {
-                        trusted.push(classify(kind, value));
+                        principals.push(classify(kind, value));
                     }
                 }
             }
@@ -66,10 +85,64 @@ pub fn trusted_principals(document: &str) -> Result<Vec<Trusted>, String> {
                 return Err(format!("trust policy has an unexpected Principal: {other}"));
             }
         }
+        grants.extend(principals.into_iter().map(|principal| Grant {
+            principal,
+            orgs: orgs.clone(),
+            accounts: accounts.clone(),
+        }));
     }
-    trusted.sort();
-    trusted.dedup();
-    Ok(trusted)
+    grants.sort();
+    grants.dedup();
+    Ok(grants)
+}
+
+/// The organizations and accounts a statement's `Condition` narrows its principals to.
+fn narrowing(condition: Option<&Value>) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut orgs = Vec::new();
+    let mut accounts = Vec::new();
+    let Some(condition) = condition else {
+        return Ok((orgs, accounts));
+    };
+    let Value::Object(operators) = condition else {
+        return Err(format!(
+            "trust policy has an unexpected Condition: {condition}"
+        ));
+    };
+    for (operator, keys) in operators {
+        let op = operator.to_ascii_lowercase();
+        // "Not" and "IfExists" let in principals the key does not name, or that lack it.
+        if op.contains("not") || op.ends_with("ifexists") || op == "null" {
+            continue;
+        }
+        let Value::Object(keys) = keys else {
+            return Err(format!(
+                "trust policy condition {operator} is not an object: {keys}"
+            ));
+        };
+        for (key, values) in keys {
+            let values = strings(values)?;
+            // A pattern (`o-*`) narrows to no one organization or account.
+            let exact = |v: &&str| !v.contains(['*', '?', '$']);
+            let (into, ids): (&mut Vec<String>, Vec<&str>) = match key.to_ascii_lowercase().as_str()
+            {
+                "aws:principalorgid" | "aws:sourceorgid" => (&mut orgs, values),
+                // `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`: the first segment is the org.
+                "aws:principalorgpaths" => (
+                    &mut orgs,
+                    values
+                        .iter()
+                        .map(|v| v.split('/').next().unwrap_or(v))
+                        .collect(),
+                ),
+                "aws:principalaccount" | "aws:sourceaccount" => (&mut accounts, values),
+                _ => continue,
+            };
+            if ids.iter().all(exact) {
+                into.extend(ids.iter().map(|v| v.to_string()));
+            }
+        }
+    }
+    Ok((orgs, accounts))
 }
 
 fn strings(value: &Value) -> Result<Vec<&str>, String> {
@@ -111,6 +184,15 @@ pub fn account_of(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The principals the `Allow` statements trust, whatever the conditions.
+    fn trusted_principals(document: &str) -> Result<Vec<Trusted>, String> {
+        let mut trusted: Vec<Trusted> =
+            grants(document)?.into_iter().map(|g| g.principal).collect();
+        trusted.sort();
+        trusted.dedup();
+        Ok(trusted)
+    }
 
     #[test]
     fn reads_every_shape() {
@@ -165,6 +247,40 @@ mod tests {
             trusted_principals(doc).unwrap(),
             [Trusted::Account("999999999999".into())]
         );
+    }
+
+    #[test]
+    fn conditions_narrow_principals() {
+        let doc = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-reseller01"}}}]}"#;
+        let g = grants(doc).unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].principal, Trusted::Anyone);
+        assert_eq!(g[0].orgs, ["o-reseller01"]);
+        let doc = r#"{"Statement":{"Effect":"Allow","Principal":"*","Condition":{
+            "ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-abc123/r-ab12/ou-ab12-1111/*"]},
+            "StringEquals":{"AWS:SourceAccount":["222233334444"]}}}}"#;
+        let g = grants(doc).unwrap();
+        assert_eq!(g[0].orgs, ["o-abc123"]);
+        assert_eq!(g[0].accounts, ["222233334444"]);
+        // Negated, IfExists and wildcard conditions narrow nothing.
+        for condition in [
+            r#"{"StringNotEquals":{"aws:PrincipalOrgID":"o-mine0001"}}"#,
+            r#"{"StringEqualsIfExists":{"aws:PrincipalOrgID":"o-mine0001"}}"#,
+            r#"{"StringLike":{"aws:PrincipalOrgID":"o-*"}}"#,
+            r#"{"StringEquals":{"sts:ExternalId":"abc"}}"#,
+        ] {
+            let doc = format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Condition":{condition}}}]}}"#
+            );
+            let g = grants(&doc).unwrap();
+            assert!(
+                g[0].orgs.is_empty() && g[0].accounts.is_empty(),
+                "{condition}"
+            );
+        }
+        let bad = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Condition":"x"}]}"#;
+        assert!(grants(bad).is_err());
     }
 
     #[test]

@@ -27,6 +27,8 @@ struct ResellerFile {
     email_domains: Vec<String>,
     #[serde(default)]
     management_accounts: Vec<String>,
+    #[serde(default)]
+    names: Vec<String>,
 }
 
 /// A validated reseller definition.
@@ -34,8 +36,13 @@ struct ResellerFile {
 pub struct Reseller {
     pub name: String,
     pub display_name: String,
-    /// Upper-cased markers, matched case-insensitively as substrings.
+    /// Markers as written, matched case-insensitively as words (see [`words`]).
     pub markers: Vec<String>,
+    /// Each marker split into lower-case words, in the order of `markers`.
+    marker_words: Vec<Vec<String>>,
+    /// Exact names and glob patterns (`*`, `?`, `[...]`) for the reseller's names that
+    /// do not carry a marker as a word; matched case-insensitively.
+    pub names: Vec<glob::Pattern>,
     /// Bucket names with `{account_id}` placeholders.
     pub bucket_patterns: Vec<String>,
     /// Lower-cased email domains.
@@ -94,6 +101,25 @@ impl Reseller {
                     format!("{marker:?} is too short: a marker has at least 2 characters"),
                 ));
             }
+            if words(marker).is_empty() {
+                return Err(bad(
+                    "markers",
+                    format!("{marker:?} has no letters or digits to match"),
+                ));
+            }
+        }
+        let mut names = Vec::new();
+        for name in &file.names {
+            let pattern = glob::Pattern::new(name.trim()).map_err(|e| {
+                bad(
+                    "names",
+                    format!("{name:?} is not a name or glob pattern ({e}): use *, ? and [...]"),
+                )
+            })?;
+            if name.trim().is_empty() {
+                return Err(bad("names", "an empty name matches nothing".into()));
+            }
+            names.push(pattern);
         }
         for pattern in &file.bucket_patterns {
             let rest = pattern.replace("{account_id}", "");
@@ -127,11 +153,9 @@ impl Reseller {
         Ok(Reseller {
             display_name: file.display_name.unwrap_or_else(|| file.name.clone()),
             name: file.name,
-            markers: file
-                .markers
-                .iter()
-                .map(|m| m.trim().to_uppercase())
-                .collect(),
+            marker_words: file.markers.iter().map(|m| words(m)).collect(),
+            markers: file.markers.iter().map(|m| m.trim().to_string()).collect(),
+            names,
             bucket_patterns: file.bucket_patterns,
             email_domains: file
                 .email_domains
@@ -143,13 +167,58 @@ impl Reseller {
         })
     }
 
-    /// The first marker the name carries, if any.
-    pub fn marker_in(&self, name: &str) -> Option<&str> {
-        let upper = name.to_uppercase();
+    /// What marks `name` as the reseller's: the first marker it carries as a word, or the
+    /// first of the definition's names and patterns it matches.
+    pub fn marks(&self, name: &str) -> Option<&str> {
+        let name_words = words(name);
         self.markers
             .iter()
-            .find(|marker| upper.contains(marker.as_str()))
+            .zip(&self.marker_words)
+            .find(|(_, marker)| {
+                name_words
+                    .windows(marker.len())
+                    .any(|window| window == marker.as_slice())
+            })
+            .map(|(marker, _)| marker.as_str())
+            .or_else(|| {
+                let options = glob::MatchOptions {
+                    case_sensitive: false,
+                    ..glob::MatchOptions::new()
+                };
+                self.names
+                    .iter()
+                    .find(|p| p.matches_with(name.trim(), options))
+                    .map(glob::Pattern::as_str)
+            })
+    }
+
+    /// What marks an identity provider's URL, ARN name or SAML issuer as the reseller's:
+    /// a marker as a word anywhere in it, or a host in one of the reseller's domains.
+    pub fn marks_url(&self, url: &str) -> Option<String> {
+        if let Some(marker) = self.marks(url) {
+            return Some(marker.to_string());
+        }
+        // Any host-like part (`sso.ctl.io` in a URL, `lumen.com` in a URN) in a domain.
+        let lower = url.to_lowercase();
+        lower
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .map(|part| part.trim_matches('.'))
+            .find_map(|host| {
+                self.email_domains
+                    .iter()
+                    .find(|d| host == d.as_str() || host.ends_with(&format!(".{d}")))
+                    .map(|d| format!("{host} is in {d}"))
+            })
+    }
+
+    /// Every marker and name pattern, for messages: "CTL".
+    pub fn marker_list(&self) -> String {
+        self.markers
+            .iter()
             .map(String::as_str)
+            .chain(self.names.iter().map(glob::Pattern::as_str))
+            .collect::<Vec<_>>()
+            .join("/")
     }
 
     /// The bucket names this reseller created in `account_id`.
@@ -172,6 +241,39 @@ impl Reseller {
     }
 }
 
+/// The words of a name, lower-cased: split at anything that is not a letter or digit, at
+/// a change between letters and digits, and at camel case (`CTLAdmin` is `ctl admin`,
+/// `DirectLink` is `direct link`). A marker matches a name when its words stand together
+/// among the name's, so `kubectl` and `DirectLink` never match `CTL`.
+pub fn words(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        if let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) {
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = prev.is_alphanumeric()
+                && ((prev.is_alphabetic() != c.is_alphabetic())
+                    || (prev.is_lowercase() && c.is_uppercase())
+                    || (prev.is_uppercase() && c.is_uppercase() && next_lower));
+            if boundary && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,8 +286,8 @@ mod tests {
     fn built_in_ctl_is_valid() {
         let ctl = Reseller::ctl();
         assert_eq!(ctl.name, "ctl");
-        assert_eq!(ctl.marker_in("ctl-Admin-Policy"), Some("CTL"));
-        assert_eq!(ctl.marker_in("AdminPolicy"), None);
+        assert_eq!(ctl.marks("ctl-Admin-Policy"), Some("CTL"));
+        assert_eq!(ctl.marks("AdminPolicy"), None);
         assert_eq!(
             ctl.buckets_for("111122223333"),
             ["config-bucket-111122223333", "ctlaudit-111122223333"]
@@ -194,6 +296,96 @@ mod tests {
         assert!(ctl.owns_email("ap@eu.lumen.com"));
         assert!(!ctl.owns_email("ap@example.com"));
         assert!(!ctl.owns_email("ap@notlumen.com"));
+    }
+
+    /// The examples of the contract (DESIGN.md, "Markers match as words").
+    #[test]
+    fn markers_match_as_words() {
+        let ctl = Reseller::ctl();
+        for name in [
+            "CTL-Support",
+            "ctl-automation",
+            "CTL_Admin",
+            "CTLAdmin",
+            "Acme-CTL",
+            "ctl",
+            "myCtlRole",
+            "CTL2",
+            "Ops/CTL.readonly",
+        ] {
+            assert_eq!(ctl.marks(name), Some("CTL"), "{name} carries CTL as a word");
+        }
+        for name in [
+            "eks-kubectl-deployer",
+            "DirectLinkReadOnly",
+            "kubectl-ci",
+            "Control",
+            "ctls",
+            "",
+        ] {
+            assert_eq!(ctl.marks(name), None, "{name} does not carry CTL as a word");
+        }
+    }
+
+    #[test]
+    fn words_split_at_case_digits_and_punctuation() {
+        let cases: &[(&str, &[&str])] = &[
+            ("CTLAdmin", &["ctl", "admin"]),
+            ("DirectLinkReadOnly", &["direct", "link", "read", "only"]),
+            ("eks-kubectl-deployer", &["eks", "kubectl", "deployer"]),
+            (
+                "auth.ctl.io/realms/cam",
+                &["auth", "ctl", "io", "realms", "cam"],
+            ),
+            ("S3Bucket2Go", &["s", "3", "bucket", "2", "go"]),
+            ("CenturyLink", &["century", "link"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(words(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn multi_word_markers_names_and_globs() {
+        let r = parse(
+            "name = \"x\"\nmarkers = [\"CenturyLink\"]\nnames = [\"Lumen-*\", \"CAM_CloudIntegration\"]",
+        )
+        .unwrap();
+        assert_eq!(r.marks("CenturyLinkAdmin"), Some("CenturyLink"));
+        assert_eq!(r.marks("century-link-ops"), Some("CenturyLink"));
+        assert_eq!(r.marks("Century"), None);
+        assert_eq!(r.marks("lumen-billing"), Some("Lumen-*"));
+        assert_eq!(
+            r.marks("cam_cloudintegration"),
+            Some("CAM_CloudIntegration")
+        );
+        assert_eq!(r.marks("CAM_CloudIntegration2"), None);
+        assert_eq!(r.marker_list(), "CenturyLink/Lumen-*/CAM_CloudIntegration");
+        let err = parse("name = \"x\"\nmarkers = [\"AB\"]\nnames = [\"[oops\"]").unwrap_err();
+        assert!(err.0.contains("names") && err.0.contains("[oops"), "{err}");
+    }
+
+    #[test]
+    fn provider_urls_match_markers_and_domains() {
+        let ctl = Reseller::ctl();
+        for url in [
+            "auth.ctl.io/realms/cam",
+            "https://sso.centurylink.com/idp/metadata",
+            "https://login.example.com/ctl/saml",
+            "urn:lumen.com:cam",
+            "accounts.ctl.io",
+        ] {
+            assert!(ctl.marks_url(url).is_some(), "{url}");
+        }
+        for url in [
+            "token.actions.githubusercontent.com",
+            "https://portal.sso.eu-west-1.amazonaws.com/saml/assertion/abc",
+            "https://notctl.io/x",
+            "oidc.eks.us-east-1.amazonaws.com/id/ABC",
+            "https://kubectl.example.com/auth",
+        ] {
+            assert_eq!(ctl.marks_url(url), None, "{url}");
+        }
     }
 
     #[test]
