@@ -72,9 +72,11 @@ pub enum Command {
     /// Print the departure support ticket, filled from a JSON report.
     #[command(
         long_about = "Print the departure support ticket of the reseller's wiki (\"Ticket Information\"), \
-filled from a JSON report: goal, target date, departing accounts, accounts without root access, \
-whether CAM for ALM continues (a keep waiver in the report), and every blocking finding. \
-What only you know stays a visible blank (________) to fill in.",
+filled from a JSON report: goal, target date, departing accounts (those that already left apart), \
+accounts without root access, whether CAM for ALM continues (a keep waiver on a resource the reseller \
+definition names for it), and what the reseller must act on: its access to remove, accounts without a \
+payment method, what could not be read and who must grant it. What the report cannot tell stays a \
+visible blank (________) to fill in.",
         after_help = "Examples:\n  orgexit audit --fixture snapshot.json --format json --output report.json\n  orgexit ticket --report report.json\n  orgexit audit --fixture snapshot.json --format json | orgexit ticket --report - --output ticket.txt"
     )]
     Ticket(TicketArgs),

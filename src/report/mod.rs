@@ -187,6 +187,11 @@ pub struct CheckResult {
 pub struct Waived {
     pub name: String,
     pub reason: String,
+    /// The reseller's product this resource serves, when the reseller definition names it
+    /// (e.g. "CAM for ALM" for the CAM provider policy): keeping it keeps the product.
+    // Added after the first release: reports without it read as null.
+    #[serde(default)]
+    pub product: Option<String>,
 }
 
 impl CheckResult {
@@ -236,7 +241,11 @@ impl Summary {
     }
 }
 
-fn check_result(check: &dyn Check, finding: crate::checks::Finding) -> CheckResult {
+fn check_result(
+    check: &dyn Check,
+    finding: crate::checks::Finding,
+    reseller: &crate::plan::Reseller,
+) -> CheckResult {
     let remediation = match finding.status {
         Status::Pass | Status::Skipped => String::new(),
         _ => check.remediation().to_string(),
@@ -253,6 +262,7 @@ fn check_result(check: &dyn Check, finding: crate::checks::Finding) -> CheckResu
             .waived
             .into_iter()
             .map(|w| Waived {
+                product: reseller.product_of(&w.name).map(str::to_string),
                 name: w.name,
                 reason: w.reason,
             })
@@ -284,7 +294,7 @@ impl ReportBuilder<'_> {
             .policy
             .checks
             .iter()
-            .map(|check| check_result(*check, check.run(account, &ctx)))
+            .map(|check| check_result(*check, check.run(account, &ctx), ctx.reseller))
             .collect();
         self.accounts.push(AccountReport {
             account_id: account.account_id.clone(),
