@@ -186,6 +186,11 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
         .await?
     };
     let report = builder.finish(time::OffsetDateTime::now_utc());
+    if !ui.quiet {
+        for note in &report.notes {
+            eprintln!("orgexit: warning: {note}");
+        }
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let look = report::table::Look {
         color: use_color(ui.color, to_terminal),

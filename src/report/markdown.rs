@@ -64,6 +64,9 @@ fn summary(out: &mut String, report: &Report) {
     let _ = writeln!(out, "- **Target date:** {}", or_blank(&report.target_date));
     let _ = writeln!(out, "- **New organization:** {}", or_blank(&report.new_org));
     let _ = writeln!(out, "- **Reseller:** `{}`", cell(&report.reseller));
+    for note in &report.notes {
+        let _ = writeln!(out, "- **Note:** {}", inline(note));
+    }
 }
 
 fn phase_text(report: &Report) -> &'static str {

@@ -5,6 +5,7 @@ pub mod json;
 pub mod junit;
 pub mod load;
 pub mod markdown;
+mod notes;
 pub mod schema;
 pub mod table;
 pub mod ticket;
@@ -59,6 +60,12 @@ pub struct Report {
     /// Whether every account is ready: no check is fail, manual or error.
     pub ready: bool,
     pub summary: Summary,
+    /// What looked stale or mistyped in the input (a target date in the past,
+    /// attestations or waivers that match nothing audited, attestations dated after
+    /// today). None of them changed a verdict.
+    // Added after the first release: reports without it read as none.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// Sorted by account ID.
     pub accounts: Vec<AccountReport>,
 }
@@ -341,6 +348,7 @@ impl ReportBuilder<'_> {
             // A run that covered no account has shown nothing to be ready.
             ready: !accounts.is_empty() && accounts.iter().all(|a| a.ready),
             summary,
+            notes: notes::notes(self.policy, &accounts),
             accounts,
         }
     }

@@ -39,6 +39,9 @@ pub fn render(report: &Report, look: Look) -> String {
         }
     }
     out.push_str("\n\n");
+    for note in &report.notes {
+        out.push_str(&format!("Note: {note}\n"));
+    }
     out.push_str(&footer(report));
     out.push('\n');
     out
