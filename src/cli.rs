@@ -17,7 +17,7 @@ read-only, and says what is ready and what still blocks departure: a table for a
 JSON for the support ticket, an exit status for a CI gate.\n\n\
 Exit status: 0 every account ready; 1 some check is fail or manual; 3 some check is error \
 (and none fail/manual); 2 bad invocation or input.",
-    after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
+    after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
@@ -47,7 +47,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Audit the departing accounts and report what is ready and what blocks.
     #[command(
-        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --fixture snapshot.json --format markdown > audit.md\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --also junit=orgexit.xml --also json=report.json"
+        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --fixture snapshot.json --format markdown > audit.md\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --also junit=orgexit.xml --also json=report.json"
     )]
     Audit(AuditArgs),
     /// Record the facts of the accounts in a snapshot file, changing nothing.
@@ -164,11 +164,14 @@ pub struct PolicyArgs {
     #[arg(long, value_name = "NAME|FILE", default_value = "ctl")]
     pub reseller: String,
 
-    /// The reseller's management account(s); adds to the definition. Repeatable.
+    /// The reseller's management account(s); adds to the definition. An organization
+    /// managed by one of them is the reseller's. Repeatable.
     #[arg(long, value_name = "ID")]
     pub reseller_account: Vec<String>,
 
-    /// The organization the accounts are moving to (o-xxxxxxxxxx).
+    /// The organization the accounts are moving to (o-xxxxxxxxxx). After the cut-over
+    /// each account must be in it; an organization that is neither this nor the
+    /// reseller's is `manual`, never guessed.
     #[arg(long, value_name = "o-xxxxxxxxxx")]
     pub new_org: Option<String>,
 
