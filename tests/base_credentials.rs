@@ -203,6 +203,10 @@ fn the_binary_checks_the_base_credentials_once_before_any_account() {
     let out = run(&audit, &[]);
     one_line(&out, 2, "no AWS credentials found");
 
+    // A profile named in the environment must exist too, as with the AWS CLI.
+    let out = run(&audit, &[("AWS_PROFILE", "nosuch")]);
+    one_line(&out, 2, "AWS_PROFILE=nosuch: no such profile");
+
     // An STS that cannot be reached: exit 3, once for the run (not per account).
     let refused = [keys[0], keys[1], ("AWS_ENDPOINT_URL", "http://127.0.0.1:1")];
     let out = run(

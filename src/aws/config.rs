@@ -163,8 +163,14 @@ impl Connection {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(retry)
             .timeout_config(timeout);
+        if options.profile.is_none()
+            && let Some(profile) = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())
+        {
+            // As with the AWS CLI, a profile named in the environment must exist too.
+            known_profile(&profile, "AWS_PROFILE=").await?;
+        }
         if let Some(profile) = &options.profile {
-            known_profile(profile).await?;
+            known_profile(profile, "--profile ").await?;
             // The default chain reads the environment's keys before any profile; a
             // profile asked for by name wins, as `aws --profile` does.
             loader = loader.profile_name(profile).credentials_provider(
@@ -338,8 +344,9 @@ pub fn partition_of(arn: &str) -> Option<String> {
 }
 
 /// The profile must exist in the shared config or credentials file: said before anything
-/// is sent, naming the profiles there are.
-async fn known_profile(name: &str) -> Result<(), CredentialsProblem> {
+/// is sent, naming the profiles there are. `given` says how it was named
+/// (`--profile `, `AWS_PROFILE=`).
+async fn known_profile(name: &str, given: &str) -> Result<(), CredentialsProblem> {
     use aws_types::os_shim_internal::{Env, Fs};
     let files = || {
         let file = |var: &str, default: &str| std::env::var(var).unwrap_or(default.to_string());
@@ -373,7 +380,7 @@ async fn known_profile(name: &str) -> Result<(), CredentialsProblem> {
         format!("they define {}", known.join(", "))
     };
     Err(CredentialsProblem::Missing(format!(
-        "--profile {name}: no such profile in {} ({known}); give an existing profile, or create it with `aws configure --profile {name}`",
+        "{given}{name}: no such profile in {} ({known}); give an existing profile, or create it with `aws configure --profile {name}`",
         files()
     )))
 }
