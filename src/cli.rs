@@ -17,7 +17,7 @@ read-only, and says what is ready and what still blocks departure: a table for a
 JSON for the support ticket, an exit status for a CI gate.\n\n\
 Exit status: 0 every account ready; 1 some check is fail or manual; 3 some check is error \
 (and none fail/manual); 2 bad invocation or input.",
-    after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
+    after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
@@ -47,7 +47,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Audit the departing accounts and report what is ready and what blocks.
     #[command(
-        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --fixture snapshot.json --format markdown > audit.md\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --also junit=orgexit.xml --also json=report.json"
+        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --fixture snapshot.json --format markdown > audit.md\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --also junit=orgexit.xml --also json=report.json"
     )]
     Audit(AuditArgs),
     /// Record the facts of the accounts in a snapshot file, changing nothing.
@@ -66,15 +66,17 @@ pub enum Command {
     },
     /// Print the least-privilege IAM policy (JSON) for the audit role.
     #[command(
-        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026"
+        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026\n  orgexit policy --trust-account 123456789012 --partition aws-cn"
     )]
     Policy(PolicyCmdArgs),
     /// Print the departure support ticket, filled from a JSON report.
     #[command(
         long_about = "Print the departure support ticket of the reseller's wiki (\"Ticket Information\"), \
-filled from a JSON report: goal, target date, departing accounts, accounts without root access, \
-whether CAM for ALM continues (a keep waiver in the report), and every blocking finding. \
-What only you know stays a visible blank (________) to fill in.",
+filled from a JSON report: goal, target date, departing accounts (those that already left apart), \
+accounts without root access, whether CAM for ALM continues (a keep waiver on a resource the reseller \
+definition names for it), and what the reseller must act on: its access to remove, accounts without a \
+payment method, what could not be read and who must grant it. What the report cannot tell stays a \
+visible blank (________) to fill in.",
         after_help = "Examples:\n  orgexit audit --fixture snapshot.json --format json --output report.json\n  orgexit ticket --report report.json\n  orgexit audit --fixture snapshot.json --format json | orgexit ticket --report - --output ticket.txt"
     )]
     Ticket(TicketArgs),
@@ -107,7 +109,8 @@ pub struct AccountArgs {
     #[arg(long, value_name = "FILE")]
     pub accounts_file: Option<PathBuf>,
 
-    /// Assume arn:aws:iam::<ID>:role/NAME in each account from the base credentials.
+    /// Assume arn:<partition>:iam::<ID>:role/NAME in each account from the base
+    /// credentials (the partition is theirs: aws, aws-cn or aws-us-gov).
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
 
@@ -161,11 +164,14 @@ pub struct PolicyArgs {
     #[arg(long, value_name = "NAME|FILE", default_value = "ctl")]
     pub reseller: String,
 
-    /// The reseller's management account(s); adds to the definition. Repeatable.
+    /// The reseller's management account(s); adds to the definition. An organization
+    /// managed by one of them is the reseller's. Repeatable.
     #[arg(long, value_name = "ID")]
     pub reseller_account: Vec<String>,
 
-    /// The organization the accounts are moving to (o-xxxxxxxxxx).
+    /// The organization the accounts are moving to (o-xxxxxxxxxx). After the cut-over
+    /// each account must be in it; an organization that is neither this nor the
+    /// reseller's is `manual`, never guessed.
     #[arg(long, value_name = "o-xxxxxxxxxx")]
     pub new_org: Option<String>,
 
@@ -281,6 +287,11 @@ pub struct PolicyCmdArgs {
     /// Require this external ID in the trust policy (with --trust-account).
     #[arg(long, value_name = "X", requires = "trust_account")]
     pub external_id: Option<String>,
+
+    /// The partition of the trust policy's ARNs: aws, aws-cn or aws-us-gov (an audit
+    /// takes it from the base credentials).
+    #[arg(long, value_name = "PARTITION", default_value = "aws")]
+    pub partition: String,
 }
 
 impl Cli {

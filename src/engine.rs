@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
+use crate::aws::config::CredentialsProblem;
 use crate::aws::guard::ReadOnlyGuard;
 use crate::aws::{Connection, collect_account};
 use crate::facts::{AccountFacts, FactKind};
@@ -28,6 +29,15 @@ pub enum RunError {
     Unreachable(String),
 }
 
+impl From<CredentialsProblem> for RunError {
+    fn from(problem: CredentialsProblem) -> Self {
+        match problem {
+            CredentialsProblem::Missing(message) => RunError::Input(InputError::new(message)),
+            CredentialsProblem::Rejected(message) => RunError::Unreachable(message),
+        }
+    }
+}
+
 /// The facts of every requested account, and whether the run was cut short.
 #[derive(Debug)]
 pub struct Gathered {
@@ -41,6 +51,8 @@ pub struct Gathered {
 pub trait Sink {
     /// Every account the run covers, before any facts arrive.
     fn accounts(&mut self, _ids: &[String]) {}
+    /// The facts come from a snapshot collected at this time (`None`: not recorded).
+    fn snapshot(&mut self, _collected_at: Option<&str>) {}
     /// One account's facts (in the order accounts finish).
     fn add(&mut self, facts: AccountFacts);
 }
@@ -86,7 +98,16 @@ pub async fn gather_into(
 ) -> Result<bool, RunError> {
     match &targets.source {
         Source::Fixture(path) => {
-            let facts = from_snapshot(Snapshot::load(path)?, targets);
+            let snapshot = Snapshot::read(path)?;
+            if snapshot.accounts.is_empty() && targets.accounts.is_empty() {
+                return Err(InputError::new(format_args!(
+                    "snapshot {}: lists no account, so there is nothing to audit (write one with `orgexit collect`)",
+                    path.display()
+                ))
+                .into());
+            }
+            sink.snapshot(snapshot.collected_at());
+            let facts = from_snapshot(snapshot.accounts, targets);
             let ids: Vec<String> = facts.iter().map(|f| f.account_id.clone()).collect();
             sink.accounts(&ids);
             for account in facts {
@@ -97,7 +118,9 @@ pub async fn gather_into(
         Source::Aws(options) => {
             // Listening before any account starts: a Ctrl-C from then on is handled.
             let stop = shutdown_signal();
-            let connection = Connection::load(options, guard).await;
+            // The base credentials are checked once here: a problem with them is one
+            // message for the run, never an error in every check of every account.
+            let connection = Connection::load(options, guard).await?;
             stream_from(&connection, targets, needs, progress, stop, sink).await
         }
     }

@@ -1,5 +1,11 @@
 //! `orgexit policy`: the least-privilege IAM policy for the audit role, generated from the
 //! guard's allow-list so the two cannot drift apart.
+//!
+//! Only the reads of facts are the audit role's. The two calls that reach the accounts are
+//! made with the base credentials, not the role, so they are in neither policy printed
+//! here: `sts:AssumeRole` is granted to the base credentials (the runner) on the audit
+//! roles' ARNs, and `sts:GetCallerIdentity`, which checks the base credentials once before
+//! any account, needs no permission at all (AWS answers it even under an explicit deny).
 
 use std::collections::BTreeSet;
 
@@ -19,11 +25,13 @@ pub fn actions(checks: &[&'static dyn Check]) -> BTreeSet<&'static str> {
         .collect()
 }
 
-/// The permissions policy, and the trust policy when a trusted account is given.
+/// The permissions policy, and the trust policy when a trusted account is given (its
+/// principal an ARN in `partition`).
 pub fn render(
     checks: &[&'static dyn Check],
     trust_account: Option<&AccountId>,
     external_id: Option<&str>,
+    partition: &str,
 ) -> String {
     let actions: Vec<_> = actions(checks).into_iter().collect();
     let permissions = json!({
@@ -40,7 +48,7 @@ pub fn render(
     if let Some(account) = trust_account {
         let mut statement = json!({
             "Effect": "Allow",
-            "Principal": { "AWS": format!("arn:aws:iam::{account}:root") },
+            "Principal": { "AWS": format!("arn:{partition}:iam::{account}:root") },
             "Action": "sts:AssumeRole"
         });
         if let Some(id) = external_id {
@@ -74,10 +82,18 @@ mod tests {
             .map(|o| o.action)
             .collect();
         assert_eq!(actions(CHECKS), fact_actions);
-        assert!(
-            !actions(CHECKS).contains("sts:AssumeRole"),
-            "the audit role itself never needs it"
-        );
+        for base_only in ["sts:AssumeRole", "sts:GetCallerIdentity"] {
+            assert!(
+                !actions(CHECKS).contains(base_only),
+                "{base_only}: the base credentials call it, never the audit role"
+            );
+            assert!(
+                ALLOWED
+                    .iter()
+                    .any(|o| o.action == base_only && o.fact.is_none()),
+                "{base_only} is allow-listed as a call that reaches the accounts"
+            );
+        }
     }
 
     #[test]
@@ -104,7 +120,7 @@ mod tests {
 
     #[test]
     fn the_policy_is_valid_iam_json_with_an_optional_trust_policy() {
-        let text = render(CHECKS, None, None);
+        let text = render(CHECKS, None, None, "aws");
         let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(policy["Version"], "2012-10-17");
         assert_eq!(
@@ -115,10 +131,18 @@ mod tests {
 
         let account = AccountId::parse("111122223333", "t").unwrap();
         let both: serde_json::Value =
-            serde_json::from_str(&render(CHECKS, Some(&account), Some("x-1"))).unwrap();
+            serde_json::from_str(&render(CHECKS, Some(&account), Some("x-1"), "aws")).unwrap();
         assert_eq!(both["PermissionsPolicy"], policy);
         let trust = &both["TrustPolicy"]["Statement"][0];
         assert_eq!(trust["Principal"]["AWS"], "arn:aws:iam::111122223333:root");
         assert_eq!(trust["Condition"]["StringEquals"]["sts:ExternalId"], "x-1");
+        for partition in ["aws-cn", "aws-us-gov"] {
+            let other: serde_json::Value =
+                serde_json::from_str(&render(CHECKS, Some(&account), None, partition)).unwrap();
+            assert_eq!(
+                other["TrustPolicy"]["Statement"][0]["Principal"]["AWS"],
+                format!("arn:{partition}:iam::111122223333:root")
+            );
+        }
     }
 }

@@ -41,13 +41,27 @@ impl Snapshot {
         text
     }
 
-    /// Reads and validates a snapshot file.
+    /// Reads and validates a snapshot file: its accounts.
     pub fn load(path: &Path) -> Result<Vec<AccountFacts>, InputError> {
+        Self::read(path).map(|s| s.accounts)
+    }
+
+    /// Reads and validates a snapshot file, header included.
+    pub fn read(path: &Path) -> Result<Snapshot, InputError> {
         let text = read_file(path, "snapshot")?;
-        Self::parse(&text, path)
+        Self::from_text(&text, path)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Vec<AccountFacts>, InputError> {
+        Self::from_text(text, path).map(|s| s.accounts)
+    }
+
+    /// When the facts were collected; `None` for a bare list of facts (no header).
+    pub fn collected_at(&self) -> Option<&str> {
+        Some(self.collected_at.as_str()).filter(|t| !t.is_empty())
+    }
+
+    pub fn from_text(text: &str, path: &Path) -> Result<Snapshot, InputError> {
         let bad = |why: String| InputError::new(format_args!("snapshot {}: {why}", path.display()));
         // Parse as a value first: serde's untagged errors say nothing useful.
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
@@ -58,7 +72,7 @@ impl Snapshot {
                 one_line(&e.to_string())
             ))
         })?;
-        let accounts = match &value {
+        let snapshot = match &value {
             serde_json::Value::Object(map) => {
                 match map.get("snapshot_version").and_then(serde_json::Value::as_u64) {
                     Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
@@ -69,20 +83,36 @@ impl Snapshot {
                     }
                     None => return Err(bad("not an orgexit snapshot: no snapshot_version (write one with `orgexit collect`)".into())),
                 }
-                serde_json::from_value::<Snapshot>(value).map(|s| s.accounts)
+                serde_json::from_value::<Snapshot>(value)
             }
-            serde_json::Value::Array(_) => serde_json::from_value::<Vec<AccountFacts>>(value),
+            serde_json::Value::Array(_) => {
+                serde_json::from_value::<Vec<AccountFacts>>(value).map(|accounts| Snapshot {
+                    snapshot_version: SNAPSHOT_VERSION,
+                    tool: String::new(),
+                    version: String::new(),
+                    collected_at: String::new(),
+                    accounts,
+                })
+            }
             _ => return Err(bad("expected a JSON object written by `orgexit collect`".into())),
         }
         .map_err(|e| bad(format!("unexpected content: {}", one_line(&e.to_string()))))?;
         let mut seen = BTreeSet::new();
-        for facts in &accounts {
+        for facts in &snapshot.accounts {
             let origin = format!("snapshot {}: account_id", path.display());
             AccountId::parse(&facts.account_id, &origin)?;
             if !seen.insert(facts.account_id.as_str()) {
                 return Err(bad(format!("account {} appears twice", facts.account_id)));
             }
         }
-        Ok(accounts)
+        if let Some(at) = snapshot.collected_at()
+            && time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+                .is_err()
+        {
+            return Err(bad(format!(
+                "collected_at {at:?} is not an RFC 3339 time (e.g. 2026-11-24T09:00:00Z)"
+            )));
+        }
+        Ok(snapshot)
     }
 }

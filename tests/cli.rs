@@ -138,7 +138,8 @@ fn post_phase_turns_leftovers_into_failures() {
     );
     assert_eq!(status(&report, "222233334444", "iam-federation"), "fail");
     assert_eq!(status(&report, "222233334444", "root-mfa"), "fail");
-    assert_eq!(status(&report, "444455556666", "org-membership"), "pass");
+    // Standalone, but the demo names a new organization it has not joined.
+    assert_eq!(status(&report, "444455556666", "org-membership"), "fail");
     assert_eq!(status(&report, "111122223333", "org-invitation"), "skipped");
 }
 
@@ -510,4 +511,84 @@ fn an_output_that_cannot_be_written_does_not_cost_the_others() {
     assert!(stderr.contains("/proc/orgexit.txt"), "{stderr}");
     let written: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(written["summary"]["accounts"], 4);
+}
+
+#[test]
+fn a_run_that_covers_no_account_exits_2_never_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(
+        &empty,
+        r#"{"snapshot_version": 1, "tool": "orgexit", "version": "0.1.0", "collected_at": "2026-11-24T09:00:00Z", "accounts": []}"#,
+    )
+    .unwrap();
+    let bare = dir.path().join("bare.json");
+    std::fs::write(&bare, "[]").unwrap();
+    for snapshot in [&empty, &bare] {
+        for format in ["table", "json"] {
+            let out = orgexit()
+                .args(["audit", "--format", format, "--fixture"])
+                .arg(snapshot)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{stderr}");
+            assert!(out.stdout.is_empty(), "no report: {}", common::stdout(&out));
+            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+            assert!(
+                stderr.contains(snapshot.to_str().unwrap()) && stderr.contains("no account"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
+    let full = json(&demo(&["--format", "json"]));
+    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 12);
+    assert_eq!(full["snapshot"]["collected_at"], "2026-11-24T09:00:00Z");
+
+    let out = demo(&["--format", "json", "--select", "root-mfa,root-access-keys"]);
+    let partial = json(&out);
+    assert_eq!(
+        partial["selected_checks"],
+        serde_json::json!(["root-mfa", "root-access-keys"])
+    );
+
+    // The table says both: where the facts came from, and that the audit was partial.
+    let table = common::stdout(&demo(&["--select", "root-mfa,root-access-keys"]));
+    let second = table.lines().nth(1).unwrap();
+    assert_eq!(
+        second,
+        "facts from the snapshot collected 2026-11-24T09:00:00Z · only 2 of 12 checks: root-mfa, root-access-keys",
+        "{table}"
+    );
+    let markdown = common::stdout(&demo(&[
+        "--format",
+        "markdown",
+        "--select",
+        "root-mfa,root-access-keys",
+    ]));
+    assert!(
+        markdown
+            .contains("- **Not a full audit:** only 2 of 12 checks: root-mfa, root-access-keys")
+            && markdown.contains("- **Facts from:** the snapshot collected 2026-11-24T09:00:00Z"),
+        "{markdown}"
+    );
+    // A full audit does not say "only".
+    let table = common::stdout(&demo(&[]));
+    assert!(!table.contains("only "), "{table}");
+}
+
+#[test]
+fn a_snapshot_with_an_unreadable_collection_time_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    let demo = std::fs::read_to_string(repo("fixtures/demo.json")).unwrap();
+    std::fs::write(&path, demo.replace("2026-11-24T09:00:00Z", "last tuesday")).unwrap();
+    assert_usage_error(
+        &["audit", "--fixture", path.to_str().unwrap()],
+        "collected_at \"last tuesday\"",
+    );
 }

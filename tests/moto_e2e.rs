@@ -1,6 +1,7 @@
 //! End to end against moto: the real binary, the real SDK clients and a local AWS
 //! emulator seeded by `tests/moto/seed.py` with the reseller's organization and three
-//! departing accounts (dirty, clean, removed from the organization).
+//! departing accounts (dirty, clean, removed from the organization), and the customer's
+//! new organization with an account that has arrived in it.
 //!
 //! Needs `moto_server` and a Python with boto3: `scripts/test.sh` installs both into
 //! `./.venv` and exports `ORGEXIT_MOTO_SERVER` and `ORGEXIT_PYTHON`. Without them these
@@ -153,6 +154,9 @@ struct Seeded {
     dirty: String,
     clean: String,
     removed: String,
+    /// An account in the customer's new organization, [`Seeded::new_org`].
+    arrived: String,
+    new_org: String,
     runner: Option<(String, String)>,
 }
 
@@ -202,6 +206,8 @@ impl Seeded {
             dirty: id("dirty"),
             clean: id("clean"),
             removed: id("removed"),
+            arrived: id("arrived"),
+            new_org: ids["new_org"].as_str().expect("new_org").to_string(),
             runner,
             moto,
         }
@@ -816,4 +822,173 @@ fn an_account_whose_role_cannot_be_assumed_is_error_and_the_others_carry_on() {
     assert_consistent(&alone, 1, CATALOG);
     assert_eq!(alone["summary"]["error"], CATALOG as u64);
     assert_eq!(code, Some(3));
+}
+
+#[test]
+fn whose_organization_is_never_guessed_and_arrival_is_checked() {
+    let moto = Seeded::new(false);
+    let (arrived, removed, clean) = (&moto.arrived, &moto.removed, &moto.clean);
+    let accounts = format!("{arrived},{removed},{clean}");
+    let membership = ["--select", "org-membership", "--phase", "post"];
+
+    // Without --new-org, the customer's new organization is one orgexit cannot place:
+    // manual, saying what to give, never the fail of "still in the reseller's".
+    let (code, report) = moto.audit(&accounts, &membership);
+    expect(&report, arrived, &[("org-membership", "manual")]);
+    let summary = check(&report, arrived, "org-membership")["summary"]
+        .as_str()
+        .unwrap();
+    assert!(
+        summary.contains(&format!("cannot tell whose organization {}", moto.new_org))
+            && summary.contains(&format!("--new-org {}", moto.new_org)),
+        "{summary}"
+    );
+    let seen = &account(&report, arrived)["organization"];
+    assert_eq!(seen["id"], moto.new_org.as_str());
+    assert_eq!(seen["owner"], "unknown");
+    // The reseller's organization is known by --reseller-account; standalone passes.
+    expect(&report, clean, &[("org-membership", "fail")]);
+    assert_eq!(account(&report, clean)["organization"]["owner"], "reseller");
+    assert!(
+        account(&report, clean)["organization"]["why"]
+            .as_str()
+            .unwrap()
+            .contains("--reseller-account")
+    );
+    expect(&report, removed, &[("org-membership", "pass")]);
+    assert_eq!(code, Some(1));
+
+    // Nor without --reseller-account: moto's management accounts have no reseller email,
+    // so neither organization is guessed to be the reseller's.
+    let (_, report) = moto.audit_as_given(&accounts, &membership);
+    expect(&report, arrived, &[("org-membership", "manual")]);
+    expect(&report, clean, &[("org-membership", "manual")]);
+
+    // With --new-org: arrived passes; standalone has not arrived.
+    let with_new = [&membership[..], &["--new-org", &moto.new_org]].concat();
+    let (code, report) = moto.audit(&accounts, &with_new);
+    expect(&report, arrived, &[("org-membership", "pass")]);
+    assert_eq!(account(&report, arrived)["organization"]["owner"], "new");
+    expect(&report, removed, &[("org-membership", "fail")]);
+    let summary = check(&report, removed, "org-membership")["summary"]
+        .as_str()
+        .unwrap();
+    assert!(summary.contains("has not arrived"), "{summary}");
+    expect(&report, clean, &[("org-membership", "fail")]);
+    assert_eq!(code, Some(1));
+
+    // Alone, the arrived account is ready after the cut-over.
+    let (code, report) = moto.audit(arrived, &with_new);
+    assert_eq!(report["ready"], true, "{report}");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn an_empty_snapshot_audits_nothing_and_exits_2() {
+    let moto = Seeded::new(false);
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("snap.json");
+    // The collected snapshot of a real account, emptied: a well-formed file that covers
+    // no account.
+    moto.orgexit()
+        .args(["collect", "--accounts", &moto.clean, "--role-name", ROLE])
+        .args(["--select", "org-membership", "--output"])
+        .arg(&snapshot)
+        .assert()
+        .success();
+    let mut text: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    text["accounts"] = Value::Array(Vec::new());
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, text.to_string()).unwrap();
+
+    let out = moto
+        .orgexit()
+        .args(["audit", "--format", "json", "--fixture"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no report that says 'ready'");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("lists no account"), "{stderr}");
+}
+
+#[test]
+fn the_base_credentials_are_checked_once_and_the_profile_wins() {
+    // IAM authorization on: only the runner's keys are good.
+    let moto = Seeded::new(true);
+    let (key, secret) = moto.runner.clone().unwrap();
+    let audit = [
+        "audit",
+        "--accounts",
+        &moto.accounts(),
+        "--role-name",
+        ROLE,
+        "--reseller-account",
+        RESELLER,
+        "--format",
+        "json",
+    ];
+    let one_line = |out: &Output, code: i32, says: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(out.stdout.is_empty(), "no report");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        for dump in ["SdkBody", "Some(", " { "] {
+            assert!(!stderr.contains(dump), "{dump} in {stderr}");
+        }
+    };
+
+    // --profile nosuch, with good credentials in the environment: not silently ignored.
+    let out = moto
+        .orgexit()
+        .args(audit)
+        .args(["--profile", "nosuch"])
+        .output()
+        .unwrap();
+    one_line(&out, 2, "--profile nosuch: no such profile");
+
+    // Keys AWS does not know: one line, exit 3, and no account was tried. (moto's log
+    // has a line per request, without the action: count them.)
+    let requests = || moto.moto.log_text().matches("POST / HTTP").count();
+    let before = requests();
+    let out = moto
+        .orgexit()
+        .env("AWS_ACCESS_KEY_ID", "AKIAORGEXITUNKNOWN00")
+        .env("AWS_SECRET_ACCESS_KEY", "wrong")
+        .args(audit)
+        .output()
+        .unwrap();
+    one_line(&out, 3, "AWS rejected the base credentials");
+    assert_eq!(
+        requests() - before,
+        1,
+        "one request (GetCallerIdentity), nothing for any account:\n{}",
+        moto.moto.log_text()
+    );
+
+    // The profile's keys win over the environment's bad ones, as with `aws --profile`.
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        format!("[runner]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"),
+    )
+    .unwrap();
+    let out = moto
+        .orgexit()
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWS_ACCESS_KEY_ID", "AKIAORGEXITUNKNOWN00")
+        .env("AWS_SECRET_ACCESS_KEY", "wrong")
+        .args(audit)
+        .args(["--profile", "runner"])
+        .output()
+        .unwrap();
+    let report = report(&out, &moto.moto);
+    assert_consistent(&report, 3, CATALOG);
+    expect(&report, &moto.dirty, &[("org-membership", "pass")]);
+    assert_eq!(out.status.code(), Some(1), "fail and manual, no error");
 }

@@ -3,30 +3,15 @@
 
 mod common;
 
-use std::io::Read;
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::*;
 
-/// A port where connections are accepted and never answered, so each account takes
-/// until `--timeout` and a progress bar has time to be drawn.
+/// A port where the base credentials check is answered and every account's calls hang,
+/// so each account takes until `--timeout` and a progress bar has time to be drawn.
 fn silent_endpoint() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held: Vec<TcpStream> = Vec::new();
-        for stream in listener.incoming().flatten() {
-            let mut reader = stream.try_clone().unwrap();
-            held.push(stream);
-            std::thread::spawn(move || {
-                let mut sink = [0u8; 4096];
-                while matches!(reader.read(&mut sink), Ok(n) if n > 0) {}
-            });
-        }
-    });
-    port
+    HangingServer::knowing_the_caller().port
 }
 
 /// The environment of an audit against `port`, nothing from the developer's set-up.

@@ -26,6 +26,26 @@ fn demo_report_file(dir: &Path, args: &[&str]) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// The demo snapshot audited without the demo's options (no target date, no new
+/// organization, no attestations unless `args` give them), the JSON report to `output`.
+fn bare_audit(args: &[&str], output: &Path) -> std::process::Output {
+    orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--fixture",
+        ])
+        .arg(repo("fixtures/demo.json"))
+        .args(args)
+        .arg("--output")
+        .arg(output)
+        .output()
+        .unwrap()
+}
+
 /// The ticket's "Label: value" lines, and the lines under Special Considerations.
 fn fields(ticket: &str) -> (BTreeMap<String, String>, Vec<String>) {
     let mut fields = BTreeMap::new();
@@ -78,13 +98,18 @@ fn the_demo_ticket_field_by_field() {
     };
     assert_eq!(
         field("Goal"),
-        "Move 4 AWS accounts out of the Lumen-governed AWS Organization and join the AWS Organization o-acmenew0001, take over their root credentials and remove Lumen access"
+        "Move 3 AWS accounts out of the Lumen-governed AWS Organization and join the AWS Organization o-acmenew0001, take over their root credentials and remove Lumen access",
+        "the account that already left is not one to move"
     );
     assert_eq!(field("Target Date"), "2026-12-07");
     assert_eq!(field("Lumen account representative"), BLANK);
     assert_eq!(
         field("Departing AWS AccountIDs"),
-        "111122223333, 222233334444, 333344445555, 444455556666"
+        "111122223333, 222233334444, 333344445555"
+    );
+    assert_eq!(
+        field("AWS AccountIDs that already left (not departing)"),
+        "444455556666 (standalone)"
     );
     assert_eq!(
         field("AWS AccountIDs to which you currently do not have root access"),
@@ -111,30 +136,33 @@ fn the_demo_ticket_field_by_field() {
         "the keep waiver of the demo attestations"
     );
 
-    // Every blocking finding, one line each, then the note about the attached report.
-    let report = demo_report(&[]);
-    let mut blocking = Vec::new();
-    for account in report["accounts"].as_array().unwrap() {
-        for check in account["checks"].as_array().unwrap() {
-            if ["fail", "manual", "error"].contains(&check["status"].as_str().unwrap()) {
-                blocking.push(format!(
-                    "{} {} ({}): {}",
-                    account["account_id"].as_str().unwrap(),
-                    check["id"].as_str().unwrap(),
-                    check["status"].as_str().unwrap(),
-                    check["summary"].as_str().unwrap()
-                ));
-            }
-        }
-    }
-    assert_eq!(blocking.len(), 8);
-    assert_eq!(special[..special.len() - 1], blocking[..]);
+    // What Lumen acts on, in its words: its access, the payment methods, what could not
+    // be read and who must grant it; then the attached report.
+    assert_eq!(
+        special[..special.len() - 1],
+        [
+            "111122223333: Lumen's access to remove: roles that let Lumen in: OrganizationAccountAccessRole (999988887777)",
+            "222233334444: Lumen's access to remove: roles role/CTL-Support; users and groups user/ctl-automation, group/CTL-Operators; roles that let Lumen in: OrganizationAccountAccessRole (999988887777), CTL-Support (999988887777); Lumen's identity providers: CTL-Okta (CTL)",
+            "Accounts without a confirmed payment method (each needs one before it can leave the organization): 222233334444, 333344445555",
+            "333344445555: could not be read: organizations:ListHandshakesForAccount (Lumen's service control policy denies organizations:ListHandshakesForAccount: Lumen must allow it to the audit role)",
+        ]
+    );
+    assert!(
+        !text.contains("AccessDenied") && !text.contains("arn:aws:sts"),
+        "no error trace pasted: {text}"
+    );
+    assert!(
+        special.last().unwrap().starts_with(
+            "orgexit report attached: phase pre, 1 of 4 accounts ready (8 blocking findings in all)"
+        ),
+        "{special:?}"
+    );
     assert!(
         special
             .last()
             .unwrap()
-            .starts_with("orgexit report attached: phase pre, 1 of 4 accounts ready"),
-        "{special:?}"
+            .ends_with("; facts from the snapshot collected 2026-11-24T09:00:00Z"),
+        "the snapshot's age is said, and a full audit says nothing of its checks: {special:?}"
     );
     assert!(text.ends_with("\nPlease direct this ticket towards the CAM_CloudIntegration group\n"));
 }
@@ -144,20 +172,7 @@ fn unknowns_stay_blank_and_an_unreachable_account_is_one_line() {
     let dir = tempfile::tempdir().unwrap();
     // No target date, no waiver (account 444455556666 has none), one account unknown.
     let path = dir.path().join("report.json");
-    let out = orgexit()
-        .args([
-            "audit",
-            "--today",
-            "2026-11-24",
-            "--format",
-            "json",
-            "--fixture",
-        ])
-        .arg(repo("fixtures/demo.json"))
-        .args(["--accounts", "444455556666,555566667777", "--output"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = bare_audit(&["--accounts", "444455556666,555566667777"], &path);
     assert_eq!(out.status.code(), Some(1));
     let text = ticket(path.to_str().unwrap());
     let (fields, special) = fields(&text);
@@ -168,34 +183,72 @@ fn unknowns_stay_blank_and_an_unreachable_account_is_one_line() {
     );
     assert_eq!(
         fields["AWS AccountIDs to which you currently do not have root access"],
-        "444455556666, 555566667777",
-        "nothing attested and an account that was not audited"
+        "444455556666 (root-credentials not evaluated for 555566667777: fill in)",
+        "nothing attested for one; the other could not be audited, which says nothing"
     );
     assert!(!fields["Goal"].contains("join"), "no --new-org: {text}");
     assert!(
         special.contains(
-            &"555566667777: could not be audited (the account is not in the snapshot); all 12 checks are error"
+            &"555566667777: could not be read at all: the account is not in the snapshot"
                 .to_string()
         ),
         "{special:?}"
     );
 }
 
+/// The demo's attestations with `keep` replaced.
+fn with_waivers(dir: &Path, keep: &str) -> String {
+    let text = std::fs::read_to_string(repo("fixtures/demo-attestations.toml"))
+        .unwrap()
+        .replace(
+            r#"keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]"#,
+            keep,
+        );
+    let path = dir.join("attestations.toml");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 #[test]
-fn a_report_from_before_waived_existed_still_shows_the_waiver() {
+fn only_a_waiver_on_the_cam_provider_says_cam_for_alm_continues() {
     let dir = tempfile::tempdir().unwrap();
+    // A waiver on something else (a break-glass role) says nothing about CAM.
+    let attestations = with_waivers(
+        dir.path(),
+        r#"keep = [{ name = "CTL-Support", reason = "break-glass until March" }]"#,
+    );
+    let out = bare_audit(
+        &[
+            "--attestations",
+            &attestations,
+            "--accounts",
+            "111122223333",
+        ],
+        &dir.path().join("report.json"),
+    );
+    assert!(out.status.code().is_some_and(|c| c != 2));
+    let text = ticket(dir.path().join("report.json").to_str().unwrap());
+    let (answers, _) = fields(&text);
+    assert_eq!(
+        answers["Do you wish to continue using CAM for ALM?"],
+        format!("{BLANK} (the report shows no CAM for ALM resource kept by waiver)")
+    );
+
+    // A report written before waivers named their product cannot say it either.
     let mut report = demo_report(&[]);
     for account in report["accounts"].as_array_mut().unwrap() {
         for check in account["checks"].as_array_mut().unwrap() {
-            check.as_object_mut().unwrap().remove("waived");
+            for waived in check["waived"].as_array_mut().unwrap() {
+                waived.as_object_mut().unwrap().remove("product");
+            }
         }
     }
     let path = dir.path().join("old.json");
     std::fs::write(&path, report.to_string()).unwrap();
     let (fields, _) = fields(&ticket(path.to_str().unwrap()));
-    assert_eq!(
-        fields["Do you wish to continue using CAM for ALM?"],
-        "yes (the report shows resources kept by waiver)"
+    assert!(
+        fields["Do you wish to continue using CAM for ALM?"].starts_with(BLANK),
+        "{fields:?}"
     );
 }
 
@@ -206,11 +259,17 @@ fn root_access_not_checked_is_said_not_guessed() {
         dir.path(),
         &["--skip", "root-credentials"],
     ));
-    let (fields, _) = fields(&text);
+    let (fields, special) = fields(&text);
+    assert!(
+        special.last().unwrap().contains(
+            "; not a full audit: only 11 of 12 checks: org-membership, org-invitation, payment-method, billing-contact,"
+        ),
+        "{special:?}"
+    );
     assert_eq!(
         fields["AWS AccountIDs to which you currently do not have root access"],
         format!(
-            "{BLANK} (root-credentials not checked for 111122223333, 222233334444, 333344445555, 444455556666: fill in)"
+            "{BLANK} (root-credentials not evaluated for 111122223333, 222233334444, 333344445555, 444455556666: fill in)"
         )
     );
 }
@@ -293,5 +352,18 @@ fn anything_but_a_version_1_report_exits_2_naming_the_file() {
         assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
         assert!(stderr.contains(&path), "names the file: {stderr}");
         assert!(stderr.contains(expected), "{expected:?}: {stderr}");
+    }
+}
+
+#[test]
+fn ticket_snapshots() {
+    for (variant, args) in VARIANTS {
+        let dir = tempfile::tempdir().unwrap();
+        let path = demo_report_file(dir.path(), args);
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let generated = report["generated_at"].as_str().unwrap();
+        let text = redact_version(&ticket(&path)).replace(generated, "[generated_at]");
+        insta::assert_snapshot!(format!("ticket_{variant}"), text);
     }
 }

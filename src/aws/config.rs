@@ -2,19 +2,27 @@
 //!
 //! The base configuration comes from the standard AWS chain (environment, shared config
 //! and SSO, web identity, IMDS), with `--profile`/`--region` and `AWS_ENDPOINT_URL*`
-//! honoured. Each audited account gets its own `SdkConfig` that shares the base's HTTP
-//! client (one connection pool for the run) and carries that account's credentials:
-//! from `sts:AssumeRole` into `--role-name`, or the base credentials themselves.
+//! honoured; `--profile` wins over credentials in the environment, as in the AWS CLI.
+//! The base credentials are checked once, before any account, with
+//! `sts:GetCallerIdentity`: a missing or rejected credential is one message for the run,
+//! not an error per check, and the caller's ARN gives the partition (`aws`, `aws-cn`,
+//! `aws-us-gov`) of every ARN orgexit builds. Each audited account gets its own
+//! `SdkConfig` that shares the base's HTTP client (one connection pool for the run) and
+//! carries that account's credentials: from `sts:AssumeRole` into `--role-name`, or the
+//! base credentials themselves.
 
 use std::time::{Duration, SystemTime};
 
+use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_smithy_runtime_api::client::result::SdkError;
 
-use super::error::describe;
+use super::error::{cause, describe};
 use super::guard::ReadOnlyGuard;
 
 /// How to reach AWS: what the user gave on the command line.
@@ -53,6 +61,29 @@ impl Default for AwsOptions {
 /// the chain names no region.
 const DEFAULT_REGION: &str = "us-east-1";
 const SESSION_NAME: &str = "orgexit-audit";
+/// The partition of ARNs until the caller's is known.
+pub const DEFAULT_PARTITION: &str = "aws";
+
+/// Who the base credentials are (`sts:GetCallerIdentity`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub account: String,
+    pub arn: String,
+    /// The partition of `arn` (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: String,
+}
+
+/// Why the base credentials cannot be used; said once, before any account.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialsProblem {
+    /// Nothing to use: an unknown `--profile`, a broken profile, or no credentials
+    /// anywhere. The invocation must change (exit 2).
+    #[error("{0}")]
+    Missing(String),
+    /// AWS rejected the credentials, or could not be asked (exit 3).
+    #[error("{0}")]
+    Rejected(String),
+}
 
 /// The base configuration and the STS client that reaches every account. Cheap to
 /// clone: clones share the HTTP client, the STS client and the guard.
@@ -63,6 +94,10 @@ pub struct Connection {
     guard: ReadOnlyGuard,
     role_name: Option<String>,
     external_id: Option<String>,
+    /// `--profile`, for messages about the base credentials.
+    profile: Option<String>,
+    /// Known once [`Connection::identify`] has run.
+    caller: Option<Caller>,
 }
 
 /// The clients for one account, all behind the read-only guard.
@@ -118,14 +153,31 @@ pub fn resilience(options: &AwsOptions) -> (RetryConfig, TimeoutConfig) {
 }
 
 impl Connection {
-    /// Loads the base configuration from the standard chain.
-    pub async fn load(options: &AwsOptions, guard: ReadOnlyGuard) -> Connection {
+    /// Loads the base configuration from the standard chain and checks the base
+    /// credentials once ([`Connection::identify`]).
+    pub async fn load(
+        options: &AwsOptions,
+        guard: ReadOnlyGuard,
+    ) -> Result<Connection, CredentialsProblem> {
         let (retry, timeout) = resilience(options);
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(retry)
             .timeout_config(timeout);
+        if options.profile.is_none()
+            && let Some(profile) = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())
+        {
+            // As with the AWS CLI, a profile named in the environment must exist too.
+            known_profile(&profile, "AWS_PROFILE=").await?;
+        }
         if let Some(profile) = &options.profile {
-            loader = loader.profile_name(profile);
+            known_profile(profile, "--profile ").await?;
+            // The default chain reads the environment's keys before any profile; a
+            // profile asked for by name wins, as `aws --profile` does.
+            loader = loader.profile_name(profile).credentials_provider(
+                ProfileFileCredentialsProvider::builder()
+                    .profile_name(profile)
+                    .build(),
+            );
         }
         if let Some(region) = &options.region {
             loader = loader.region(Region::new(region.clone()));
@@ -137,7 +189,7 @@ impl Connection {
                 .region(Region::new(DEFAULT_REGION))
                 .build();
         }
-        Self::from_config(base, options, guard)
+        Self::from_config(base, options, guard).identify().await
     }
 
     /// From a ready-made configuration (tests and benchmarks give their own HTTP client).
@@ -153,7 +205,53 @@ impl Connection {
             guard,
             role_name: options.role_name.clone(),
             external_id: options.external_id.clone(),
+            profile: options.profile.clone(),
+            caller: None,
         }
+    }
+
+    /// Checks the base credentials with `sts:GetCallerIdentity` (which needs no
+    /// permission) and keeps who they are. Missing credentials and an unknown or broken
+    /// profile are [`CredentialsProblem::Missing`]; credentials AWS refuses, and an STS
+    /// that cannot be reached, [`CredentialsProblem::Rejected`].
+    pub async fn identify(mut self) -> Result<Connection, CredentialsProblem> {
+        let whose = match &self.profile {
+            Some(profile) => format!("the base credentials (profile {profile})"),
+            None => "the base credentials".to_string(),
+        };
+        let identity = match self.sts.get_caller_identity().send().await {
+            Ok(identity) => identity,
+            Err(err) => return Err(credentials_problem(&err, &whose, self.profile.as_deref())),
+        };
+        let (Some(account), Some(arn)) = (identity.account, identity.arn) else {
+            return Err(CredentialsProblem::Rejected(format!(
+                "cannot check {whose}: sts:GetCallerIdentity answered without the account or ARN"
+            )));
+        };
+        let partition = partition_of(&arn).ok_or_else(|| {
+            CredentialsProblem::Rejected(format!(
+                "cannot check {whose}: sts:GetCallerIdentity gave {arn:?}, not an ARN"
+            ))
+        })?;
+        tracing::info!(%arn, "base credentials checked");
+        self.caller = Some(Caller {
+            account,
+            arn,
+            partition,
+        });
+        Ok(self)
+    }
+
+    /// Who the base credentials are, once [`Connection::identify`] has run.
+    pub fn caller(&self) -> Option<&Caller> {
+        self.caller.as_ref()
+    }
+
+    /// The partition of every ARN orgexit builds: the caller's, else `aws`.
+    pub fn partition(&self) -> &str {
+        self.caller
+            .as_ref()
+            .map_or(DEFAULT_PARTITION, |c| c.partition.as_str())
     }
 
     pub fn guard(&self) -> &ReadOnlyGuard {
@@ -167,6 +265,9 @@ impl Connection {
 
     /// The account the base credentials belong to.
     pub async fn caller_account(&self) -> Result<String, String> {
+        if let Some(caller) = &self.caller {
+            return Ok(caller.account.clone());
+        }
         let identity = self
             .sts
             .get_caller_identity()
@@ -190,7 +291,10 @@ impl Connection {
             }
             return Ok(AccountClients::new(&self.base, &self.guard));
         };
-        let role_arn = format!("arn:aws:iam::{account_id}:role/{role_name}");
+        let role_arn = format!(
+            "arn:{}:iam::{account_id}:role/{role_name}",
+            self.partition()
+        );
         let answer = self
             .sts
             .assume_role()
@@ -222,5 +326,118 @@ impl Connection {
             .credentials_provider(SharedCredentialsProvider::new(credentials))
             .build();
         Ok(AccountClients::new(&config, &self.guard))
+    }
+}
+
+/// The partition of an ARN (`arn:aws-cn:iam::…` → `aws-cn`).
+pub fn partition_of(arn: &str) -> Option<String> {
+    let mut parts = arn.split(':');
+    let partition = match (parts.next(), parts.next()) {
+        (Some("arn"), Some(partition)) => partition,
+        _ => return None,
+    };
+    let valid = partition == "aws"
+        || partition.strip_prefix("aws-").is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        });
+    valid.then(|| partition.to_string())
+}
+
+/// The profile must exist in the shared config or credentials file: said before anything
+/// is sent, naming the profiles there are. `given` says how it was named
+/// (`--profile `, `AWS_PROFILE=`).
+async fn known_profile(name: &str, given: &str) -> Result<(), CredentialsProblem> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = || {
+        let file = |var: &str, default: &str| std::env::var(var).unwrap_or(default.to_string());
+        format!(
+            "{} or {}",
+            file("AWS_CONFIG_FILE", "~/.aws/config"),
+            file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
+        )
+    };
+    let profiles = aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &aws_runtime::env_config::file::EnvConfigFiles::default(),
+        None,
+    )
+    .await
+    .map_err(|e| {
+        CredentialsProblem::Missing(format!(
+            "--profile {name}: cannot read the AWS config files: {}",
+            crate::plan::one_line(&e.to_string())
+        ))
+    })?;
+    if profiles.get_profile(name).is_some() {
+        return Ok(());
+    }
+    let mut known: Vec<&str> = profiles.profiles().collect();
+    known.sort_unstable();
+    let known = if known.is_empty() {
+        "they define no profile".to_string()
+    } else {
+        format!("they define {}", known.join(", "))
+    };
+    Err(CredentialsProblem::Missing(format!(
+        "{given}{name}: no such profile in {} ({known}); give an existing profile, or create it with `aws configure --profile {name}`",
+        files()
+    )))
+}
+
+/// Why `sts:GetCallerIdentity` failed, as one line that says what to fix.
+fn credentials_problem<E, R>(
+    err: &SdkError<E, R>,
+    whose: &str,
+    profile: Option<&str>,
+) -> CredentialsProblem
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + super::error::HttpStatus + 'static,
+{
+    // A credentials provider that failed is somewhere in the error's sources.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if let Some(failed) = e.downcast_ref::<CredentialsError>() {
+            return provider_problem(failed, whose, profile);
+        }
+        source = e.source();
+    }
+    let reason = describe("sts:GetCallerIdentity", err);
+    match err {
+        SdkError::ServiceError(_) => CredentialsProblem::Rejected(format!(
+            "AWS rejected {whose}: {reason}; use valid keys, or renew the session (e.g. `aws sso login{}`)",
+            profile
+                .map(|p| format!(" --profile {p}"))
+                .unwrap_or_default()
+        )),
+        _ => CredentialsProblem::Rejected(format!(
+            "cannot check {whose} with AWS STS: {reason}; check the network, --region and AWS_ENDPOINT_URL"
+        )),
+    }
+}
+
+fn provider_problem(
+    failed: &CredentialsError,
+    whose: &str,
+    profile: Option<&str>,
+) -> CredentialsProblem {
+    let why = cause(failed);
+    match failed {
+        CredentialsError::CredentialsNotLoaded(_) => CredentialsProblem::Missing(match profile {
+            Some(profile) => format!(
+                "{whose} could not be loaded: {why}; complete profile {profile} in the AWS config files"
+            ),
+            None => "no AWS credentials found (environment, shared config and SSO, web identity, instance metadata): give --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or audit a snapshot with --fixture".to_string(),
+        }),
+        CredentialsError::InvalidConfiguration(_) => CredentialsProblem::Missing(format!(
+            "{whose} are misconfigured: {why}; fix the profile in the AWS config files"
+        )),
+        _ => CredentialsProblem::Rejected(format!(
+            "{whose} could not be obtained: {why}; renew them (e.g. `aws sso login{}`) and run again",
+            profile
+                .map(|p| format!(" --profile {p}"))
+                .unwrap_or_default()
+        )),
     }
 }

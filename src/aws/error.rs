@@ -52,19 +52,36 @@ where
     format!("{action}: {}", crate::plan::one_line(&reason))
 }
 
+/// An error and its sources, as one line a user can read (see [`chain`]).
+pub fn cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let text = chain(err);
+    if text.is_empty() {
+        "no reason given".to_string()
+    } else {
+        crate::plan::one_line(&text)
+    }
+}
+
 /// An error and its sources, one message each, without the debug dumps of raw responses
-/// that the SDK's own display adds.
+/// and inner errors that some of the SDK's messages carry.
 fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(e) = next {
         let text = e.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+        if !text.is_empty() && !is_debug_dump(&text) && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         next = e.source();
     }
     parts.join(": ")
+}
+
+/// Whether a message is Rust `Debug` output (`FailedToLoadToken(… SdkBody { inner: …`)
+/// rather than words: it means nothing to a user, and a source further down says it.
+pub fn is_debug_dump(text: &str) -> bool {
+    const SIGNS: [&str; 6] = ["SdkBody", " { ", "Some(", "inner: ", "source: ", "kind: "];
+    SIGNS.iter().any(|sign| text.contains(sign))
 }
 
 /// The HTTP status and content type of a raw response, for messages.
@@ -88,5 +105,32 @@ pub fn code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
     match err {
         SdkError::ServiceError(service) => service.err().code(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    struct Layer(String, #[source] Option<Box<Layer>>);
+
+    #[test]
+    fn debug_dumps_are_left_out_of_causes() {
+        let inner = Layer("the SSO session has expired".into(), None);
+        let dump = Layer(
+            "FailedToLoadToken(FailedToLoadToken { source: Some(ResponseError { raw: SdkBody { inner: Once(..) } }) })".into(),
+            Some(Box::new(inner)),
+        );
+        let outer = Layer("failed to load credentials".into(), Some(Box::new(dump)));
+        assert_eq!(
+            cause(&outer),
+            "failed to load credentials: the SSO session has expired"
+        );
+        assert!(is_debug_dump("Some(\"x\")"));
+        assert!(!is_debug_dump(
+            "AccessDenied (HTTP 403): User: arn:aws:iam::1:user/x is not authorized"
+        ));
     }
 }

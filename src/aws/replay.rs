@@ -209,6 +209,8 @@ pub struct Replay {
 struct Inner {
     world: Box<dyn World>,
     caller: String,
+    /// The partition of every ARN the replay hands out; a role in another is refused.
+    partition: String,
     latency: Duration,
     page_size: usize,
     /// One request in `throttle_one_in` is throttled (0: none).
@@ -280,6 +282,7 @@ impl std::fmt::Debug for Replay {
 /// Builds a [`Replay`].
 pub struct ReplayBuilder {
     caller: String,
+    partition: String,
     latency: Duration,
     page_size: usize,
     throttle_one_in: u64,
@@ -290,6 +293,7 @@ impl Replay {
     pub fn builder() -> ReplayBuilder {
         ReplayBuilder {
             caller: "999999999999".into(),
+            partition: "aws".into(),
             latency: Duration::ZERO,
             page_size: 100,
             throttle_one_in: 0,
@@ -350,6 +354,12 @@ impl ReplayBuilder {
         self
     }
 
+    /// The partition the replay's AWS is (`aws-cn`: the caller is `arn:aws-cn:…`).
+    pub fn partition(mut self, partition: impl Into<String>) -> Self {
+        self.partition = partition.into();
+        self
+    }
+
     /// Every answer waits this long (a round trip to AWS).
     pub fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
@@ -377,6 +387,7 @@ impl ReplayBuilder {
             inner: Arc::new(Inner {
                 world: Box::new(world),
                 caller: self.caller,
+                partition: self.partition,
                 latency: self.latency,
                 page_size: self.page_size,
                 throttle_one_in: self.throttle_one_in,
@@ -605,8 +616,9 @@ impl Replay {
                 "GetCallerIdentity",
                 "https://sts.amazonaws.com/doc/2011-06-15/",
                 &format!(
-                    "<UserId>AIDAREPLAY</UserId><Account>{account}</Account><Arn>arn:aws:iam::{account}:user/replay</Arn>",
-                    account = r.account
+                    "<UserId>AIDAREPLAY</UserId><Account>{account}</Account><Arn>arn:{partition}:iam::{account}:user/replay</Arn>",
+                    account = r.account,
+                    partition = self.inner.partition,
                 ),
             )),
             ("STS", "AssumeRole") => self.assume_role(r),
@@ -638,11 +650,19 @@ impl Replay {
 
     fn assume_role(&self, r: &Request) -> Result<Answer, Fault> {
         let arn = r.params.get("RoleArn").cloned().unwrap_or_default();
+        let partition = arn.split(':').nth(1).unwrap_or_default();
+        if partition != self.inner.partition {
+            return Err(Fault::Error {
+                status: 400,
+                code: "ValidationError".into(),
+                message: format!("Partition \"{partition}\" is not valid for resource \"{arn}\"."),
+            });
+        }
         let account = arn.split(':').nth(4).unwrap_or_default().to_string();
         if account.len() != 12 || self.inner.world.account(&account).is_none() {
             return Err(Fault::Denied(format!(
-                "User: arn:aws:iam::{}:user/replay is not authorized to perform: sts:AssumeRole on resource: {arn}",
-                self.inner.caller
+                "User: arn:{}:iam::{}:user/replay is not authorized to perform: sts:AssumeRole on resource: {arn}",
+                self.inner.partition, self.inner.caller
             )));
         }
         let session = r.params.get("RoleSessionName").cloned().unwrap_or_default();
@@ -656,7 +676,7 @@ impl Replay {
             "AssumeRole",
             "https://sts.amazonaws.com/doc/2011-06-15/",
             &format!(
-                "<Credentials><AccessKeyId>{ASSUMED_PREFIX}{account}</AccessKeyId><SecretAccessKey>replay-assumed-secret</SecretAccessKey><SessionToken>replay-session-token</SessionToken><Expiration>{expires}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAREPLAY:{session}</AssumedRoleId><Arn>arn:aws:sts::{account}:assumed-role/{role}/{session}</Arn></AssumedRoleUser>",
+                "<Credentials><AccessKeyId>{ASSUMED_PREFIX}{account}</AccessKeyId><SecretAccessKey>replay-assumed-secret</SecretAccessKey><SessionToken>replay-session-token</SessionToken><Expiration>{expires}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAREPLAY:{session}</AssumedRoleId><Arn>arn:{partition}:sts::{account}:assumed-role/{role}/{session}</Arn></AssumedRoleUser>",
                 session = xml(&session),
             ),
         ))

@@ -884,6 +884,10 @@ mod tests {
             "o-reseller001",
             "777777777777",
         );
+        // The reseller's by its management account's email domain.
+        if let Some(Fact::Ok(Membership::Member(org))) = &mut facts.organization {
+            org.management_account_email = Some("aws-root@ctl.io".into());
+        }
         let f = setup.run(&IamFederation, &facts);
         assert_eq!(f.status, Status::Fail, "{}", f.summary);
         assert!(f.summary.contains("Ops (777777777777)"), "{}", f.summary);

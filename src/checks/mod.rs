@@ -29,6 +29,8 @@ mod root_mfa;
 mod s3_reseller_buckets;
 mod trust_policy;
 
+pub use org_membership::{Owner, ResellerEvidence, is_reseller_org, whose};
+
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -1,41 +1,122 @@
 //! # org-membership: the account's AWS Organization
 //!
 //! ## What it checks
-//! Reads `organizations:DescribeOrganization` and decides whether the account still sits
-//! in the reseller's organization: the one whose management account is a known reseller
-//! account (from the reseller definition or `--reseller-account`), or, when none is
-//! known, any organization other than `--new-org`.
+//! Reads `organizations:DescribeOrganization` and decides whose organization the account
+//! is in. An organization is the reseller's when its management account is a known
+//! reseller account (the reseller definition or `--reseller-account`) or the management
+//! account's email is in one of the reseller's email domains; it is the new one when its
+//! id is `--new-org`. Anything else is not guessed: `manual`, saying what to pass.
 //!
 //! Before the cut-over (`--phase pre`) being in the reseller's organization is expected:
-//! `pass`, naming the organization and its management account. Anything else (no
-//! organization, already in `--new-org`, some other organization) is `warn`: the
-//! departure plan assumed otherwise. After the cut-over (`--phase post`) still being in
-//! the reseller's organization is `fail`; anything else is `pass`.
+//! `pass`, naming the organization, its management account and why it is the reseller's.
+//! Already out of it (standalone, or in `--new-org`) is `warn`: the departure plan
+//! assumed otherwise. After the cut-over (`--phase post`) still being in the reseller's
+//! organization is `fail`. With `--new-org` the account must have arrived: in it `pass`,
+//! standalone or in any other organization `fail`. Without `--new-org`, standalone is
+//! `pass`. An organization that is neither known is `manual` in both phases.
 //!
 //! ## Why it blocks departure
 //! Leaving the organization is the departure. Until the account has left, the reseller
 //! pays AWS for it, governs it with service control policies and can reach into it
-//! through `OrganizationAccountAccessRole`.
+//! through `OrganizationAccountAccessRole`. An account that left but never joined the new
+//! organization is outside its governance and billing.
 //!
 //! ## How to fix
 //! Have the reseller remove the account (Organizations console → AWS accounts → Remove),
 //! or, with root or suitable IAM access in the account, open
 //! <https://console.aws.amazon.com/organizations/> and choose *Leave organization*. The
 //! account needs a payment method first (see `payment-method`). Then accept the
-//! invitation from the new organization, if there is one (see `org-invitation`).
+//! invitation from the new organization, if there is one (see `org-invitation`). When
+//! orgexit cannot tell whose organization it is, give `--new-org` (the customer's new
+//! organization) or `--reseller-account` (the reseller's management account).
 
 use super::{Check, Context, Finding, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing, Organization};
 
 pub struct OrgMembership;
 
-/// Whether `org` is the reseller's organization under the policy's rule.
-pub fn is_reseller_org(org: &Organization, ctx: &Context<'_>) -> bool {
-    if ctx.reseller.accounts.is_empty() {
-        ctx.new_org != Some(org.id.as_str())
-    } else {
-        ctx.reseller.accounts.contains(&org.management_account_id)
+/// Whose an organization is, as far as orgexit can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// The reseller's, and what shows it.
+    Reseller(ResellerEvidence),
+    /// The customer's new organization (`--new-org`).
+    New,
+    /// Neither known: orgexit does not guess.
+    Unknown,
+}
+
+/// What identifies an organization as the reseller's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResellerEvidence {
+    /// The management account is one of the reseller definition's.
+    DefinitionAccount,
+    /// The management account was given with `--reseller-account`.
+    GivenAccount,
+    /// The management account's email is in this reseller email domain.
+    EmailDomain(String),
+}
+
+impl Owner {
+    /// Why the organization was judged so, in words: for the reseller's, its management
+    /// account and what marks it ("management account 999988887777, given as
+    /// --reseller-account").
+    pub fn why(&self, org: &Organization, ctx: &Context<'_>) -> String {
+        let mgmt = &org.management_account_id;
+        let email = org.management_account_email.as_deref().unwrap_or_default();
+        match self {
+            Owner::Reseller(ResellerEvidence::DefinitionAccount) => format!(
+                "management account {mgmt}, a known account of the reseller definition `{}`",
+                ctx.reseller.name
+            ),
+            Owner::Reseller(ResellerEvidence::GivenAccount) => {
+                format!("management account {mgmt}, given as --reseller-account")
+            }
+            Owner::Reseller(ResellerEvidence::EmailDomain(domain)) => format!(
+                "management account {mgmt}, whose email {email} is in the reseller's domain {domain}"
+            ),
+            Owner::New => format!("its id {} was given as --new-org", org.id),
+            Owner::Unknown => {
+                let email = if email.is_empty() {
+                    String::new()
+                } else {
+                    format!(", email {email}")
+                };
+                format!(
+                    "neither --new-org nor a known reseller account or email domain (management account {mgmt}{email})"
+                )
+            }
+        }
     }
+}
+
+/// Whose `org` is: the reseller's by its management account (definition,
+/// `--reseller-account`) or that account's email domain; the new one by `--new-org`;
+/// otherwise unknown. The reseller's evidence wins over `--new-org`: an account still in
+/// the reseller's organization must never pass as arrived.
+pub fn whose(org: &Organization, ctx: &Context<'_>) -> Owner {
+    let mgmt = &org.management_account_id;
+    if ctx.reseller.accounts_given.contains(mgmt) {
+        return Owner::Reseller(ResellerEvidence::GivenAccount);
+    }
+    if ctx.reseller.accounts.contains(mgmt) {
+        return Owner::Reseller(ResellerEvidence::DefinitionAccount);
+    }
+    if let Some(email) = &org.management_account_email
+        && ctx.reseller.owns_email(email)
+    {
+        let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+        return Owner::Reseller(ResellerEvidence::EmailDomain(domain.to_lowercase()));
+    }
+    if ctx.new_org == Some(org.id.as_str()) {
+        return Owner::New;
+    }
+    Owner::Unknown
+}
+
+/// Whether `org` is the reseller's organization (see [`whose`]).
+pub fn is_reseller_org(org: &Organization, ctx: &Context<'_>) -> bool {
+    matches!(whose(org, ctx), Owner::Reseller(_))
 }
 
 impl Check for OrgMembership {
@@ -55,49 +136,99 @@ impl Check for OrgMembership {
         include_str!("org_membership.rs")
     }
     fn remediation(&self) -> &'static str {
-        "Leave the reseller's organization (Organizations console → Leave organization) or ask the reseller to remove the account."
+        "Leave the reseller's organization (Organizations console → Leave organization) or ask the reseller to remove the account, then accept the new organization's invitation; if orgexit cannot tell whose organization it is, give --new-org or --reseller-account."
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
-        let finding = match facts.organization()? {
-            Membership::Member(org) if is_reseller_org(org, ctx) => {
+        let org = match facts.organization()? {
+            Membership::Standalone => return Ok(standalone(ctx)),
+            Membership::Member(org) => org,
+        };
+        let mgmt = &org.management_account_id;
+        let owner = whose(org, ctx);
+        let finding = match (&owner, ctx.phase) {
+            (Owner::Reseller(_), phase) => {
                 let place = format!(
-                    "in the reseller's organization {} (management account {})",
-                    org.id, org.management_account_id
+                    "in the reseller's organization {} ({})",
+                    org.id,
+                    owner.why(org, ctx)
                 );
-                match ctx.phase {
+                let conflict = if ctx.new_org == Some(org.id.as_str()) {
+                    "; --new-org names this organization too: check --new-org"
+                } else {
+                    ""
+                };
+                match phase {
                     Phase::Pre => Finding::new(
                         Status::Pass,
-                        format!("{place}, as expected before the cut-over"),
+                        format!("{place}, as expected before the cut-over{conflict}"),
                     ),
-                    Phase::Post => Finding::new(Status::Fail, format!("still {place}")),
+                    Phase::Post => Finding::new(Status::Fail, format!("still {place}{conflict}")),
                 }
-                .with_resources(vec![org.id.clone()])
             }
-            Membership::Member(org) => {
-                let what = if ctx.new_org == Some(org.id.as_str()) {
-                    format!("already in the new organization {}", org.id)
-                } else {
+            (Owner::New, Phase::Pre) => Finding::new(
+                Status::Warn,
+                format!(
+                    "already in the new organization {} (management account {mgmt})",
+                    org.id
+                ),
+            ),
+            (Owner::New, Phase::Post) => Finding::new(
+                Status::Pass,
+                format!(
+                    "in the new organization {} (management account {mgmt})",
+                    org.id
+                ),
+            ),
+            (Owner::Unknown, Phase::Post) if ctx.new_org.is_some() => Finding::new(
+                Status::Fail,
+                format!(
+                    "in organization {} (management account {mgmt}), not in the new organization {}: it has not arrived",
+                    org.id,
+                    ctx.new_org.unwrap_or_default()
+                ),
+            ),
+            (Owner::Unknown, _) => {
+                let what = match ctx.new_org {
+                    None => format!(
+                        "give --new-org {} if it is the new one, or --reseller-account {mgmt} if it is the reseller's",
+                        org.id
+                    ),
+                    Some(new_org) => format!(
+                        "it is not --new-org {new_org}; give --reseller-account {mgmt} if it is the reseller's"
+                    ),
+                };
+                Finding::new(
+                    Status::Manual,
                     format!(
-                        "in organization {} (management account {}), which is not the reseller's",
-                        org.id, org.management_account_id
-                    )
-                };
-                let status = match ctx.phase {
-                    Phase::Pre => Status::Warn,
-                    Phase::Post => Status::Pass,
-                };
-                Finding::new(status, what).with_resources(vec![org.id.clone()])
-            }
-            Membership::Standalone => {
-                let status = match ctx.phase {
-                    Phase::Pre => Status::Warn,
-                    Phase::Post => Status::Pass,
-                };
-                Finding::new(status, "not in any organization (standalone account)")
+                        "cannot tell whose organization {} (management account {mgmt}) is: {what}",
+                        org.id
+                    ),
+                )
             }
         };
-        Ok(finding)
+        Ok(finding.with_resources(vec![org.id.clone()]))
+    }
+}
+
+/// Not in any organization: already left before the cut-over; after it, arrived only if
+/// no new organization was expected.
+fn standalone(ctx: &Context<'_>) -> Finding {
+    match (ctx.phase, ctx.new_org) {
+        (Phase::Pre, _) => Finding::new(
+            Status::Warn,
+            "not in any organization (standalone account): it has already left",
+        ),
+        (Phase::Post, None) => {
+            Finding::new(Status::Pass, "not in any organization (standalone account)")
+        }
+        (Phase::Post, Some(new_org)) => Finding::new(
+            Status::Fail,
+            format!(
+                "not in any organization (standalone account): it has not arrived in the new organization {new_org}; accept its invitation"
+            ),
+        )
+        .with_resources(vec![new_org.to_string()]),
     }
 }
 
@@ -107,42 +238,165 @@ mod tests {
     use crate::checks::testing::*;
     use crate::facts::Fact;
 
-    fn member_of(id: &str, mgmt: &str) -> AccountFacts {
+    fn member(id: &str, mgmt: &str, email: Option<&str>) -> AccountFacts {
         let mut f = facts();
         f.organization = Some(Fact::Ok(Membership::Member(Organization {
             id: id.into(),
             management_account_id: mgmt.into(),
-            management_account_email: None,
+            management_account_email: email.map(str::to_string),
         })));
         f
     }
 
-    #[test]
-    fn statuses_by_phase() {
-        let standalone = AccountFacts {
+    fn member_of(id: &str, mgmt: &str) -> AccountFacts {
+        member(id, mgmt, None)
+    }
+
+    fn standalone() -> AccountFacts {
+        AccountFacts {
             organization: Some(Fact::Ok(Membership::Standalone)),
             ..facts()
+        }
+    }
+
+    /// (phase, --new-org given) → status, for each place the account can be.
+    #[test]
+    fn statuses_by_phase_and_new_org() {
+        use Status::*;
+        let reseller = member_of("o-reseller001", RESELLER_MGMT);
+        let by_email = member("o-reseller002", "555555555555", Some("aws@CTL.io"));
+        let new = member_of(NEW_ORG, "333333333333");
+        let other = member("o-other000001", "222222222222", Some("it@acme.example"));
+        // (facts, pre, post, pre with --new-org, post with --new-org)
+        let cases = [
+            (&reseller, Pass, Fail, Pass, Fail),
+            (&by_email, Pass, Fail, Pass, Fail),
+            // Without --new-org, NEW_ORG is just another organization.
+            (&new, Manual, Manual, Warn, Pass),
+            (&other, Manual, Manual, Manual, Fail),
+            (&standalone(), Warn, Pass, Warn, Fail),
+        ];
+        for (facts, pre, post, pre_new, post_new) in cases {
+            let mut got = Vec::new();
+            for new_org in [None, Some(NEW_ORG)] {
+                for phase in [Phase::Pre, Phase::Post] {
+                    let mut setup = Setup::new(phase);
+                    setup.new_org = new_org.map(str::to_string);
+                    got.push(setup.run(&OrgMembership, facts).status);
+                }
+            }
+            assert_eq!(got, [pre, post, pre_new, post_new], "{facts:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_organization_is_never_guessed_and_says_what_to_pass() {
+        let mut setup = Setup::new(Phase::Post);
+        setup.reseller.accounts.clear();
+        let f = setup.run(&OrgMembership, &member_of("o-somebody001", "222222222222"));
+        assert_eq!(f.status, Status::Manual);
+        assert!(
+            f.summary.contains(
+                "cannot tell whose organization o-somebody001 (management account 222222222222) is"
+            ) && f.summary.contains("--new-org o-somebody001")
+                && f.summary.contains("--reseller-account 222222222222"),
+            "{}",
+            f.summary
+        );
+        setup.phase = Phase::Pre;
+        setup.new_org = Some(NEW_ORG.into());
+        let f = setup.run(&OrgMembership, &member_of("o-somebody001", "222222222222"));
+        assert_eq!(f.status, Status::Manual);
+        assert!(
+            f.summary
+                .contains(&format!("it is not --new-org {NEW_ORG}")),
+            "{}",
+            f.summary
+        );
+    }
+
+    #[test]
+    fn after_the_cut_over_the_account_must_have_arrived() {
+        let mut setup = Setup::new(Phase::Post);
+        setup.new_org = Some(NEW_ORG.into());
+        let f = setup.run(&OrgMembership, &standalone());
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.summary.contains("has not arrived") && f.summary.contains(NEW_ORG),
+            "{}",
+            f.summary
+        );
+        let f = setup.run(&OrgMembership, &member_of(NEW_ORG, "333333333333"));
+        assert_eq!(f.status, Status::Pass, "{}", f.summary);
+        assert!(f.summary.contains("new organization"), "{}", f.summary);
+    }
+
+    #[test]
+    fn whose_says_why() {
+        let mut setup = Setup::new(Phase::Pre);
+        setup.reseller.accounts_given.insert("444444444444".into());
+        setup.reseller.accounts.insert("444444444444".into());
+        setup.new_org = Some(NEW_ORG.into());
+        let ctx = setup.ctx();
+        let org = |id: &str, mgmt: &str, email: Option<&str>| Organization {
+            id: id.into(),
+            management_account_id: mgmt.into(),
+            management_account_email: email.map(str::to_string),
         };
         let cases = [
             (
-                member_of("o-reseller001", RESELLER_MGMT),
-                Status::Pass,
-                Status::Fail,
+                org("o-a000000001", RESELLER_MGMT, None),
+                Owner::Reseller(ResellerEvidence::DefinitionAccount),
+                "known account of the reseller definition `ctl`",
             ),
             (
-                member_of("o-other000001", "222222222222"),
-                Status::Warn,
-                Status::Pass,
+                org("o-a000000002", "444444444444", None),
+                Owner::Reseller(ResellerEvidence::GivenAccount),
+                "given as --reseller-account",
             ),
-            (standalone, Status::Warn, Status::Pass),
+            (
+                org("o-a000000003", "555555555555", Some("root@eu.lumen.com")),
+                Owner::Reseller(ResellerEvidence::EmailDomain("eu.lumen.com".into())),
+                "root@eu.lumen.com is in the reseller's domain",
+            ),
+            (
+                org(NEW_ORG, "666666666666", Some("root@acme.example")),
+                Owner::New,
+                "given as --new-org",
+            ),
+            (
+                org("o-a000000004", "777777777777", Some("root@acme.example")),
+                Owner::Unknown,
+                "email root@acme.example",
+            ),
+            // The reseller's evidence wins over a --new-org that names its organization.
+            (
+                org(NEW_ORG, RESELLER_MGMT, None),
+                Owner::Reseller(ResellerEvidence::DefinitionAccount),
+                "reseller definition",
+            ),
         ];
-        for (facts, pre, post) in cases {
+        for (org, owner, why) in cases {
+            assert_eq!(whose(&org, &ctx), owner, "{org:?}");
+            assert!(
+                owner.why(&org, &ctx).contains(why),
+                "{}",
+                owner.why(&org, &ctx)
+            );
             assert_eq!(
-                Setup::both(&OrgMembership, &facts),
-                (pre, post),
-                "{facts:?}"
+                is_reseller_org(&org, &ctx),
+                matches!(owner, Owner::Reseller(_))
             );
         }
+    }
+
+    #[test]
+    fn a_new_org_that_is_the_resellers_never_passes_as_arrived() {
+        let mut setup = Setup::new(Phase::Post);
+        setup.new_org = Some("o-reseller001".into());
+        let f = setup.run(&OrgMembership, &member_of("o-reseller001", RESELLER_MGMT));
+        assert_eq!(f.status, Status::Fail);
+        assert!(f.summary.contains("check --new-org"), "{}", f.summary);
     }
 
     #[test]
@@ -153,29 +407,6 @@ mod tests {
             f.summary.contains("o-reseller001") && f.summary.contains(RESELLER_MGMT),
             "{}",
             f.summary
-        );
-    }
-
-    #[test]
-    fn without_known_reseller_accounts_any_org_but_the_new_one_is_the_resellers() {
-        let mut setup = Setup::new(Phase::Post);
-        setup.reseller.accounts.clear();
-        setup.new_org = Some(NEW_ORG.into());
-        assert_eq!(
-            setup
-                .run(&OrgMembership, &member_of("o-somebody001", "222222222222"))
-                .status,
-            Status::Fail
-        );
-        let moved = setup.run(&OrgMembership, &member_of(NEW_ORG, "333333333333"));
-        assert_eq!(moved.status, Status::Pass);
-        assert!(moved.summary.contains("new organization"));
-        setup.phase = Phase::Pre;
-        assert_eq!(
-            setup
-                .run(&OrgMembership, &member_of(NEW_ORG, "333333333333"))
-                .status,
-            Status::Warn
         );
     }
 

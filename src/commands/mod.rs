@@ -63,8 +63,10 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Logs go to stderr, coloured as `--color` and NO_COLOR say. `--quiet` leaves only
 /// errors, whatever RUST_LOG says: the flag is the more deliberate of the two.
 fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
+    // By default only orgexit's own warnings: the SDK's warnings repeat, in its own
+    // words and with debug dumps, what orgexit says once in a sentence (-v shows them).
     let default = match verbose {
-        0 => "warn",
+        0 => "orgexit=warn,error",
         1 => "orgexit=info,warn",
         _ => "orgexit=debug,aws_config=info,warn",
     };
@@ -184,6 +186,11 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
         .await?
     };
     let report = builder.finish(time::OffsetDateTime::now_utc());
+    if !ui.quiet {
+        for note in &report.notes {
+            eprintln!("orgexit: warning: {note}");
+        }
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let look = report::table::Look {
         color: use_color(ui.color, to_terminal),
@@ -332,7 +339,13 @@ fn policy(args: &PolicyCmdArgs) -> Result<u8, RunError> {
         .as_deref()
         .map(|id| crate::plan::AccountId::parse(id, "--trust-account"))
         .transpose()?;
-    let text = crate::permissions::render(&checks, trust.as_ref(), args.external_id.as_deref());
+    let partition = crate::plan::parse_partition(&args.partition, "--partition")?;
+    let text = crate::permissions::render(
+        &checks,
+        trust.as_ref(),
+        args.external_id.as_deref(),
+        partition,
+    );
     emit(&text, None)?;
     Ok(0)
 }

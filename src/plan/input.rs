@@ -47,6 +47,23 @@ impl fmt::Display for AccountId {
     }
 }
 
+/// The AWS partitions whose ARNs orgexit builds.
+pub const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+
+/// Parses a partition name (`aws`, `aws-cn`, `aws-us-gov`).
+pub fn parse_partition(value: &str, origin: &str) -> Result<&'static str, InputError> {
+    PARTITIONS
+        .iter()
+        .copied()
+        .find(|p| *p == value.trim())
+        .ok_or_else(|| {
+            InputError::new(format_args!(
+                "{origin}: unknown partition {value:?}: use {}",
+                PARTITIONS.join(", ")
+            ))
+        })
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(value: &str, origin: &str) -> Result<time::Date, InputError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");

@@ -10,7 +10,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
-pub use input::{AccountId, InputError, line_column, one_line, parse_date, read_file};
+pub use input::{
+    AccountId, InputError, PARTITIONS, line_column, one_line, parse_date, parse_partition,
+    read_file,
+};
 pub use reseller::Reseller;
 
 use crate::aws::config::AwsOptions;
@@ -191,9 +194,9 @@ impl Policy {
     pub fn from_args(args: &PolicyArgs, selection: &CheckSelection) -> Result<Policy, InputError> {
         let mut reseller = Reseller::load(&args.reseller)?;
         for value in args.reseller_account.iter().flat_map(|v| v.split(',')) {
-            reseller
-                .accounts
-                .insert(AccountId::parse(value, "--reseller-account")?.to_string());
+            let id = AccountId::parse(value, "--reseller-account")?.to_string();
+            reseller.accounts.insert(id.clone());
+            reseller.accounts_given.insert(id);
         }
         if let Some(org) = &args.new_org {
             let body = org.strip_prefix("o-").unwrap_or("");

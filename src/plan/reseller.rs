@@ -29,6 +29,26 @@ struct ResellerFile {
     management_accounts: Vec<String>,
     #[serde(default)]
     names: Vec<String>,
+    #[serde(default)]
+    products: Vec<ProductFile>,
+}
+
+/// `[[products]]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductFile {
+    name: String,
+    resources: Vec<String>,
+}
+
+/// A product of the reseller's that a customer may go on using after leaving, and the
+/// names of the resources in the account that serve it (e.g. CAM for ALM and the CAM
+/// provider policy). A `keep` waiver on one of them says the customer keeps the product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub name: String,
+    /// Exact names or glob patterns, matched case-insensitively.
+    pub resources: Vec<glob::Pattern>,
 }
 
 /// A validated reseller definition.
@@ -49,6 +69,11 @@ pub struct Reseller {
     pub email_domains: Vec<String>,
     /// The reseller's management accounts (definition plus `--reseller-account`).
     pub accounts: BTreeSet<String>,
+    /// Those of [`Reseller::accounts`] given by `--reseller-account` (the rest are the
+    /// definition's): a report says which of the two identified the organization.
+    pub accounts_given: BTreeSet<String>,
+    /// The reseller's products a customer may keep using, with their resources.
+    pub products: Vec<Product>,
 }
 
 impl Reseller {
@@ -105,18 +130,37 @@ impl Reseller {
                 ));
             }
         }
-        let mut names = Vec::new();
-        for name in &file.names {
-            let pattern = glob::Pattern::new(name.trim()).map_err(|e| {
-                bad(
-                    "names",
-                    format!("{name:?} is not a name or glob pattern ({e}): use *, ? and [...]"),
-                )
-            })?;
-            if name.trim().is_empty() {
-                return Err(bad("names", "an empty name matches nothing".into()));
+        let patterns = |field: &str, names: &[String]| -> Result<Vec<glob::Pattern>, InputError> {
+            names
+                .iter()
+                .map(|name| {
+                    if name.trim().is_empty() {
+                        return Err(bad(field, "an empty name matches nothing".into()));
+                    }
+                    glob::Pattern::new(name.trim()).map_err(|e| {
+                        bad(
+                            field,
+                            format!(
+                                "{name:?} is not a name or glob pattern ({e}): use *, ? and [...]"
+                            ),
+                        )
+                    })
+                })
+                .collect()
+        };
+        let names = patterns("names", &file.names)?;
+        let mut products = Vec::new();
+        for product in &file.products {
+            if product.name.trim().is_empty() || product.resources.is_empty() {
+                return Err(bad(
+                    "products",
+                    "each product needs a name and at least one resource, e.g. { name = \"CAM for ALM\", resources = [\"CTL-CAM-*\"] }".into(),
+                ));
             }
-            names.push(pattern);
+            products.push(Product {
+                name: product.name.trim().to_string(),
+                resources: patterns("products.resources", &product.resources)?,
+            });
         }
         for pattern in &file.bucket_patterns {
             let rest = pattern.replace("{account_id}", "");
@@ -160,7 +204,18 @@ impl Reseller {
                 .map(|d| d.to_lowercase())
                 .collect(),
             accounts,
+            accounts_given: BTreeSet::new(),
+            products,
         })
+    }
+
+    /// The product a resource serves, when the definition names it (the CAM provider
+    /// policy → "CAM for ALM").
+    pub fn product_of(&self, resource: &str) -> Option<&str> {
+        self.products
+            .iter()
+            .find(|p| p.resources.iter().any(|r| name_matches(r, resource)))
+            .map(|p| p.name.as_str())
     }
 
     /// What marks `name` as the reseller's: the first marker it carries as a word, or the
@@ -177,13 +232,9 @@ impl Reseller {
             })
             .map(|(marker, _)| marker.as_str())
             .or_else(|| {
-                let options = glob::MatchOptions {
-                    case_sensitive: false,
-                    ..glob::MatchOptions::new()
-                };
                 self.names
                     .iter()
-                    .find(|p| p.matches_with(name.trim(), options))
+                    .find(|p| name_matches(p, name))
                     .map(glob::Pattern::as_str)
             })
     }
@@ -241,6 +292,15 @@ impl Reseller {
 /// a change between letters and digits, and at camel case (`CTLAdmin` is `ctl admin`,
 /// `DirectLink` is `direct link`). A marker matches a name when its words stand together
 /// among the name's, so `kubectl` and `DirectLink` never match `CTL`.
+/// Whether a definition's name or glob pattern matches `name`, case-insensitively.
+fn name_matches(pattern: &glob::Pattern, name: &str) -> bool {
+    let options = glob::MatchOptions {
+        case_sensitive: false,
+        ..glob::MatchOptions::new()
+    };
+    pattern.matches_with(name.trim(), options)
+}
+
 pub fn words(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut words = Vec::new();
@@ -359,6 +419,23 @@ mod tests {
         assert_eq!(r.marker_list(), "CenturyLink/Lumen-*/CAM_CloudIntegration");
         let err = parse("name = \"x\"\nmarkers = [\"AB\"]\nnames = [\"[oops\"]").unwrap_err();
         assert!(err.0.contains("names") && err.0.contains("[oops"), "{err}");
+    }
+
+    #[test]
+    fn products_name_the_resources_a_customer_keeps_to_go_on_using_them() {
+        let ctl = Reseller::ctl();
+        assert_eq!(ctl.product_of("CTL-CAM-Provider"), Some("CAM for ALM"));
+        assert_eq!(ctl.product_of("ctl-cam-provider"), Some("CAM for ALM"));
+        assert_eq!(ctl.product_of("CTL-Support"), None);
+        let err =
+            parse("name = \"x\"\nmarkers = [\"AB\"]\n[[products]]\nname = \"P\"\nresources = []")
+                .unwrap_err();
+        assert!(err.0.contains("products"), "{err}");
+        let err = parse(
+            "name = \"x\"\nmarkers = [\"AB\"]\n[[products]]\nname = \"P\"\nresources = [\"[oops\"]",
+        )
+        .unwrap_err();
+        assert!(err.0.contains("products.resources"), "{err}");
     }
 
     #[test]

@@ -46,6 +46,19 @@ fn suite(report: &Report, account: &AccountReport) -> TestSuite {
     if let Some(org) = &report.new_org {
         properties.push(Property::new("new_org", org.as_str()));
     }
+    if report.partial_selection() {
+        properties.push(Property::new(
+            "selected_checks",
+            report.selected_checks.join(","),
+        ));
+    }
+    if let Some(at) = report
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.collected_at.as_deref())
+    {
+        properties.push(Property::new("snapshot_collected_at", at));
+    }
     suite.add_properties(properties);
     if let Some(error) = &account.error {
         suite.set_system_err(format!("the account could not be audited: {error}"));

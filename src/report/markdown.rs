@@ -54,10 +54,19 @@ fn summary(out: &mut String, report: &Report) {
         s.ready_accounts, s.accounts
     );
     let _ = writeln!(out, "- **Checks:** {}", s.counts());
+    if let Some(selection) = report.selection_text() {
+        let _ = writeln!(out, "- **Not a full audit:** only {}", cell(&selection));
+    }
+    if let Some(snapshot) = report.snapshot_text() {
+        let _ = writeln!(out, "- **Facts from:** {}", cell(&snapshot));
+    }
     let _ = writeln!(out, "- **Phase:** {}", phase_text(report));
     let _ = writeln!(out, "- **Target date:** {}", or_blank(&report.target_date));
     let _ = writeln!(out, "- **New organization:** {}", or_blank(&report.new_org));
     let _ = writeln!(out, "- **Reseller:** `{}`", cell(&report.reseller));
+    for note in &report.notes {
+        let _ = writeln!(out, "- **Note:** {}", inline(note));
+    }
 }
 
 fn phase_text(report: &Report) -> &'static str {

@@ -5,6 +5,7 @@ pub mod json;
 pub mod junit;
 pub mod load;
 pub mod markdown;
+mod notes;
 pub mod schema;
 pub mod table;
 pub mod ticket;
@@ -47,11 +48,34 @@ pub struct Report {
     /// The organization the accounts are moving to, if given.
     #[schemars(pattern(r"^o-[a-z0-9]{10,32}$"))]
     pub new_org: Option<String>,
+    /// The checks this run evaluated (`--select`/`--skip`), in catalog order: fewer than
+    /// the catalog means `ready` speaks for these checks only.
+    // Added after the first release: reports without it read as an empty list (unknown).
+    #[serde(default)]
+    pub selected_checks: Vec<String>,
+    /// Where the facts came from when not read from AWS during this run: the snapshot
+    /// (`audit --fixture`) and when it was collected; null when read live.
+    #[serde(default)]
+    pub snapshot: Option<SnapshotSource>,
     /// Whether every account is ready: no check is fail, manual or error.
     pub ready: bool,
     pub summary: Summary,
+    /// What looked stale or mistyped in the input (a target date in the past,
+    /// attestations or waivers that match nothing audited, attestations dated after
+    /// today). None of them changed a verdict.
+    // Added after the first release: reports without it read as none.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// Sorted by account ID.
     pub accounts: Vec<AccountReport>,
+}
+
+/// The snapshot a report was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SnapshotSource {
+    /// When `orgexit collect` read the facts (RFC 3339); null when the snapshot does not say.
+    #[schemars(extend("format" = "date-time"))]
+    pub collected_at: Option<String>,
 }
 
 /// Counts over the whole report: accounts, and checks by status.
@@ -76,8 +100,72 @@ pub struct AccountReport {
     pub ready: bool,
     /// Why the account could not be audited at all (then every check is error).
     pub error: Option<String>,
+    /// The organization the account was seen in, and whose orgexit judged it to be; null
+    /// when the organization was not read (not selected, or the read failed).
+    // Added after the first release: reports without it read as null.
+    #[serde(default)]
+    pub organization: Option<OrganizationSeen>,
     /// Every selected check, in catalog order.
     pub checks: Vec<CheckResult>,
+}
+
+/// The organization an account was seen in (`organizations:DescribeOrganization`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OrganizationSeen {
+    /// The organization's id; null for a standalone account.
+    #[schemars(pattern(r"^o-[a-z0-9]{10,32}$"))]
+    pub id: Option<String>,
+    /// Its management account; null for a standalone account.
+    #[schemars(pattern(r"^[0-9]{12}$"))]
+    pub management_account_id: Option<String>,
+    /// The management account's email, when AWS gave it.
+    pub management_account_email: Option<String>,
+    /// Whose organization it was judged to be.
+    pub owner: OrgOwner,
+    /// Why, in words (e.g. "management account 999988887777, given as --reseller-account").
+    pub why: String,
+}
+
+/// Whose organization an account is in: the reseller's, the new one (`--new-org`), one
+/// orgexit cannot tell (it does not guess), or none (a standalone account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgOwner {
+    Reseller,
+    New,
+    Unknown,
+    None,
+}
+
+impl OrganizationSeen {
+    /// What the account's facts show, judged under `ctx`; `None` when not read.
+    fn of(facts: &AccountFacts, ctx: &crate::checks::Context<'_>) -> Option<OrganizationSeen> {
+        use crate::checks::Owner;
+        use crate::facts::Membership;
+        Some(match facts.organization().ok()? {
+            Membership::Standalone => OrganizationSeen {
+                id: None,
+                management_account_id: None,
+                management_account_email: None,
+                owner: OrgOwner::None,
+                why: "not in any organization (standalone account)".to_string(),
+            },
+            Membership::Member(org) => {
+                let owner = crate::checks::whose(org, ctx);
+                OrganizationSeen {
+                    id: Some(org.id.clone()),
+                    management_account_id: Some(org.management_account_id.clone()),
+                    management_account_email: org.management_account_email.clone(),
+                    owner: match owner {
+                        Owner::Reseller(_) => OrgOwner::Reseller,
+                        Owner::New => OrgOwner::New,
+                        Owner::Unknown => OrgOwner::Unknown,
+                    },
+                    why: owner.why(org, ctx),
+                }
+            }
+        })
+    }
 }
 
 /// What one check found in one account.
@@ -106,6 +194,11 @@ pub struct CheckResult {
 pub struct Waived {
     pub name: String,
     pub reason: String,
+    /// The reseller's product this resource serves, when the reseller definition names it
+    /// (e.g. "CAM for ALM" for the CAM provider policy): keeping it keeps the product.
+    // Added after the first release: reports without it read as null.
+    #[serde(default)]
+    pub product: Option<String>,
 }
 
 impl CheckResult {
@@ -155,7 +248,11 @@ impl Summary {
     }
 }
 
-fn check_result(check: &dyn Check, finding: crate::checks::Finding) -> CheckResult {
+fn check_result(
+    check: &dyn Check,
+    finding: crate::checks::Finding,
+    reseller: &crate::plan::Reseller,
+) -> CheckResult {
     let remediation = match finding.status {
         Status::Pass | Status::Skipped => String::new(),
         _ => check.remediation().to_string(),
@@ -172,6 +269,7 @@ fn check_result(check: &dyn Check, finding: crate::checks::Finding) -> CheckResu
             .waived
             .into_iter()
             .map(|w| Waived {
+                product: reseller.product_of(&w.name).map(str::to_string),
                 name: w.name,
                 reason: w.reason,
             })
@@ -186,6 +284,7 @@ pub struct ReportBuilder<'p> {
     policy: &'p Policy,
     audited: BTreeSet<String>,
     accounts: Vec<AccountReport>,
+    snapshot: Option<SnapshotSource>,
 }
 
 impl ReportBuilder<'_> {
@@ -202,12 +301,13 @@ impl ReportBuilder<'_> {
             .policy
             .checks
             .iter()
-            .map(|check| check_result(*check, check.run(account, &ctx)))
+            .map(|check| check_result(*check, check.run(account, &ctx), ctx.reseller))
             .collect();
         self.accounts.push(AccountReport {
             account_id: account.account_id.clone(),
             ready: !checks.iter().any(|c| c.status.blocks()),
             error: account.error.clone(),
+            organization: OrganizationSeen::of(account, &ctx),
             checks,
         });
     }
@@ -238,8 +338,17 @@ impl ReportBuilder<'_> {
             reseller: self.policy.reseller.name.clone(),
             target_date: self.policy.target_date.map(|d| d.to_string()),
             new_org: self.policy.new_org.clone(),
-            ready: accounts.iter().all(|a| a.ready),
+            selected_checks: self
+                .policy
+                .checks
+                .iter()
+                .map(|c| c.id().to_string())
+                .collect(),
+            snapshot: self.snapshot,
+            // A run that covered no account has shown nothing to be ready.
+            ready: !accounts.is_empty() && accounts.iter().all(|a| a.ready),
             summary,
+            notes: notes::notes(self.policy, &accounts),
             accounts,
         }
     }
@@ -248,6 +357,12 @@ impl ReportBuilder<'_> {
 impl crate::engine::Sink for ReportBuilder<'_> {
     fn accounts(&mut self, ids: &[String]) {
         self.audited(ids.iter().cloned());
+    }
+
+    fn snapshot(&mut self, collected_at: Option<&str>) {
+        self.snapshot = Some(SnapshotSource {
+            collected_at: collected_at.map(str::to_string),
+        });
     }
 
     fn add(&mut self, facts: AccountFacts) {
@@ -262,7 +377,34 @@ impl Report {
             policy,
             audited: BTreeSet::new(),
             accounts: Vec::new(),
+            snapshot: None,
         }
+    }
+
+    /// Whether only some checks of the catalog ran (`--select`/`--skip`); `false` too for
+    /// a report that does not say.
+    pub fn partial_selection(&self) -> bool {
+        !self.selected_checks.is_empty() && self.selected_checks.len() < crate::checks::CHECKS.len()
+    }
+
+    /// "2 of 12 checks: root-mfa, root-access-keys", when only some ran.
+    pub fn selection_text(&self) -> Option<String> {
+        self.partial_selection().then(|| {
+            format!(
+                "{} of {} checks: {}",
+                self.selected_checks.len(),
+                crate::checks::CHECKS.len(),
+                self.selected_checks.join(", ")
+            )
+        })
+    }
+
+    /// "the snapshot collected 2026-11-24T09:00:00Z", when the facts came from one.
+    pub fn snapshot_text(&self) -> Option<String> {
+        self.snapshot.as_ref().map(|s| match &s.collected_at {
+            Some(at) => format!("the snapshot collected {at}"),
+            None => "a snapshot that does not say when it was collected".to_string(),
+        })
     }
 
     /// Evaluates every selected check for every account: accounts sorted by ID, checks
@@ -285,14 +427,18 @@ impl Report {
         match self.exit_code() {
             0 => "every account is ready (exit 0)",
             1 => "some check is fail or manual (exit 1)",
+            2 => "no account was audited (exit 2)",
             _ => "some check could not be evaluated (exit 3)",
         }
     }
 
     /// 0 every account ready; 1 some check fail or manual; 3 some error and none
-    /// fail/manual. (2 is for bad input, before any report exists.)
+    /// fail/manual; 2 when no account was audited (a run refuses that before any report
+    /// exists: this is the same answer for a report that says so).
     pub fn exit_code(&self) -> u8 {
-        if self.summary.fail > 0 || self.summary.manual > 0 {
+        if self.accounts.is_empty() {
+            2
+        } else if self.summary.fail > 0 || self.summary.manual > 0 {
             1
         } else if self.summary.error > 0 {
             3

@@ -39,6 +39,9 @@ pub fn render(report: &Report, look: Look) -> String {
         }
     }
     out.push_str("\n\n");
+    for note in &report.notes {
+        out.push_str(&format!("Note: {note}\n"));
+    }
     out.push_str(&footer(report));
     out.push('\n');
     out
@@ -56,7 +59,19 @@ fn header(report: &Report) -> String {
     if let Some(org) = &report.new_org {
         parts.push(format!("new org {org}"));
     }
-    parts.join(" · ")
+    let mut header = parts.join(" · ");
+    let source: Vec<String> = [
+        report.snapshot_text().map(|s| format!("facts from {s}")),
+        report.selection_text().map(|s| format!("only {s}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !source.is_empty() {
+        header.push('\n');
+        header.push_str(&source.join(" · "));
+    }
+    header
 }
 
 fn new_table(columns: &[&str], look: Look) -> Table {

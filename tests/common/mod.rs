@@ -1,7 +1,10 @@
 //! Helpers shared by the test binaries that run `orgexit` over the demo customer.
 #![allow(dead_code)] // each test binary uses its own part
 
+mod hanging;
 mod replay;
+#[allow(unused_imports)] // not every test binary uses it
+pub use hanging::HangingServer;
 #[allow(unused_imports)] // the CLI tests use none of it
 pub use replay::*;
 

@@ -53,6 +53,13 @@ pub fn assert_virtual_time() {
     );
 }
 
+/// A connection whose SDK configuration is `replay`'s, not yet checked (see
+/// `Connection::identify`).
+pub fn connection(replay: &Replay, options: &AwsOptions, guard: ReadOnlyGuard) -> Connection {
+    let (retry, timeout) = resilience(options);
+    Connection::from_config(replay.sdk_config(retry, timeout), options, guard)
+}
+
 /// Gathers `needs` for `accounts` through the real SDK clients, answered by `replay`.
 pub async fn gather(
     replay: &Replay,
@@ -62,9 +69,20 @@ pub async fn gather(
 ) -> (Vec<AccountFacts>, ReadOnlyGuard) {
     assert_virtual_time();
     let guard = ReadOnlyGuard::new();
-    let (retry, timeout) = resilience(options);
-    let connection =
-        Connection::from_config(replay.sdk_config(retry, timeout), options, guard.clone());
+    let connection = connection(replay, options, guard.clone());
+    (
+        gather_through(&connection, options, accounts, needs).await,
+        guard,
+    )
+}
+
+/// Gathers `needs` for `accounts` through `connection`.
+pub async fn gather_through(
+    connection: &Connection,
+    options: &AwsOptions,
+    accounts: &[&str],
+    needs: &BTreeSet<FactKind>,
+) -> Vec<AccountFacts> {
     let targets = Targets {
         accounts: accounts
             .iter()
@@ -74,17 +92,11 @@ pub async fn gather(
         concurrency: 16,
         account_deadline: options.operation_timeout * 10,
     };
-    let gathered = gather_from(
-        &connection,
-        &targets,
-        needs,
-        &Silent,
-        std::future::pending(),
-    )
-    .await
-    .unwrap();
+    let gathered = gather_from(connection, &targets, needs, &Silent, std::future::pending())
+        .await
+        .unwrap();
     assert!(!gathered.interrupted);
-    (gathered.facts, guard)
+    gathered.facts
 }
 
 pub fn all_facts() -> BTreeSet<FactKind> {

@@ -15,6 +15,10 @@ OrganizationAccountAccessRole, one of three states:
            DirectLinkReadOnly, kubectl-ci), a billing contact of the customer's;
 - removed: clean, and removed from the organization (a standalone account).
 
+It also creates the customer's new organization from its own management account
+(NEW_MANAGEMENT) and, in it, a clean account that has arrived there ("arrived"): moto has
+no invitations, so the new organization creates the account rather than invite it.
+
 With --enforce-auth it then creates a runner user in the management account whose
 policy allows sts:AssumeRole only into the three members' OrganizationAccountAccessRole,
 gives each of those roles an administrator policy (as AWS does), and switches moto's IAM
@@ -22,6 +26,7 @@ authorization on: AssumeRole into any other account is then AccessDenied, as it 
 when a role is missing or does not trust the caller.
 
 Prints one JSON object on stdout: {"dirty": ID, "clean": ID, "removed": ID,
+"arrived": ID, "new_org": ORG_ID,
 "runner": {"access_key_id": ..., "secret_access_key": ...} | null}.
 """
 
@@ -33,6 +38,8 @@ import boto3
 from botocore.config import Config
 
 RESELLER = "123456789012"
+# The management account of the customer's new organization.
+NEW_MANAGEMENT = "222244446666"
 OUTSIDE = "210987654321"
 ROLE = "OrganizationAccountAccessRole"
 CONFIG = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1})
@@ -245,6 +252,21 @@ def enforce_auth(endpoint, master, members):
     }
 
 
+def seed_new_org(endpoint, sts):
+    """The customer's new organization and an account in it: (org id, account id)."""
+    new = assume(endpoint, sts, NEW_MANAGEMENT)
+    org = new("organizations")
+    org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    status = org.create_account(
+        AccountName="acme-arrived", Email="aws+arrived@acme.example"
+    )["CreateAccountStatus"]
+    if status["State"] != "SUCCEEDED":
+        sys.exit(f"create_account arrived: {status}")
+    arrived = status["AccountId"]
+    seed_clean(assume(endpoint, new("sts"), arrived), arrived)
+    return org_id, arrived
+
+
 def main():
     endpoint = sys.argv[1]
     master = session(endpoint)
@@ -263,10 +285,11 @@ def main():
     seed_clean(assume(endpoint, sts, ids["clean"]), ids["clean"])
     seed_clean(assume(endpoint, sts, ids["removed"]), ids["removed"])
     org.remove_account_from_organization(AccountId=ids["removed"])
+    new_org, ids["arrived"] = seed_new_org(endpoint, sts)
     runner = None
     if "--enforce-auth" in sys.argv[2:]:
         runner = enforce_auth(endpoint, master, list(ids.values()))
-    json.dump({**ids, "runner": runner}, sys.stdout)
+    json.dump({**ids, "new_org": new_org, "runner": runner}, sys.stdout)
     print()
 
 

@@ -1,0 +1,82 @@
+//! Notes: inputs that look stale or mistyped. None of them changes a verdict (what
+//! matches nothing cannot), but each is said, on stderr and in the report's `notes`,
+//! rather than passed over in silence:
+//!
+//! - a target date in the past, before the cut-over;
+//! - attestations for an account that is not audited;
+//! - a `keep` waiver that matches nothing the audit found in its account;
+//! - an attestation dated after today.
+
+use std::collections::BTreeSet;
+
+use super::AccountReport;
+use crate::checks::{Phase, Status};
+use crate::facts::FactKind;
+use crate::plan::{Attested, Policy};
+
+/// Whether a `keep` waiver can match a name this fact lists.
+fn lists_waivable_names(kind: &FactKind) -> bool {
+    use FactKind::*;
+    matches!(
+        kind,
+        Policies | Roles | Users | Groups | SamlProviders | OidcProviders
+    )
+}
+
+pub fn notes(policy: &Policy, accounts: &[AccountReport]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(date) = policy.target_date
+        && policy.phase == Phase::Pre
+        && date < policy.today
+    {
+        notes.push(format!(
+            "--target-date {date} is in the past (today is {}): give the planned cut-over date",
+            policy.today
+        ));
+    }
+    let audited: BTreeSet<&str> = accounts.iter().map(|a| a.account_id.as_str()).collect();
+    let names_read = policy.needs().iter().any(lists_waivable_names);
+    for (id, attested) in &policy.attestations.accounts {
+        if !audited.contains(id.as_str()) {
+            notes.push(format!(
+                "attestations for account {id} match no audited account: they are ignored"
+            ));
+            continue;
+        }
+        for (what, attestation) in [
+            ("payment_method", &attested.payment_method),
+            ("root_credentials", &attested.root_credentials),
+        ] {
+            if let Some(Attested { on, .. }) = attestation
+                && *on > policy.today
+            {
+                notes.push(format!(
+                    "the {what} attestation for account {id} is dated {on}, after today ({}): check its date",
+                    policy.today
+                ));
+            }
+        }
+        let Some(account) = accounts.iter().find(|a| a.account_id == *id) else {
+            continue;
+        };
+        // Only what the audit saw in full can show that a waiver matches nothing.
+        let seen_in_full = names_read && account.checks.iter().all(|c| c.status != Status::Error);
+        if !seen_in_full {
+            continue;
+        }
+        for waiver in &attested.keep {
+            let used = account
+                .checks
+                .iter()
+                .flat_map(|c| &c.waived)
+                .any(|w| w.name.eq_ignore_ascii_case(&waiver.name));
+            if !used {
+                notes.push(format!(
+                    "the keep waiver {:?} for account {id} matches nothing the audit found there (a reseller-marked policy, role, user, group or identity provider of that name): it changes nothing",
+                    waiver.name
+                ));
+            }
+        }
+    }
+    notes
+}

@@ -1,0 +1,249 @@
+//! `orgexit ticket`: the departure support ticket of the reseller's wiki ("Partner Cloud:
+//! AWS Customers Leaving Lumen", Ticket Information), filled from a JSON report.
+//!
+//! The ticket says only what the report supports. Filled in: the goal, the target date,
+//! the departing accounts (those that already left are listed apart), the accounts whose
+//! root-credentials check ran and found no attestation, whether the customer keeps CAM
+//! for ALM (only from a waiver on a resource the reseller definition names for it), and
+//! under *Special Considerations* what the reseller acts on ([`considerations`]). What
+//! only a person knows (the account representative, how root credentials are delivered,
+//! who removes the accounts), and whatever the report cannot tell, stays a visible blank,
+//! [`BLANK`], with what is unknown said next to it.
+
+mod considerations;
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{AccountReport, OrgOwner, Report};
+use crate::checks::{Phase, Status};
+
+/// What the customer still has to fill in.
+pub const BLANK: &str = "________";
+
+/// The check whose `pass` means someone attested access to the account's root user.
+const ROOT_CREDENTIALS: &str = "root-credentials";
+
+/// The product the ticket asks about, as the reseller definition names it.
+const CAM_FOR_ALM: &str = "CAM for ALM";
+
+/// How the ticket names the reseller: the company, not the definition's short name.
+fn company(reseller: &str) -> String {
+    match reseller {
+        // CenturyLink was renamed Lumen; the current wiki page and ticket say Lumen.
+        "ctl" => "Lumen".to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let company = company(&report.reseller);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "This is a request to meet with my {company} account representative and potentially a member of the Cloud Application Manager Product team.\n"
+    );
+    let field = |out: &mut String, label: &str, value: &str| {
+        let _ = writeln!(out, "{label}: {value}");
+    };
+    field(&mut out, "Goal", &goal(report, &company));
+    field(
+        &mut out,
+        "Target Date",
+        report.target_date.as_deref().unwrap_or(BLANK),
+    );
+    field(
+        &mut out,
+        &format!("{company} account representative"),
+        BLANK,
+    );
+    let (departing, departed) = departing(report);
+    field(&mut out, "Departing AWS AccountIDs", &departing);
+    if let Some(departed) = departed {
+        field(
+            &mut out,
+            "AWS AccountIDs that already left (not departing)",
+            &departed,
+        );
+    }
+    field(
+        &mut out,
+        "AWS AccountIDs to which you currently do not have root access",
+        &without_root(report),
+    );
+    field(
+        &mut out,
+        "Secure method of delivering root credentials to you",
+        BLANK,
+    );
+    field(
+        &mut out,
+        &format!(
+            "Who do you want to handle removing your member accounts from our AWS organization? ({company} or your company)"
+        ),
+        BLANK,
+    );
+    field(
+        &mut out,
+        "If your company, identify any AWS Users needing permissions",
+        BLANK,
+    );
+    field(
+        &mut out,
+        "Do you wish to continue using CAM for ALM?",
+        &cam_for_alm(report),
+    );
+    out.push_str("Special Considerations:\n");
+    for line in considerations::lines(report, &company) {
+        let _ = writeln!(out, "- {line}");
+    }
+    if report.reseller == "ctl" {
+        out.push_str("\nPlease direct this ticket towards the CAM_CloudIntegration group\n");
+    }
+    out
+}
+
+/// Whether the report shows the account out of the reseller's organization already:
+/// standalone, or in the new one. Unknown (not read, or a report from before orgexit
+/// said) counts as departing.
+fn has_left(account: &AccountReport) -> bool {
+    account
+        .organization
+        .as_ref()
+        .is_some_and(|o| matches!(o.owner, OrgOwner::None | OrgOwner::New))
+}
+
+fn goal(report: &Report, company: &str) -> String {
+    let departing = report.accounts.iter().filter(|a| !has_left(a)).count();
+    // Before the cut-over the goal is the accounts still to move; after it, all of them.
+    let n = match report.phase {
+        Phase::Pre if departing > 0 => departing,
+        _ => report.accounts.len(),
+    };
+    let accounts = if n == 1 {
+        "1 AWS account".to_string()
+    } else {
+        format!("{n} AWS accounts")
+    };
+    let join = report
+        .new_org
+        .as_deref()
+        .map(|org| format!(" and join the AWS Organization {org}"))
+        .unwrap_or_default();
+    match report.phase {
+        Phase::Pre => format!(
+            "Move {accounts} out of the {company}-governed AWS Organization{join}, take over their root credentials and remove {company} access"
+        ),
+        Phase::Post => format!(
+            "Complete the departure of {accounts} from the {company}-governed AWS Organization{join}: remove what {company} left behind"
+        ),
+    }
+}
+
+/// The accounts still to leave, and apart from them those that already left (with where
+/// they are), when there are any.
+fn departing(report: &Report) -> (String, Option<String>) {
+    if report.accounts.is_empty() {
+        return (BLANK.to_string(), None);
+    }
+    let (left, staying): (Vec<&AccountReport>, Vec<&AccountReport>) =
+        report.accounts.iter().partition(|a| has_left(a));
+    let departing = if staying.is_empty() {
+        "none: every account has left".to_string()
+    } else {
+        ids(staying.into_iter())
+    };
+    let departed = (!left.is_empty()).then(|| {
+        left.iter()
+            .map(|a| {
+                let place = match a.organization.as_ref().map(|o| (o.owner, o.id.as_deref())) {
+                    Some((OrgOwner::New, Some(id))) => format!("in the new organization {id}"),
+                    _ => "standalone".to_string(),
+                };
+                format!("{} ({place})", a.account_id)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    (departing, departed)
+}
+
+fn ids<'a>(accounts: impl Iterator<Item = &'a AccountReport>) -> String {
+    accounts
+        .map(|a| a.account_id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Accounts whose `root-credentials` check ran and found no attestation. Where it did not
+/// run (not selected) or could not (the account could not be audited), nothing is known:
+/// those are said apart, never counted as without root access.
+fn without_root(report: &Report) -> String {
+    let status = |a: &AccountReport| {
+        a.checks
+            .iter()
+            .find(|c| c.id == ROOT_CREDENTIALS)
+            .map(|c| c.status)
+    };
+    let without: Vec<&AccountReport> = report
+        .accounts
+        .iter()
+        .filter(|a| matches!(status(a), Some(Status::Manual | Status::Fail)))
+        .collect();
+    let unknown: Vec<&AccountReport> = report
+        .accounts
+        .iter()
+        .filter(|a| {
+            !matches!(
+                status(a),
+                Some(Status::Pass | Status::Manual | Status::Fail)
+            )
+        })
+        .collect();
+    let mut text = if without.is_empty() {
+        if unknown.len() == report.accounts.len() {
+            BLANK.to_string()
+        } else {
+            "none".to_string()
+        }
+    } else {
+        ids(without.into_iter())
+    };
+    if !unknown.is_empty() {
+        let _ = write!(
+            text,
+            " ({ROOT_CREDENTIALS} not evaluated for {}: fill in)",
+            ids(unknown.into_iter())
+        );
+    }
+    text
+}
+
+/// Yes only when a `keep` waiver keeps a resource the reseller definition names for CAM
+/// for ALM (the CAM provider policy), naming it; a blank otherwise: a waiver on anything
+/// else, or none, does not say whether the customer wants CAM.
+fn cam_for_alm(report: &Report) -> String {
+    // (name, reason) → accounts, so one waiver in many accounts is one line.
+    let mut kept: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for account in &report.accounts {
+        for waived in account.checks.iter().flat_map(|c| &c.waived) {
+            if waived.product.as_deref() != Some(CAM_FOR_ALM) {
+                continue;
+            }
+            let accounts = kept
+                .entry((waived.name.as_str(), waived.reason.as_str()))
+                .or_default();
+            if !accounts.contains(&account.account_id.as_str()) {
+                accounts.push(&account.account_id);
+            }
+        }
+    }
+    if kept.is_empty() {
+        return format!("{BLANK} (the report shows no {CAM_FOR_ALM} resource kept by waiver)");
+    }
+    let kept: Vec<String> = kept
+        .into_iter()
+        .map(|((name, reason), accounts)| format!("{name} in {} ({reason})", accounts.join(", ")))
+        .collect();
+    format!("yes, keeping {}", kept.join("; "))
+}
