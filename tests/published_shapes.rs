@@ -184,10 +184,17 @@ async fn handshakes_keep_their_organization_party_state_and_expiry() {
 
 #[tokio::test]
 async fn describe_organization_is_a_member_with_its_management_account() {
-    for (file, email) in [(
-        "organizations-DescribeOrganization.json",
-        "diego@example.com",
-    )] {
+    for (file, email) in [
+        (
+            "organizations-DescribeOrganization.json",
+            "diego@example.com",
+        ),
+        // botocore's example has no MasterAccountId: the account is read from the ARN.
+        (
+            "organizations-DescribeOrganization-botocore.json",
+            "bill@example.com",
+        ),
+    ] {
         let (facts, _) = read_one("DescribeOrganization", file, FactKind::Organization).await;
         assert_eq!(
             ok(&facts.organization, file),

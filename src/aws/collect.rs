@@ -95,13 +95,19 @@ async fn organization(c: &AccountClients) -> Read<Membership> {
             let org = out
                 .organization
                 .ok_or_else(|| format!("{ACTION}: the answer has no Organization"))?;
+            // MasterAccountId is optional in the model, and botocore's published example
+            // leaves it out: the account is also the last part of MasterAccountArn.
+            let management_account_id = org
+                .master_account_id
+                .or_else(|| org.master_account_arn.as_deref().and_then(arn_account))
+                .ok_or_else(|| {
+                    format!("{ACTION}: the organization has no MasterAccountId or MasterAccountArn")
+                })?;
             Ok(Membership::Member(Organization {
                 id: org
                     .id
                     .ok_or_else(|| format!("{ACTION}: the organization has no Id"))?,
-                management_account_id: org
-                    .master_account_id
-                    .ok_or_else(|| format!("{ACTION}: the organization has no MasterAccountId"))?,
+                management_account_id,
                 management_account_email: org.master_account_email,
             }))
         }
@@ -110,6 +116,17 @@ async fn organization(c: &AccountClients) -> Read<Membership> {
         }
         Err(e) => Err(describe(ACTION, &e)),
     }
+}
+
+/// The account an Organizations account ARN names:
+/// `arn:aws:organizations::111111111111:account/o-exampleorgid/111111111111`.
+fn arn_account(arn: &str) -> Option<String> {
+    let (_, account) = arn.rsplit_once('/')?;
+    (arn.starts_with("arn:")
+        && arn.contains(":account/")
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| account.to_string())
 }
 
 async fn handshakes(c: &AccountClients) -> Read<Vec<Handshake>> {
@@ -393,4 +410,25 @@ async fn account_summary(c: &AccountClients) -> Read<AccountSummary> {
             SummaryKeyType::AccountSigningCertificatesPresent,
         )?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arn_account;
+
+    #[test]
+    fn the_management_account_is_the_last_part_of_its_account_arn() {
+        assert_eq!(
+            arn_account("arn:aws:organizations::111111111111:account/o-exampleorgid/111111111111")
+                .as_deref(),
+            Some("111111111111")
+        );
+        for not_an_account in [
+            "arn:aws:organizations::111111111111:organization/o-exampleorgid",
+            "arn:aws:organizations::111111111111:account/o-exampleorgid/1111",
+            "account/o-exampleorgid/111111111111",
+        ] {
+            assert_eq!(arn_account(not_an_account), None, "{not_an_account}");
+        }
+    }
 }
