@@ -89,6 +89,7 @@ async fn list_roles_trust_policies_decode_with_federated_principals_and_conditio
             "AmazonEKSLoadBalancerControllerRole",
             "OrgMembersAccess",
             "OrgPathsAccess",
+            "CognitoUnauthenticatedAccess",
         ]
     );
     assert_eq!(roles[0].path, "/application_abc/component_xyz/");
@@ -147,6 +148,14 @@ async fn list_roles_trust_policies_decode_with_federated_principals_and_conditio
     // `{"AWS": "*"}` narrowed by aws:PrincipalOrgID; `"*"` by aws:PrincipalOrgPaths.
     assert_eq!(read[5], [grant(Trusted::Anyone, &["o-exampleorgid"])]);
     assert_eq!(read[6], [grant(Trusted::Anyone, &["o-a1b2c3d4e5"])]);
+    // A public provider: named, not an ARN.
+    assert_eq!(
+        read[7],
+        [grant(
+            Trusted::Federated("cognito-identity.amazonaws.com".into()),
+            &[]
+        )]
+    );
 }
 
 #[tokio::test]
