@@ -285,13 +285,21 @@ async fn groups(c: &AccountClients) -> Read<Vec<NamedEntity>> {
         })
 }
 
-/// The provider name is the last segment of its ARN (`saml-provider/NAME`, `oidc-provider/URL`).
-fn provider(arn: String) -> NamedEntity {
-    let name = arn
-        .split_once('/')
-        .map_or(arn.as_str(), |(_, name)| name)
-        .to_string();
-    NamedEntity { name, arn }
+/// Each provider once, in the order listed (an ARN names one provider: AWS's published
+/// ListSAMLProviders sample lists the same one twice), named by what follows the first
+/// `/` of its ARN (`saml-provider/NAME`, `oidc-provider/HOST/PATH`).
+fn providers(arns: impl IntoIterator<Item = String>) -> Vec<NamedEntity> {
+    let mut seen = BTreeSet::new();
+    arns.into_iter()
+        .filter(|arn| seen.insert(arn.clone()))
+        .map(|arn| {
+            let name = arn
+                .split_once('/')
+                .map_or(arn.as_str(), |(_, name)| name)
+                .to_string();
+            NamedEntity { name, arn }
+        })
+        .collect()
 }
 
 async fn saml_providers(c: &AccountClients) -> Read<Vec<SamlProvider>> {
@@ -308,16 +316,18 @@ async fn saml_providers(c: &AccountClients) -> Read<Vec<SamlProvider>> {
     // Each provider's metadata names its issuer: read them all at once. Every provider is
     // read, not only those a name leaves undecided, so a snapshot serves any reseller
     // definition it is evaluated with later.
-    let providers = listed.into_iter().filter_map(|p| p.arn).map(provider);
-    Ok(futures::future::join_all(providers.map(|p| async move {
-        let issuer = saml_issuer(c, &p.arn).await.into();
-        SamlProvider {
-            name: p.name,
-            arn: p.arn,
-            issuer: Some(issuer),
-        }
-    }))
-    .await)
+    let providers = providers(listed.into_iter().filter_map(|p| p.arn));
+    Ok(
+        futures::future::join_all(providers.into_iter().map(|p| async move {
+            let issuer = saml_issuer(c, &p.arn).await.into();
+            SamlProvider {
+                name: p.name,
+                arn: p.arn,
+                issuer: Some(issuer),
+            }
+        }))
+        .await,
+    )
 }
 
 /// The `entityID` of a SAML provider's metadata (`iam:GetSAMLProvider`).
@@ -356,13 +366,12 @@ async fn oidc_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
         .send()
         .await
         .map_err(|e| describe("iam:ListOpenIDConnectProviders", &e))?;
-    Ok(out
-        .open_id_connect_provider_list
-        .ok_or("iam:ListOpenIDConnectProviders: the answer has no OpenIDConnectProviderList")?
-        .into_iter()
-        .filter_map(|p| p.arn)
-        .map(provider)
-        .collect())
+    Ok(providers(
+        out.open_id_connect_provider_list
+            .ok_or("iam:ListOpenIDConnectProviders: the answer has no OpenIDConnectProviderList")?
+            .into_iter()
+            .filter_map(|p| p.arn),
+    ))
 }
 
 async fn buckets(c: &AccountClients) -> Read<Vec<String>> {
