@@ -553,3 +553,23 @@ async fn answers_without_the_list_asked_for_are_errors() {
         "organizations:DescribeOrganization: the answer has no Organization"
     );
 }
+
+/// ListBuckets goes out with MaxBuckets, so S3 pages it (AWS refuses an unpaginated
+/// ListBuckets to accounts above the default bucket quota), and the pages are joined by
+/// the continuation token: three buckets in pages of two are two requests, all read.
+#[tokio::test]
+async fn list_buckets_is_paginated() {
+    let demo = demo_facts();
+    let account = "111122223333";
+    let replay = Replay::builder().page_size(2).build(world(&demo));
+    let (facts, _) = gather(&replay, &quick_options(), &[account], &all_facts()).await;
+    let want = facts_of(&demo, account).buckets().unwrap();
+    assert_eq!(want.len(), 3, "the demo account has three buckets");
+    assert_eq!(facts_of(&facts, account).buckets().unwrap(), want);
+    let pages = replay
+        .calls()
+        .iter()
+        .filter(|c| c.account == account && c.operation == "ListBuckets")
+        .count();
+    assert_eq!(pages, 2, "an unpaginated ListBuckets is one request");
+}

@@ -236,12 +236,21 @@ impl Seeded {
         cmd
     }
 
-    /// `orgexit audit` of `accounts` through the members' role, as JSON.
+    /// `orgexit audit` of `accounts` through the members' role, as JSON, with the
+    /// reseller's management account given.
     fn audit(&self, accounts: &str, extra: &[&str]) -> (Option<i32>, Value) {
+        let mut args = vec!["--reseller-account", RESELLER];
+        args.extend_from_slice(extra);
+        self.audit_as_given(accounts, &args)
+    }
+
+    /// `orgexit audit` of `accounts` through the members' role, as JSON, with only
+    /// `extra` for policy.
+    fn audit_as_given(&self, accounts: &str, extra: &[&str]) -> (Option<i32>, Value) {
         let out = self
             .orgexit()
             .args(["audit", "--accounts", accounts, "--role-name", ROLE])
-            .args(["--reseller-account", RESELLER, "--format", "json"])
+            .args(["--format", "json"])
             .args(extra)
             .output()
             .unwrap();
@@ -560,6 +569,79 @@ fn post_phase_fails_what_the_reseller_left_behind() {
     expect(&report, removed, &[("org-membership", "pass")]);
     assert_eq!(report["summary"]["ready_accounts"], 0);
     assert_eq!(code, Some(1));
+}
+
+/// The false pass of issue 9: an account that left the reseller's organization still has
+/// the OrganizationAccountAccessRole that AWS Organizations created trusting the
+/// reseller's management account. Without `--reseller-account` nothing else names the
+/// reseller, and the gate must still not say ready. (moto's root MFA is always off, so
+/// the account is not ready for that too: the check's own status is what this proves.)
+#[test]
+fn a_departed_account_whose_organization_role_trusts_the_reseller_is_not_ready() {
+    let moto = Seeded::new(false);
+    let (code, report) = moto.audit_as_given(&moto.removed, &["--phase", "post"]);
+    assert_consistent(&report, 1, CATALOG);
+    let federation = check(&report, &moto.removed, "iam-federation");
+    assert_eq!(federation["status"], "fail", "{federation}");
+    let summary = federation["summary"].as_str().unwrap();
+    assert!(
+        summary.contains(&format!("OrganizationAccountAccessRole ({RESELLER}")),
+        "{summary}"
+    );
+    assert!(
+        lists(
+            &report,
+            &moto.removed,
+            "iam-federation",
+            "OrganizationAccountAccessRole"
+        ),
+        "{federation}"
+    );
+    assert_eq!(account(&report, &moto.removed)["ready"], false);
+    assert_eq!(report["ready"], false);
+    assert_eq!(code, Some(1));
+}
+
+/// Look-alike names are not the reseller's; an OIDC provider with a path in a reseller
+/// domain and a trust of the reseller's whole organization by aws:PrincipalOrgID are.
+#[test]
+fn reseller_doors_by_url_and_organization_and_no_look_alikes() {
+    let moto = Seeded::new(false);
+    let accounts = format!("{},{}", moto.dirty, moto.clean);
+    let (_, report) = moto.audit(&accounts, &["--phase", "post"]);
+    for name in [
+        "iam-reseller-policies",
+        "iam-reseller-roles",
+        "iam-reseller-users-groups",
+    ] {
+        let found = check(&report, &moto.clean, name);
+        assert_eq!(found["status"], "pass", "{name}: {found}");
+    }
+    let federation = check(&report, &moto.dirty, "iam-federation");
+    let summary = federation["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("auth.ctl.io/realms/cam (ctl.io")
+            || summary.contains("auth.ctl.io/realms/cam (CTL"),
+        "the OIDC provider with a path: {summary}"
+    );
+    assert!(
+        lists(
+            &report,
+            &moto.dirty,
+            "iam-federation",
+            "auth.ctl.io/realms/cam"
+        ),
+        "{federation}"
+    );
+    assert!(
+        summary.contains("OrgWideReadOnly (every principal of the reseller's organization o-"),
+        "the aws:PrincipalOrgID trust: {summary}"
+    );
+    assert!(
+        lists(&report, &moto.dirty, "iam-federation", "OrgWideReadOnly"),
+        "{federation}"
+    );
+    assert_eq!(federation["status"], "fail");
 }
 
 #[test]

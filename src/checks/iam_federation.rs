@@ -125,7 +125,8 @@ impl Judge<'_> {
             ))
         } else if self.ctx.new_org == Some(id) {
             Who::Inside
-        } else if self.reseller_org.is_some() || self.reseller_known {
+        } else if self.reseller_org.is_some() {
+            // Knowing the reseller's accounts says nothing of its organization's id.
             Who::Outside(format!("principals of organization {id}"))
         } else {
             Who::Unclear(format!("principals of organization {id}"))
@@ -711,6 +712,14 @@ mod tests {
             unknowing(Phase::Post).run(&IamFederation, &departed).status,
             Status::Manual
         );
+        // Knowing the reseller's accounts does not tell its organization's id (found by
+        // the property test below).
+        assert_eq!(
+            Setup::new(Phase::Post)
+                .run(&IamFederation, &departed)
+                .status,
+            Status::Manual
+        );
         // Org paths, source org and source/principal account conditions too.
         for condition in [
             r#"{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-reseller001/r-ab12/*"]}}"#,
@@ -949,5 +958,232 @@ mod tests {
     #[test]
     fn fails_closed() {
         assert_fails_closed(&IamFederation);
+    }
+}
+
+/// Generated trust policies: whenever one lets a reseller account or the reseller's
+/// organization in, iam-federation is never `pass`, and after the cut-over it never lets
+/// the account be ready — whatever else the policy says, however it is written.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::checks::Phase;
+    use crate::checks::testing::*;
+    use crate::facts::{Fact, Organization, Role};
+
+    const RESELLER_ORG: &str = "o-reseller001";
+    const OTHER_ORG: &str = "o-someother01";
+    const OTHER_ACCOUNT: &str = "444455556666";
+
+    /// A principal value: the reseller (as an ID or an ARN of several kinds), the
+    /// account itself, an outside account, anyone.
+    fn aws_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(RESELLER_MGMT.to_string()),
+            Just(format!("arn:aws:iam::{RESELLER_MGMT}:root")),
+            Just(format!("arn:aws:iam::{RESELLER_MGMT}:role/Ops")),
+            Just(format!("arn:aws:sts::{RESELLER_MGMT}:assumed-role/Ops/s")),
+            Just(format!("arn:aws:iam::{ACCOUNT}:root")),
+            Just(OTHER_ACCOUNT.to_string()),
+            Just(format!("arn:aws:iam::{OTHER_ACCOUNT}:user/x")),
+            Just("*".to_string()),
+            Just("AROAEXAMPLEUNIQUEID".to_string()),
+        ]
+    }
+
+    fn principal() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!("*")),
+            aws_value().prop_map(|v| json!({ "AWS": v })),
+            prop::collection::vec(aws_value(), 1..4).prop_map(|v| json!({ "AWS": v })),
+            Just(json!({"Service": "ec2.amazonaws.com"})),
+            Just(json!({"Federated": format!("arn:aws:iam::{ACCOUNT}:saml-provider/Okta")})),
+            (aws_value(), Just("ec2.amazonaws.com"))
+                .prop_map(|(a, s)| json!({ "AWS": [a], "Service": s })),
+        ]
+    }
+
+    fn condition() -> impl Strategy<Value = Option<Value>> {
+        let operator = prop_oneof![
+            Just("StringEquals"),
+            Just("StringLike"),
+            Just("ForAnyValue:StringEquals"),
+            Just("StringNotEquals"),
+            Just("StringEqualsIfExists"),
+        ];
+        let key = prop_oneof![
+            Just("aws:PrincipalOrgID"),
+            Just("aws:SourceOrgID"),
+            Just("aws:PrincipalOrgPaths"),
+            Just("aws:PrincipalAccount"),
+            Just("aws:SourceAccount"),
+            Just("sts:ExternalId"),
+        ];
+        let value = prop_oneof![
+            Just(RESELLER_ORG.to_string()),
+            Just(format!("{RESELLER_ORG}/r-ab12/*")),
+            Just(OTHER_ORG.to_string()),
+            Just(RESELLER_MGMT.to_string()),
+            Just(OTHER_ACCOUNT.to_string()),
+            Just("o-*".to_string()),
+        ];
+        prop::option::of(
+            prop::collection::vec((operator, key, value), 1..3).prop_map(|entries| {
+                let mut condition = serde_json::Map::new();
+                for (operator, key, value) in entries {
+                    let block = condition
+                        .entry(operator)
+                        .or_insert_with(|| json!({}))
+                        .as_object_mut()
+                        .expect("an object");
+                    block.insert(key.to_string(), json!(value));
+                }
+                Value::Object(condition)
+            }),
+        )
+    }
+
+    fn statement() -> impl Strategy<Value = Value> {
+        (prop::bool::weighted(0.8), principal(), condition()).prop_map(|(allow, p, c)| {
+            let mut s = json!({
+                "Effect": if allow { "Allow" } else { "Deny" },
+                "Principal": p,
+                "Action": "sts:AssumeRole",
+            });
+            if let Some(c) = c {
+                s["Condition"] = c;
+            }
+            s
+        })
+    }
+
+    /// A value naming the reseller: its account as an ID or in an ARN.
+    fn names_reseller(value: &str) -> bool {
+        value == RESELLER_MGMT || value.contains(&format!("::{RESELLER_MGMT}:"))
+    }
+
+    /// The oracle, written apart from the check: does an `Allow` statement let the
+    /// reseller in? (A principal naming its account; or anyone, with no condition at all
+    /// or with a plain condition naming the reseller's organization or account.)
+    fn lets_reseller_in(statements: &[Value]) -> bool {
+        statements.iter().any(|s| {
+            if s["Effect"] != "Allow" {
+                return false;
+            }
+            let principal = &s["Principal"];
+            let aws: Vec<&str> = match &principal["AWS"] {
+                Value::String(v) => vec![v.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            if aws.iter().any(|v| names_reseller(v)) {
+                return true;
+            }
+            let anyone = principal == "*" || aws.contains(&"*");
+            let Some(condition) = s.get("Condition").and_then(Value::as_object) else {
+                return anyone;
+            };
+            anyone
+                && condition.iter().any(|(operator, keys)| {
+                    !operator.contains("Not")
+                        && !operator.ends_with("IfExists")
+                        && keys.as_object().is_some_and(|keys| {
+                            keys.iter().any(|(key, value)| {
+                                let value = value.as_str().unwrap_or("");
+                                match key.as_str() {
+                                    "aws:PrincipalOrgID" | "aws:SourceOrgID" => {
+                                        value == RESELLER_ORG
+                                    }
+                                    "aws:PrincipalOrgPaths" => {
+                                        value.starts_with(&format!("{RESELLER_ORG}/"))
+                                    }
+                                    "aws:PrincipalAccount" | "aws:SourceAccount" => {
+                                        value == RESELLER_MGMT
+                                    }
+                                    _ => false,
+                                }
+                            })
+                        })
+                })
+        })
+    }
+
+    fn facts_with(document: String, member: bool) -> AccountFacts {
+        let mut facts = AccountFacts {
+            roles: Some(Fact::Ok(vec![Role {
+                name: "Generated".into(),
+                arn: format!("arn:aws:iam::{ACCOUNT}:role/Generated"),
+                path: "/".into(),
+                trust_policy: document,
+            }])),
+            saml_providers: Some(Fact::Ok(vec![])),
+            oidc_providers: Some(Fact::Ok(vec![])),
+            organization: Some(Fact::Ok(Membership::Standalone)),
+            ..facts()
+        };
+        if member {
+            facts.organization = Some(Fact::Ok(Membership::Member(Organization {
+                id: RESELLER_ORG.into(),
+                management_account_id: RESELLER_MGMT.into(),
+                management_account_email: None,
+            })));
+        }
+        facts
+    }
+
+    fn config() -> ProptestConfig {
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2000);
+        ProptestConfig::with_cases(cases)
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn a_policy_that_lets_the_reseller_in_never_passes(
+            statements in prop::collection::vec(statement(), 1..4),
+            as_object in any::<bool>(),
+            encoded in any::<bool>(),
+            member in any::<bool>(),
+            known in any::<bool>(),
+        ) {
+            let body = if as_object && statements.len() == 1 {
+                json!(statements[0])
+            } else {
+                json!(statements)
+            };
+            let text = json!({"Version": "2012-10-17", "Statement": body}).to_string();
+            // As IAM sends it (URL-encoded) or as moto does, through the collector's decoding.
+            let sent = if encoded { urlencoding::encode(&text).into_owned() } else { text };
+            let document = crate::aws::collect::decode_policy(Some(sent));
+            let facts = facts_with(document, member);
+            for phase in [Phase::Pre, Phase::Post] {
+                let mut setup = Setup::new(phase);
+                if !known {
+                    // After the cut-over with no --reseller-account: only what the
+                    // account itself shows.
+                    setup.reseller.accounts.clear();
+                }
+                let finding = setup.run(&IamFederation, &facts);
+                // A departed account whose reseller is unknown to us cannot be judged on
+                // the reseller's account ID alone: the oracle needs a way to know it.
+                let knowable = known || member;
+                if knowable && lets_reseller_in(&statements) {
+                    prop_assert_ne!(finding.status, Status::Pass, "{}: {}", phase.as_str(), finding.summary);
+                    if phase == Phase::Post {
+                        prop_assert!(
+                            finding.status.blocks(),
+                            "post lets the account be ready: {:?} {}", finding.status, finding.summary
+                        );
+                    }
+                }
+            }
+        }
     }
 }

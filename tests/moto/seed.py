@@ -7,9 +7,12 @@ reseller's management account), three member accounts, and in each, through its
 OrganizationAccountAccessRole, one of three states:
 
 - dirty:   everything the reseller leaves behind (CTL policy, role, user, group, SAML
-           provider, a role trusting the reseller and one trusting an outside account,
-           the reseller's buckets, a billing contact in a reseller domain);
-- clean:   none of that, a billing contact of the customer's;
+           provider, an OIDC provider with a path in a reseller domain, a role trusting
+           the reseller, one trusting every principal of the reseller's organization by
+           aws:PrincipalOrgID and one trusting an outside account, the reseller's
+           buckets, a billing contact in a reseller domain);
+- clean:   none of that, but names that look alike (eks-kubectl-deployer,
+           DirectLinkReadOnly, kubectl-ci), a billing contact of the customer's;
 - removed: clean, and removed from the organization (a standalone account).
 
 With --enforce-auth it then creates a runner user in the management account whose
@@ -91,8 +94,29 @@ SAML_METADATA = (
 )
 
 
-def seed_dirty(client, account_id):
+def seed_dirty(client, account_id, org_id):
     iam = client("iam")
+    iam.create_open_id_connect_provider(
+        Url="https://auth.ctl.io/realms/cam",
+        ClientIDList=["cam"],
+        ThumbprintList=["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"],
+    )
+    iam.create_role(
+        RoleName="OrgWideReadOnly",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "*"},
+                        "Action": "sts:AssumeRole",
+                        "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}},
+                    }
+                ],
+            }
+        ),
+    )
     iam.create_policy(
         PolicyName="CTL-CAM-Provider",
         PolicyDocument=json.dumps(
@@ -140,6 +164,34 @@ def seed_clean(client, account_id):
         ),
     )
     iam.create_user(UserName="alice")
+    # Names that carry "ctl" inside another word: not the reseller's.
+    iam.create_role(
+        RoleName="eks-kubectl-deployer",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "eks.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )
+    iam.create_policy(
+        PolicyName="DirectLinkReadOnly",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "directconnect:Describe*", "Resource": "*"}
+                ],
+            }
+        ),
+    )
+    iam.create_user(UserName="kubectl-ci")
     client("s3").create_bucket(Bucket=f"acme-app-assets-{account_id}")
     client("account").put_alternate_contact(
         AlternateContactType="BILLING",
@@ -197,7 +249,7 @@ def main():
     endpoint = sys.argv[1]
     master = session(endpoint)
     org = master("organizations")
-    org.create_organization(FeatureSet="ALL")
+    org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
     ids = {}
     for state in ("dirty", "clean", "removed"):
         status = org.create_account(
@@ -207,7 +259,7 @@ def main():
             sys.exit(f"create_account {state}: {status}")
         ids[state] = status["AccountId"]
     sts = master("sts")
-    seed_dirty(assume(endpoint, sts, ids["dirty"]), ids["dirty"])
+    seed_dirty(assume(endpoint, sts, ids["dirty"]), ids["dirty"], org_id)
     seed_clean(assume(endpoint, sts, ids["clean"]), ids["clean"])
     seed_clean(assume(endpoint, sts, ids["removed"]), ids["removed"])
     org.remove_account_from_organization(AccountId=ids["removed"])
