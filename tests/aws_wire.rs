@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::{all_facts, assert_virtual_time, demo_facts, gather, quick_options, world};
@@ -126,15 +125,7 @@ async fn the_demo_accounts_survive_the_wire() {
 
 /// An account and what its role's credentials see, for the recorded-answer tests.
 async fn one_account_with(rules: Vec<Rule>, needs: &[FactKind]) -> (AccountFacts, Replay) {
-    let account = "111122223333";
-    let mut builder = Replay::builder();
-    for rule in rules {
-        builder = builder.rule(rule.account(account));
-    }
-    let replay = builder.build(world(&[AccountFacts::new(account)]));
-    let needs: BTreeSet<FactKind> = needs.iter().copied().collect();
-    let (mut got, _) = gather(&replay, &quick_options(), &[account], &needs).await;
-    (got.remove(0), replay)
+    common::one_account_with("111122223333", rules, needs).await
 }
 
 #[tokio::test(start_paused = true)]

@@ -95,13 +95,19 @@ async fn organization(c: &AccountClients) -> Read<Membership> {
             let org = out
                 .organization
                 .ok_or_else(|| format!("{ACTION}: the answer has no Organization"))?;
+            // MasterAccountId is optional in the model, and botocore's published example
+            // leaves it out: the account is also the last part of MasterAccountArn.
+            let management_account_id = org
+                .master_account_id
+                .or_else(|| org.master_account_arn.as_deref().and_then(arn_account))
+                .ok_or_else(|| {
+                    format!("{ACTION}: the organization has no MasterAccountId or MasterAccountArn")
+                })?;
             Ok(Membership::Member(Organization {
                 id: org
                     .id
                     .ok_or_else(|| format!("{ACTION}: the organization has no Id"))?,
-                management_account_id: org
-                    .master_account_id
-                    .ok_or_else(|| format!("{ACTION}: the organization has no MasterAccountId"))?,
+                management_account_id,
                 management_account_email: org.master_account_email,
             }))
         }
@@ -110,6 +116,17 @@ async fn organization(c: &AccountClients) -> Read<Membership> {
         }
         Err(e) => Err(describe(ACTION, &e)),
     }
+}
+
+/// The account an Organizations account ARN names:
+/// `arn:aws:organizations::111111111111:account/o-exampleorgid/111111111111`.
+fn arn_account(arn: &str) -> Option<String> {
+    let (_, account) = arn.rsplit_once('/')?;
+    (arn.starts_with("arn:")
+        && arn.contains(":account/")
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| account.to_string())
 }
 
 async fn handshakes(c: &AccountClients) -> Read<Vec<Handshake>> {
@@ -270,13 +287,21 @@ async fn groups(c: &AccountClients) -> Read<Vec<NamedEntity>> {
         })
 }
 
-/// The provider name is the last segment of its ARN (`saml-provider/NAME`, `oidc-provider/URL`).
-fn provider(arn: String) -> NamedEntity {
-    let name = arn
-        .split_once('/')
-        .map_or(arn.as_str(), |(_, name)| name)
-        .to_string();
-    NamedEntity { name, arn }
+/// Each provider once, in the order listed (an ARN names one provider: AWS's published
+/// ListSAMLProviders sample lists the same one twice), named by what follows the first
+/// `/` of its ARN (`saml-provider/NAME`, `oidc-provider/HOST/PATH`).
+fn providers(arns: impl IntoIterator<Item = String>) -> Vec<NamedEntity> {
+    let mut seen = BTreeSet::new();
+    arns.into_iter()
+        .filter(|arn| seen.insert(arn.clone()))
+        .map(|arn| {
+            let name = arn
+                .split_once('/')
+                .map_or(arn.as_str(), |(_, name)| name)
+                .to_string();
+            NamedEntity { name, arn }
+        })
+        .collect()
 }
 
 async fn saml_providers(c: &AccountClients) -> Read<Vec<SamlProvider>> {
@@ -293,16 +318,18 @@ async fn saml_providers(c: &AccountClients) -> Read<Vec<SamlProvider>> {
     // Each provider's metadata names its issuer: read them all at once. Every provider is
     // read, not only those a name leaves undecided, so a snapshot serves any reseller
     // definition it is evaluated with later.
-    let providers = listed.into_iter().filter_map(|p| p.arn).map(provider);
-    Ok(futures::future::join_all(providers.map(|p| async move {
-        let issuer = saml_issuer(c, &p.arn).await.into();
-        SamlProvider {
-            name: p.name,
-            arn: p.arn,
-            issuer: Some(issuer),
-        }
-    }))
-    .await)
+    let providers = providers(listed.into_iter().filter_map(|p| p.arn));
+    Ok(
+        futures::future::join_all(providers.into_iter().map(|p| async move {
+            let issuer = saml_issuer(c, &p.arn).await.into();
+            SamlProvider {
+                name: p.name,
+                arn: p.arn,
+                issuer: Some(issuer),
+            }
+        }))
+        .await,
+    )
 }
 
 /// The `entityID` of a SAML provider's metadata (`iam:GetSAMLProvider`).
@@ -341,13 +368,12 @@ async fn oidc_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
         .send()
         .await
         .map_err(|e| describe("iam:ListOpenIDConnectProviders", &e))?;
-    Ok(out
-        .open_id_connect_provider_list
-        .ok_or("iam:ListOpenIDConnectProviders: the answer has no OpenIDConnectProviderList")?
-        .into_iter()
-        .filter_map(|p| p.arn)
-        .map(provider)
-        .collect())
+    Ok(providers(
+        out.open_id_connect_provider_list
+            .ok_or("iam:ListOpenIDConnectProviders: the answer has no OpenIDConnectProviderList")?
+            .into_iter()
+            .filter_map(|p| p.arn),
+    ))
 }
 
 async fn buckets(c: &AccountClients) -> Read<Vec<String>> {
@@ -400,6 +426,22 @@ async fn account_summary(c: &AccountClients) -> Read<AccountSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_management_account_is_the_last_part_of_its_account_arn() {
+        assert_eq!(
+            arn_account("arn:aws:organizations::111111111111:account/o-exampleorgid/111111111111")
+                .as_deref(),
+            Some("111111111111")
+        );
+        for not_an_account in [
+            "arn:aws:organizations::111111111111:organization/o-exampleorgid",
+            "arn:aws:organizations::111111111111:account/o-exampleorgid/1111",
+            "account/o-exampleorgid/111111111111",
+        ] {
+            assert_eq!(arn_account(not_an_account), None, "{not_an_account}");
+        }
+    }
 
     #[test]
     fn trust_policies_are_decoded_once() {

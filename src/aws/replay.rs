@@ -75,6 +75,9 @@ pub struct Call {
     pub operation: String,
     /// The HTTP status answered; 0 when the connection hung or was refused.
     pub status: u16,
+    /// What the request asked: its form fields (awsQuery), JSON members (awsJson,
+    /// restJson) or query string (restXml), e.g. S3's `continuation-token`.
+    pub params: BTreeMap<String, String>,
 }
 
 /// A fault to answer with instead of the normal answer.
@@ -416,6 +419,7 @@ impl HttpConnector for Replay {
             service: parsed.service,
             operation: parsed.operation.clone(),
             status,
+            params: parsed.params.clone().into_iter().collect(),
         });
         let latency = self.inner.latency;
         let in_flight = InFlight::start(&self.inner);

@@ -27,7 +27,7 @@ mod root_access_keys;
 mod root_credentials;
 mod root_mfa;
 mod s3_reseller_buckets;
-mod trust_policy;
+pub mod trust_policy;
 
 pub use org_membership::{Owner, ResellerEvidence, is_reseller_org, whose};
 

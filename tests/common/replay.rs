@@ -13,7 +13,7 @@ use std::time::Duration;
 use orgexit::aws::Connection;
 use orgexit::aws::config::{AwsOptions, resilience};
 use orgexit::aws::guard::ReadOnlyGuard;
-use orgexit::aws::replay::Replay;
+use orgexit::aws::replay::{Replay, Rule};
 use orgexit::engine::{Silent, gather_from};
 use orgexit::facts::{AccountFacts, FactKind};
 use orgexit::plan::{AccountId, Source, Targets};
@@ -101,4 +101,21 @@ pub async fn gather_through(
 
 pub fn all_facts() -> BTreeSet<FactKind> {
     FactKind::ALL.into_iter().collect()
+}
+
+/// One account read through the real SDK clients, answered by the replay where `rules`
+/// say so (for this account) and as an empty account everywhere else.
+pub async fn one_account_with(
+    account: &str,
+    rules: Vec<Rule>,
+    needs: &[FactKind],
+) -> (AccountFacts, Replay) {
+    let mut builder = Replay::builder();
+    for rule in rules {
+        builder = builder.rule(rule.account(account));
+    }
+    let replay = builder.build(world(&[AccountFacts::new(account)]));
+    let needs: BTreeSet<FactKind> = needs.iter().copied().collect();
+    let (mut got, _) = gather(&replay, &quick_options(), &[account], &needs).await;
+    (got.remove(0), replay)
 }

@@ -1,0 +1,430 @@
+//! Shapes that no one here wrote: answers transcribed from AWS's published API reference
+//! examples and botocore's service models (`fixtures/aws/published/`, each file saying
+//! where it comes from and what was changed), served to the real SDK clients through the
+//! in-process replay. What orgexit reads from them is what it will read from AWS, so a
+//! misreading of AWS shows here, where the replay's own answers (written from orgexit's
+//! facts) cannot show it.
+
+mod common;
+
+use std::path::Path;
+
+use common::one_account_with;
+use orgexit::aws::replay::{Call, Fault, Replay, Rule};
+use orgexit::checks::trust_policy::{Grant, Trusted, grants};
+use orgexit::checks::{Context, Phase, Status, find};
+use orgexit::facts::{AccountFacts, Fact, FactKind, Membership, Organization};
+use orgexit::plan::{AccountAttestations, Reseller};
+
+/// The account of the IAM API Reference samples.
+const ACCOUNT: &str = "123456789012";
+
+fn published(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/aws/published")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// `operation` answered with the published file, in its service's wire format.
+fn answer(operation: &str, file: &str) -> Rule {
+    let (status, content_type) = match file.split('-').next() {
+        Some("iam") => (200, "text/xml"),
+        Some("s3") => (200, "application/xml"),
+        _ if file.ends_with("-400.json") => (400, "application/x-amz-json-1.1"),
+        _ => (200, "application/x-amz-json-1.1"),
+    };
+    Rule::new(Fault::raw(status, content_type, published(file))).operation(operation)
+}
+
+async fn read(rules: Vec<Rule>, needs: &[FactKind]) -> (AccountFacts, Replay) {
+    one_account_with(ACCOUNT, rules, needs).await
+}
+
+/// One fact, read from one operation answered with the published file.
+async fn read_one(operation: &str, file: &str, fact: FactKind) -> (AccountFacts, Replay) {
+    read(vec![answer(operation, file)], &[fact]).await
+}
+
+fn ok<'a, T: std::fmt::Debug>(fact: &'a Option<Fact<T>>, what: &str) -> &'a T {
+    match fact {
+        Some(Fact::Ok(value)) => value,
+        other => panic!("{what}: {other:?}"),
+    }
+}
+
+fn calls_of(replay: &Replay, operation: &str) -> Vec<Call> {
+    replay
+        .calls()
+        .into_iter()
+        .filter(|c| c.operation == operation)
+        .collect()
+}
+
+fn grant(principal: Trusted, orgs: &[&str]) -> Grant {
+    Grant {
+        principal,
+        orgs: orgs.iter().map(|o| o.to_string()).collect(),
+        accounts: vec![],
+    }
+}
+
+/// The sample's own roles come with plain JSON (line breaks and tabs inside the element);
+/// the added ones URL-encoded, as IAM sends them. Both decode, and `grants` reads the
+/// Federated principals and the conditions that narrow `*` to an organization.
+#[tokio::test]
+async fn list_roles_trust_policies_decode_with_federated_principals_and_conditions() {
+    let (facts, _) = read_one("ListRoles", "iam-ListRoles.xml", FactKind::Roles).await;
+    let roles = ok(&facts.roles, "roles");
+    let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "S3Access",
+            "SDBAccess",
+            "SAMLFederatedAccess",
+            "GitHubActionsAccess",
+            "AmazonEKSLoadBalancerControllerRole",
+            "OrgMembersAccess",
+            "OrgPathsAccess",
+            "CognitoUnauthenticatedAccess",
+        ]
+    );
+    assert_eq!(roles[0].path, "/application_abc/component_xyz/");
+    assert_eq!(
+        roles[0].arn,
+        "arn:aws:iam::123456789012:role/application_abc/component_xyz/S3Access"
+    );
+    // Decoded once, to the JSON that was published (URL-encoding leaves no trace).
+    for role in roles {
+        let json: serde_json::Value = serde_json::from_str(role.trust_policy.trim())
+            .unwrap_or_else(|e| panic!("{}: {e}: {}", role.name, role.trust_policy));
+        assert_eq!(json["Version"], "2012-10-17", "{}", role.name);
+    }
+    assert!(
+        roles[3]
+            .trust_policy
+            .contains("\"token.actions.githubusercontent.com:sub\": \"repo:GitHubOrg/GitHubRepo:ref:refs/heads/GitHubBranch\""),
+        "{}",
+        roles[3].trust_policy
+    );
+
+    let read: Vec<Vec<Grant>> = roles
+        .iter()
+        .map(|r| grants(&r.trust_policy).unwrap_or_else(|e| panic!("{}: {e}", r.name)))
+        .collect();
+    let ec2 = vec![grant(Trusted::Service("ec2.amazonaws.com".into()), &[])];
+    assert_eq!(read[0], ec2);
+    assert_eq!(read[1], ec2);
+    assert_eq!(
+        read[2],
+        [grant(
+            Trusted::Federated("arn:aws:iam::123456789012:saml-provider/MyUniversity".into()),
+            &[]
+        )]
+    );
+    assert_eq!(
+        read[3],
+        [grant(
+            Trusted::Federated(
+                "arn:aws:iam::012345678910:oidc-provider/token.actions.githubusercontent.com"
+                    .into()
+            ),
+            &[]
+        )]
+    );
+    assert_eq!(
+        read[4],
+        [grant(
+            Trusted::Federated(
+                "arn:aws:iam::111122223333:oidc-provider/oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+                    .into()
+            ),
+            &[]
+        )]
+    );
+    // `{"AWS": "*"}` narrowed by aws:PrincipalOrgID; `"*"` by aws:PrincipalOrgPaths.
+    assert_eq!(read[5], [grant(Trusted::Anyone, &["o-exampleorgid"])]);
+    assert_eq!(read[6], [grant(Trusted::Anyone, &["o-a1b2c3d4e5"])]);
+    // A public provider: named, not an ARN.
+    assert_eq!(
+        read[7],
+        [grant(
+            Trusted::Federated("cognito-identity.amazonaws.com".into()),
+            &[]
+        )]
+    );
+}
+
+#[tokio::test]
+async fn handshakes_keep_their_organization_party_state_and_expiry() {
+    let (facts, _) = read_one(
+        "ListHandshakesForAccount",
+        "organizations-ListHandshakesForAccount.json",
+        FactKind::Handshakes,
+    )
+    .await;
+    let handshakes = ok(&facts.handshakes, "handshakes");
+    let seen: Vec<String> = handshakes
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {} {} org={:?} expires={:?}",
+                h.id,
+                h.action,
+                h.state,
+                h.organization_id,
+                h.expires_at.map(|t| t.unix_timestamp())
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            // 2017-01-28T14:35:23.3Z, sent as epoch seconds with a fraction.
+            "h-examplehandshakeid111 INVITE OPEN org=Some(\"o-exampleorgid\") expires=Some(1485614123)",
+            // 1.471797437427E9: the exponent form AWS printed.
+            "h-examplehandshakeid222 INVITE ACCEPTED org=Some(\"o-exampleorgid\") expires=Some(1471797437)",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn describe_organization_is_a_member_with_its_management_account() {
+    for (file, email) in [
+        (
+            "organizations-DescribeOrganization.json",
+            "diego@example.com",
+        ),
+        // botocore's example has no MasterAccountId: the account is read from the ARN.
+        (
+            "organizations-DescribeOrganization-botocore.json",
+            "bill@example.com",
+        ),
+    ] {
+        let (facts, _) = read_one("DescribeOrganization", file, FactKind::Organization).await;
+        assert_eq!(
+            ok(&facts.organization, file),
+            &Membership::Member(Organization {
+                id: "o-exampleorgid".into(),
+                management_account_id: "111111111111".into(),
+                management_account_email: Some(email.into()),
+            }),
+            "{file}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn not_in_use_is_a_standalone_account() {
+    let (facts, replay) = read_one(
+        "DescribeOrganization",
+        "organizations-AWSOrganizationsNotInUseException-400.json",
+        FactKind::Organization,
+    )
+    .await;
+    assert_eq!(
+        ok(&facts.organization, "organization"),
+        &Membership::Standalone
+    );
+    // An answer, not a fault: asked once, not retried.
+    let sent = calls_of(&replay, "DescribeOrganization");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].status, 400);
+}
+
+/// The full SummaryMap: 27 and 26 entries, of which orgexit reads three (as counts).
+#[tokio::test]
+async fn account_summary_reads_its_keys_from_the_full_map() {
+    for (file, mfa, keys) in [
+        ("iam-GetAccountSummary.xml", true, false),
+        ("iam-GetAccountSummary-botocore.xml", false, true),
+    ] {
+        let (facts, _) = read_one("GetAccountSummary", file, FactKind::AccountSummary).await;
+        let summary = ok(&facts.account_summary, file);
+        assert_eq!(summary.account_mfa_enabled, mfa, "{file}");
+        assert_eq!(summary.account_access_keys_present, keys, "{file}");
+        // Both published samples have AccountSigningCertificatesPresent 0.
+        assert_eq!(
+            summary.account_signing_certificates_present,
+            Some(false),
+            "{file}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn list_buckets_pages_are_joined_by_the_continuation_token() {
+    let (facts, replay) = read(
+        vec![
+            answer("ListBuckets", "s3-ListBuckets-page1.xml").times(1),
+            answer("ListBuckets", "s3-ListBuckets-page2.xml").times(1),
+        ],
+        &[FactKind::Buckets],
+    )
+    .await;
+    // AWS's Example 3 repeats Example 2's names: four names, two pages.
+    assert_eq!(
+        ok(&facts.buckets, "buckets"),
+        &[
+            "amzn-s3-demo-bucket",
+            "amzn-s3-demo-bucket1",
+            "amzn-s3-demo-bucket",
+            "amzn-s3-demo-bucket1",
+        ]
+    );
+    let sent = calls_of(&replay, "ListBuckets");
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let param = |call: &Call, name: &str| call.params.get(name).cloned();
+    // Paginated from the first request (AWS refuses unpaginated ListBuckets above the
+    // default bucket quota), and the second carries the first page's token.
+    assert_eq!(param(&sent[0], "max-buckets").as_deref(), Some("10000"));
+    assert_eq!(param(&sent[0], "continuation-token"), None);
+    assert_eq!(param(&sent[1], "max-buckets").as_deref(), Some("10000"));
+    assert_eq!(
+        param(&sent[1], "continuation-token").as_deref(),
+        Some("eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==")
+    );
+}
+
+#[tokio::test]
+async fn oidc_provider_names_keep_host_and_path() {
+    let (facts, _) = read_one(
+        "ListOpenIDConnectProviders",
+        "iam-ListOpenIDConnectProviders.xml",
+        FactKind::OidcProviders,
+    )
+    .await;
+    let providers = ok(&facts.oidc_providers, "oidc providers");
+    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "server.example.com",
+            "server.example.org",
+            "oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+        ]
+    );
+    assert_eq!(
+        providers[2].arn,
+        "arn:aws:iam::111122223333:oidc-provider/oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    );
+}
+
+/// The metadata arrives XML-escaped inside the awsQuery answer; the SDK unescapes it and
+/// orgexit reads the issuer from the document.
+#[tokio::test]
+async fn saml_provider_issuer_comes_from_its_metadata() {
+    let (facts, replay) = read(
+        vec![
+            answer("ListSAMLProviders", "iam-ListSAMLProviders.xml"),
+            answer("GetSAMLProvider", "iam-GetSAMLProvider.xml"),
+        ],
+        &[FactKind::SamlProviders],
+    )
+    .await;
+    let arn = "arn:aws:iam::123456789012:saml-provider/MyUniversity";
+    let providers = ok(&facts.saml_providers, "saml providers");
+    // The sample lists the same provider twice: it is one provider, read once.
+    assert_eq!(providers.len(), 1, "{providers:?}");
+    assert_eq!(
+        (providers[0].name.as_str(), providers[0].arn.as_str()),
+        ("MyUniversity", arn)
+    );
+    assert_eq!(
+        providers[0].issuer,
+        Some(Fact::Ok("https://IdentityProvider.com/SAML".into()))
+    );
+    let sent = calls_of(&replay, "GetSAMLProvider");
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        sent[0].params.get("SAMLProviderArn").map(String::as_str),
+        Some(arn)
+    );
+}
+
+/// Every fact iam-federation needs, read from the published answers at once.
+async fn published_account() -> AccountFacts {
+    let (facts, _) = read(
+        vec![
+            answer("ListRoles", "iam-ListRoles.xml"),
+            answer("ListSAMLProviders", "iam-ListSAMLProviders.xml"),
+            answer("GetSAMLProvider", "iam-GetSAMLProvider.xml"),
+            answer(
+                "ListOpenIDConnectProviders",
+                "iam-ListOpenIDConnectProviders.xml",
+            ),
+            answer(
+                "DescribeOrganization",
+                "organizations-DescribeOrganization.json",
+            ),
+        ],
+        find("iam-federation").unwrap().needs(),
+    )
+    .await;
+    assert_eq!(facts.failed_reads(), 0, "{facts:?}");
+    facts
+}
+
+fn verdict(facts: &AccountFacts, reseller: &Reseller, phase: Phase) -> (Status, String) {
+    let attestations = AccountAttestations::default();
+    let audited = [ACCOUNT.to_string()].into();
+    let ctx = Context {
+        phase,
+        reseller,
+        new_org: None,
+        target_date: None,
+        today: time::macros::date!(2026 - 11 - 24),
+        attestations: &attestations,
+        audited: &audited,
+    };
+    let finding = find("iam-federation").unwrap().run(facts, &ctx);
+    (finding.status, finding.summary)
+}
+
+/// The verdict on published shapes: the account is a member of o-exampleorgid (which,
+/// without --new-org or --reseller-account, is the reseller's), and AWS's published
+/// `{"AWS": "*"}` + aws:PrincipalOrgID trust lets every principal of it in.
+#[tokio::test]
+async fn a_published_principal_org_id_trust_is_a_reseller_door() {
+    let facts = published_account().await;
+    let ctl = Reseller::ctl();
+    let (post, summary) = verdict(&facts, &ctl, Phase::Post);
+    assert_eq!(post, Status::Fail, "{summary}");
+    assert!(
+        summary.contains(
+            "OrgMembersAccess (every principal of the reseller's organization o-exampleorgid)"
+        ),
+        "{summary}"
+    );
+    let (pre, _) = verdict(&facts, &ctl, Phase::Pre);
+    assert_eq!(pre, Status::Warn);
+}
+
+/// A reseller whose domain is the published metadata's issuer host: the SAML provider is
+/// the reseller's by its issuer alone (its name, MyUniversity, says nothing), and so is
+/// the role that trusts it.
+#[tokio::test]
+async fn a_published_saml_issuer_marks_the_provider_and_the_role_trusting_it() {
+    let facts = published_account().await;
+    let reseller = Reseller::parse(
+        "name = \"idp\"\nmarkers = [\"IdPRUS\"]\nemail_domains = [\"identityprovider.com\"]\nmanagement_accounts = [\"999988887777\"]\n",
+        Path::new("idp.toml"),
+    )
+    .unwrap();
+    let (post, summary) = verdict(&facts, &reseller, Phase::Post);
+    assert_eq!(post, Status::Fail, "{summary}");
+    assert!(
+        summary.contains(
+            "MyUniversity (metadata issuer https://IdentityProvider.com/SAML: identityprovider.com is in identityprovider.com)"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary
+            .contains("SAMLFederatedAccess (arn:aws:iam::123456789012:saml-provider/MyUniversity"),
+        "{summary}"
+    );
+}
