@@ -16,6 +16,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::error::describe;
 use super::guard::ReadOnlyGuard;
+use super::payments::PaymentsClient;
 
 /// How to reach AWS: what the user gave on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +72,7 @@ pub struct AccountClients {
     pub iam: aws_sdk_iam::Client,
     pub s3: aws_sdk_s3::Client,
     pub account: aws_sdk_account::Client,
+    pub payments: PaymentsClient,
 }
 
 impl AccountClients {
@@ -98,6 +100,7 @@ impl AccountClients {
                     .interceptor(guard.clone())
                     .build(),
             ),
+            payments: PaymentsClient::new(config, guard),
         }
     }
 }
