@@ -52,6 +52,8 @@ pub struct Call {
     pub service: &'static str,
     /// The operation name (`ListRoles`), or the raw request line when unrecognised.
     pub operation: String,
+    /// Its parameters: form fields, JSON members (as text) or query parameters.
+    pub params: BTreeMap<String, String>,
     /// The HTTP status answered; 0 when the connection hung or was refused.
     pub status: u16,
 }
@@ -357,6 +359,11 @@ impl HttpConnector for Replay {
             account: parsed.account.clone(),
             service: parsed.service,
             operation: parsed.operation.clone(),
+            params: parsed
+                .params
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             status,
         });
         let latency = self.inner.latency;
