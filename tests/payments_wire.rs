@@ -48,7 +48,7 @@ fn answer(status: u16, file: &str) -> Rule {
 }
 
 /// Sleeps that end at once: retries back off in virtual time, so no test waits for (or
-/// depends on) the clock. Timeouts are off where it is used: none of these tests is about them.
+/// depends on) the clock.
 #[derive(Debug)]
 struct NoWait;
 
@@ -66,6 +66,15 @@ fn answer_json(body: impl Into<String>) -> Rule {
 /// The account's clients read its payment instruments from a replay answering with
 /// `rules`; what they read, and the requests that reached the replay.
 async fn read(rules: Vec<Rule>) -> (Result<Vec<PaymentInstrument>, String>, Replay) {
+    read_within(rules, TimeoutConfig::disabled()).await
+}
+
+/// [`read`] with these timeouts. With sleeps that end at once, an attempt that does not
+/// finish when first polled times out at once.
+async fn read_within(
+    rules: Vec<Rule>,
+    timeouts: TimeoutConfig,
+) -> (Result<Vec<PaymentInstrument>, String>, Replay) {
     let mut builder = Replay::builder().caller(ACCOUNT);
     for rule in rules {
         builder = builder.rule(rule);
@@ -74,7 +83,7 @@ async fn read(rules: Vec<Rule>) -> (Result<Vec<PaymentInstrument>, String>, Repl
     let replay = builder.build(world);
     let (retry, _) = resilience(&quick_options());
     let config = replay
-        .sdk_config(retry, TimeoutConfig::disabled())
+        .sdk_config(retry, timeouts)
         .to_builder()
         .sleep_impl(NoWait)
         .build();
@@ -299,6 +308,18 @@ async fn the_replays_faults_reach_payments_in_its_protocol() {
             "{label}: {reason}"
         );
     }
+    // The configuration's timeouts bound it: an endpoint that never answers times out.
+    let (_, timeouts) = resilience(&quick_options());
+    let (got, replay) =
+        read_within(vec![Rule::new(Fault::Hang).operation(OPERATION)], timeouts).await;
+    assert_eq!(
+        got,
+        Err(
+            "payments:ListPaymentInstruments: timed out (no answer within the operation timeout)"
+                .into()
+        )
+    );
+    assert!(replay.call_count() >= 1);
 }
 
 // ---- SigV4 ---------------------------------------------------------------------------
