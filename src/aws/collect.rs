@@ -192,8 +192,10 @@ async fn policies(c: &AccountClients) -> Read<Vec<NamedEntity>> {
         })
 }
 
-/// Real IAM URL-encodes trust policies; some emulators send JSON as it is.
-fn decode_policy(document: Option<String>) -> String {
+/// Real IAM URL-encodes trust policies; some emulators send JSON as it is. Decoded here,
+/// once: facts and snapshots hold the JSON. A document that does not decode is kept as
+/// sent, and the checks then name it as unreadable.
+pub fn decode_policy(document: Option<String>) -> String {
     let document = document.unwrap_or_default();
     if document.trim_start().starts_with('{') {
         return document;
@@ -393,4 +395,22 @@ async fn account_summary(c: &AccountClients) -> Read<AccountSummary> {
             SummaryKeyType::AccountSigningCertificatesPresent,
         )?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trust_policies_are_decoded_once() {
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A999999999999%3Aroot%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D";
+        let json = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}"#;
+        assert_eq!(decode_policy(Some(encoded.into())), json);
+        // Plain JSON (as moto sends it) is kept as it is, `%` inside it included.
+        let plain = r#"{"Statement":[{"Sid":"100%25"}]}"#;
+        assert_eq!(decode_policy(Some(plain.into())), plain);
+        // Undecodable bytes are kept for the check to name.
+        assert_eq!(decode_policy(Some("%FF%FE".into())), "%FF%FE");
+        assert_eq!(decode_policy(None), "");
+    }
 }

@@ -1159,7 +1159,9 @@ mod properties {
                 json!(statements)
             };
             let text = json!({"Version": "2012-10-17", "Statement": body}).to_string();
-            let document = if encoded { urlencoding::encode(&text).into_owned() } else { text };
+            // As IAM sends it (URL-encoded) or as moto does, through the collector's decoding.
+            let sent = if encoded { urlencoding::encode(&text).into_owned() } else { text };
+            let document = crate::aws::collect::decode_policy(Some(sent));
             let facts = facts_with(document, member);
             for phase in [Phase::Pre, Phase::Post] {
                 let mut setup = Setup::new(phase);

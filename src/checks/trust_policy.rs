@@ -1,8 +1,8 @@
 //! Who a role's trust policy lets in.
 //!
-//! Real IAM returns `AssumeRolePolicyDocument` URL-encoded; some emulators send plain
-//! JSON, so both are accepted. `Statement`, `Principal` and the values inside it come as
-//! an object, an array or a single string; all forms are read.
+//! The collector has already URL-decoded the document (real IAM sends it encoded), so this
+//! reads JSON. `Statement`, `Principal` and the values inside it come as an object, an
+//! array or a single string; all forms are read.
 //!
 //! A principal can be narrowed by the statement's `Condition`: `"*"` with
 //! `aws:PrincipalOrgID` lets in every principal of one organization. The keys that name
@@ -40,17 +40,8 @@ pub struct Grant {
 
 /// Parses a trust policy document into what its `Allow` statements grant, and to whom.
 pub fn grants(document: &str) -> Result<Vec<Grant>, String> {
-    let text = document.trim();
-    let decoded;
-    let json = if text.starts_with('{') {
-        text
-    } else {
-        decoded = urlencoding::decode(text)
-            .map_err(|_| "trust policy is not valid URL-encoded UTF-8".to_string())?;
-        decoded.trim()
-    };
-    let policy: Value =
-        serde_json::from_str(json).map_err(|e| format!("trust policy is not valid JSON: {e}"))?;
+    let policy: Value = serde_json::from_str(document.trim())
+        .map_err(|e| format!("trust policy is not valid JSON: {e}"))?;
     let statements = match policy.get("Statement") {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(statement @ Value::Object(_)) => vec![statement],
@@ -238,15 +229,6 @@ mod tests {
         for (doc, expected) in cases {
             assert_eq!(trusted_principals(doc).unwrap(), *expected, "{doc}");
         }
-    }
-
-    #[test]
-    fn accepts_url_encoded_documents() {
-        let doc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A999999999999%3Aroot%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D";
-        assert_eq!(
-            trusted_principals(doc).unwrap(),
-            [Trusted::Account("999999999999".into())]
-        );
     }
 
     #[test]
