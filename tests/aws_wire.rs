@@ -5,23 +5,12 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{all_facts, assert_virtual_time, demo_facts, gather, quick_options, world};
+use common::{all_facts, assert_virtual_time, demo_facts, gather, quick_options, recorded, world};
 use orgexit::aws::AccountClients;
 use orgexit::aws::config::resilience;
 use orgexit::aws::guard::{ReadOnlyGuard, allowed};
 use orgexit::aws::replay::{Fault, Replay, Rule};
 use orgexit::facts::{AccountFacts, Contact, Fact, FactKind, Membership};
-
-fn recorded(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/aws")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn facts_of<'a>(all: &'a [AccountFacts], account: &str) -> &'a AccountFacts {
     all.iter().find(|f| f.account_id == account).unwrap()

@@ -24,6 +24,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::error::{cause, describe};
 use super::guard::ReadOnlyGuard;
+use super::payments::PaymentsClient;
 
 /// How to reach AWS: what the user gave on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +107,7 @@ pub struct AccountClients {
     pub iam: aws_sdk_iam::Client,
     pub s3: aws_sdk_s3::Client,
     pub account: aws_sdk_account::Client,
+    pub payments: PaymentsClient,
 }
 
 impl AccountClients {
@@ -133,6 +135,7 @@ impl AccountClients {
                     .interceptor(guard.clone())
                     .build(),
             ),
+            payments: PaymentsClient::new(config, guard),
         }
     }
 }

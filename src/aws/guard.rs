@@ -110,6 +110,14 @@ pub const ALLOWED: &[Operation] = &[
         "iam:GetAccountSummary",
         Some(FactKind::AccountSummary),
     ),
+    // AWS Payments API (`super::payments`). No fact yet: the payment-method check will
+    // gather `FactKind::PaymentInstruments` with it, and `orgexit policy` then grants it.
+    op(
+        "Payments",
+        "ListPaymentInstruments",
+        "payments:ListPaymentInstruments",
+        None,
+    ),
     // Reaching the account: run with the base credentials, not the audit role's.
     op("STS", "AssumeRole", "sts:AssumeRole", None),
     op("STS", "GetCallerIdentity", "sts:GetCallerIdentity", None),

@@ -1,12 +1,14 @@
 //! The AWS side: credentials and clients per account ([`config`]), the read-only guard
 //! every client carries ([`guard`]) and the collectors that turn answers into facts
-//! ([`collect`]). Nothing outside this module sees an SDK type. [`replay`] is an in-process
+//! ([`collect`]). [`payments`] stands in for the AWS Payments SDK crate until it is published.
+//! Nothing outside this module sees an SDK type. [`replay`] is an in-process
 //! AWS that tests and benchmarks give the real SDK clients instead of the network.
 
 pub mod collect;
 pub mod config;
 pub mod error;
 pub mod guard;
+pub mod payments;
 pub mod replay;
 
 pub use collect::collect_account;

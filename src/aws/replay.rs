@@ -1,7 +1,7 @@
 //! An in-process AWS for tests and benchmarks: an HTTP client that answers the real SDK
 //! clients in AWS's own wire formats (awsQuery XML for IAM and STS, awsJson 1.1 for
-//! Organizations, restJson for Account, restXml for S3), so the SDK's parsing, error
-//! mapping, retries and timeouts all run exactly as they do against AWS.
+//! Organizations, awsJson 1.0 for Payments, restJson for Account, restXml for S3), so the
+//! SDK's parsing, error mapping, retries and timeouts all run exactly as they do against AWS.
 //!
 //! The answers come from [`AccountFacts`]: a fact that is `Ok` is served as AWS would
 //! serve it (IAM lists in pages of at most [`Replay::page_size`] items, trust policies
@@ -69,7 +69,7 @@ const ASSUMED_PREFIX: &str = "ASIA";
 pub struct Call {
     /// The account it acted in (for AssumeRole: the account of the role asked for).
     pub account: String,
-    /// `IAM`, `STS`, `Organizations`, `Account`, `S3`, or `unknown`.
+    /// `IAM`, `STS`, `Organizations`, `Payments`, `Account`, `S3`, or `unknown`.
     pub service: &'static str,
     /// The operation name (`ListRoles`), or the raw request line when unrecognised.
     pub operation: String,
@@ -471,8 +471,11 @@ enum Answer {
 enum Protocol {
     /// IAM and STS: form-encoded requests, XML answers, `<ErrorResponse>` errors.
     Query,
-    /// Organizations: `X-Amz-Target`, JSON answers, `__type` errors.
+    /// Organizations: `X-Amz-Target`, JSON answers, `__type` errors (awsJson 1.1).
     Json,
+    /// Payments: the same as awsJson 1.1 under its own content type, and the error codes
+    /// of newer services (`ThrottlingException`, `InternalServerException`).
+    Json10,
     /// Account: REST paths, JSON answers, `x-amzn-ErrorType` errors.
     RestJson,
     /// S3: REST paths, XML answers, `<Error>` errors.
@@ -507,9 +510,12 @@ impl Request {
         let uri = request.uri();
         let (service, protocol, operation, params) =
             if let Some(target) = request.headers().get("x-amz-target") {
-                let operation = target.rsplit('.').next().unwrap_or(target).to_string();
-                let params = json_params(&body);
-                ("Organizations", Protocol::Json, operation, params)
+                let (prefix, operation) = target.split_once('.').unwrap_or(("", target));
+                let (service, protocol) = match prefix {
+                    "AWSPayments" => ("Payments", Protocol::Json10),
+                    _ => ("Organizations", Protocol::Json),
+                };
+                (service, protocol, operation.to_string(), json_params(&body))
             } else if body.contains("Action=") {
                 let params: HashMap<String, String> = form(&body);
                 let operation = params.get("Action").cloned().unwrap_or_default();
@@ -693,6 +699,7 @@ fn spread(n: u64) -> u64 {
 }
 
 const IAM_NS: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
+const JSON10: &str = "application/x-amz-json-1.0";
 const DATE: &str = "2024-03-01T12:00:00Z";
 
 fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Answer, Fault> {
@@ -956,6 +963,13 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                 body,
             })
         }
+        // No fact holds payment instruments yet: an account without any, unless a rule
+        // answers otherwise.
+        ("Payments", "ListPaymentInstruments") => Ok(Answer::Response {
+            status: 200,
+            headers: vec![("content-type".into(), JSON10.into())],
+            body: serde_json::json!({ "paymentInstrumentSummaries": [] }).to_string(),
+        }),
         _ => Err(Fault::unimplemented()),
     }
 }
@@ -1039,11 +1053,12 @@ fn render_fault(r: &Request, fault: &Fault) -> Answer {
         } => (*status, code.as_str(), message.clone()),
         Fault::Denied(message) => match r.protocol {
             Protocol::Json => (400, "AccessDeniedException", message.clone()),
-            Protocol::RestJson => (403, "AccessDeniedException", message.clone()),
+            Protocol::Json10 | Protocol::RestJson => (403, "AccessDeniedException", message.clone()),
             Protocol::Query | Protocol::RestXml => (403, "AccessDenied", message.clone()),
         },
         Fault::Throttled => match r.protocol {
             Protocol::Json => (400, "TooManyRequestsException", "Rate exceeded".into()),
+            Protocol::Json10 => (429, "ThrottlingException", "Rate exceeded".into()),
             Protocol::RestJson => (429, "TooManyRequestsException", "Rate exceeded".into()),
             Protocol::Query => (400, "Throttling", "Rate exceeded".into()),
             Protocol::RestXml => (503, "SlowDown", "Please reduce your request rate.".into()),
@@ -1053,6 +1068,11 @@ fn render_fault(r: &Request, fault: &Fault) -> Answer {
                 500,
                 "ServiceException",
                 "AWS Organizations can't complete your request because of an internal service error.".into(),
+            ),
+            Protocol::Json10 => (
+                500,
+                "InternalServerException",
+                "The request processing failed because of an unknown error, exception, or failure.".into(),
             ),
             Protocol::Query => (
                 500,
@@ -1080,6 +1100,11 @@ fn render_fault(r: &Request, fault: &Fault) -> Answer {
             "application/x-amz-json-1.1",
             None,
             serde_json::json!({ "__type": code, "Message": message }).to_string(),
+        ),
+        Protocol::Json10 => (
+            JSON10,
+            None,
+            serde_json::json!({ "__type": code, "message": message }).to_string(),
         ),
         Protocol::RestJson => (
             "application/json",

@@ -19,6 +19,16 @@ use orgexit::facts::{AccountFacts, FactKind};
 use orgexit::plan::{AccountId, Source, Targets};
 use orgexit::snapshot::Snapshot;
 
+/// A recorded AWS answer from `fixtures/aws/`.
+pub fn recorded(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/aws")
+            .join(name),
+    )
+    .unwrap()
+}
+
 /// The demo customer's facts, as the world the replay serves.
 pub fn demo_facts() -> Vec<AccountFacts> {
     Snapshot::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json")).unwrap()
