@@ -305,3 +305,14 @@ impl Cli {
         <Cli as clap::CommandFactory>::command()
     }
 }
+
+/// `--phase pre|post`: the command line's spelling of the domain's [`Phase`].
+impl ValueEnum for Phase {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Phase::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}

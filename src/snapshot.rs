@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::facts::AccountFacts;
-use crate::plan::{AccountId, InputError, one_line, read_file};
+use crate::input::{AccountId, InputError, one_line, read_file};
 
 pub const SNAPSHOT_VERSION: u32 = 1;
 

@@ -369,7 +369,7 @@ async fn known_profile(name: &str, given: &str) -> Result<(), CredentialsProblem
     .map_err(|e| {
         CredentialsProblem::Missing(format!(
             "--profile {name}: cannot read the AWS config files: {}",
-            crate::plan::one_line(&e.to_string())
+            crate::input::one_line(&e.to_string())
         ))
     })?;
     if profiles.get_profile(name).is_some() {

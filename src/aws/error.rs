@@ -49,7 +49,7 @@ where
         ),
         _ => chain(err),
     };
-    format!("{action}: {}", crate::plan::one_line(&reason))
+    format!("{action}: {}", crate::input::one_line(&reason))
 }
 
 /// An error and its sources, as one line a user can read (see [`chain`]).
@@ -58,7 +58,7 @@ pub fn cause(err: &(dyn std::error::Error + 'static)) -> String {
     if text.is_empty() {
         "no reason given".to_string()
     } else {
-        crate::plan::one_line(&text)
+        crate::input::one_line(&text)
     }
 }
 

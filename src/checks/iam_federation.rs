@@ -58,7 +58,7 @@ use super::{
     Check, Context, Finding, Severity, Status, count, kept_list, leftover_status, name_list,
 };
 use crate::facts::{AccountFacts, FactKind, Membership, Missing, NamedEntity, SamlProvider};
-use crate::plan::Waiver;
+use crate::policy::Waiver;
 
 pub struct IamFederation;
 
@@ -461,7 +461,7 @@ mod tests {
     use crate::checks::Phase;
     use crate::checks::testing::*;
     use crate::facts::{Fact, NamedEntity, Organization, Role, SamlProvider};
-    use crate::plan::Waiver;
+    use crate::policy::Waiver;
 
     fn role(name: &str, trusts: &str) -> Role {
         role_with(name, trusts, "")

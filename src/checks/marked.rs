@@ -2,7 +2,7 @@
 //! names carry a marker, which of those the customer keeps on purpose, and the finding.
 
 use super::{Context, Finding, Status, count, kept_list, leftover_status, name_list};
-use crate::plan::Waiver;
+use crate::policy::Waiver;
 
 /// An IAM entity as the marker checks see it.
 pub struct Entity<'a> {

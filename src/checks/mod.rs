@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::facts::{AccountFacts, FactKind, Missing};
-use crate::plan::{AccountAttestations, Reseller, Waiver};
+use crate::policy::{AccountAttestations, Reseller, Waiver};
 
 mod billing_contact;
 mod iam_federation;
@@ -120,9 +120,7 @@ impl Severity {
 }
 
 /// Before the cut-over (what still blocks) or after it (what was left behind).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     Pre,
@@ -130,6 +128,8 @@ pub enum Phase {
 }
 
 impl Phase {
+    pub const ALL: [Phase; 2] = [Phase::Pre, Phase::Post];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Pre => "pre",

@@ -78,7 +78,7 @@ mod tests {
     use crate::checks::Phase;
     use crate::checks::testing::*;
     use crate::facts::{Fact, Role};
-    use crate::plan::Attested;
+    use crate::policy::Attested;
 
     fn with_roles(names: &[&str]) -> AccountFacts {
         let roles = names

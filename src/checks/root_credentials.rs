@@ -69,7 +69,7 @@ mod tests {
     use super::*;
     use crate::checks::Phase;
     use crate::checks::testing::*;
-    use crate::plan::Attested;
+    use crate::policy::Attested;
 
     #[test]
     fn attested_passes_otherwise_manual() {

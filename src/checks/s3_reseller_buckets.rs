@@ -79,7 +79,7 @@ mod tests {
     use crate::checks::Phase;
     use crate::checks::testing::*;
     use crate::facts::Fact;
-    use crate::plan::BucketDecision;
+    use crate::policy::BucketDecision;
 
     fn with(buckets: &[&str]) -> AccountFacts {
         AccountFacts {

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{Check, Context, Finding, Phase, Status};
 use crate::facts::AccountFacts;
-use crate::plan::{AccountAttestations, Reseller};
+use crate::policy::{AccountAttestations, Reseller};
 
 pub const ACCOUNT: &str = "111111111111";
 pub const RESELLER_MGMT: &str = "999999999999";

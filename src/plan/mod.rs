@@ -1,20 +1,18 @@
 //! The validated plan of one run: what the user typed ([`crate::cli`]) checked once and
 //! turned into the values the engine works with. Nothing past this point sees raw input.
 
-mod attestations;
-mod input;
-mod reseller;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
-pub use input::{
+// What the plan is made of, re-exported for the callers that build a plan.
+pub use crate::input::{
     AccountId, InputError, PARTITIONS, line_column, one_line, parse_date, parse_partition,
     read_file,
 };
-pub use reseller::Reseller;
+pub use crate::policy::{
+    AccountAttestations, Attestations, Attested, BucketDecision, Reseller, Waiver,
+};
 
 use crate::aws::config::AwsOptions;
 use crate::checks::{CHECKS, Check, Context, Phase};

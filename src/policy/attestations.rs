@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::input::{AccountId, InputError, parse_date, parse_toml, read_file};
+use crate::input::{AccountId, InputError, parse_date, parse_toml, read_file};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::input::{AccountId, InputError, parse_toml, read_file};
+use crate::input::{AccountId, InputError, parse_toml, read_file};
 
 /// Built-in definitions: (name, TOML text).
 const BUILT_IN: &[(&str, &str)] = &[("ctl", include_str!("../../checks/ctl.toml"))];

@@ -1,0 +1,10 @@
+//! The policy inputs the checks are judged against, apart from the plan that gathers them:
+//! the reseller definition ([`Reseller`], `checks/<name>.toml`) and the customer's
+//! attestations and waivers ([`Attestations`]). The checks read them; the plan loads and
+//! validates them; neither depends on the other through here.
+
+mod attestations;
+mod reseller;
+
+pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
+pub use reseller::{Reseller, words};
