@@ -193,7 +193,7 @@ pub struct PolicyArgs {
 pub enum Format {
     /// For a person at a terminal.
     Table,
-    /// The contract of DESIGN.md, for the ticket and for machines (`orgexit schema`).
+    /// The documented report (README, *JSON report*), for the ticket and for machines (`orgexit schema`).
     Json,
     /// JUnit XML, for CI test report views (GitLab, Jenkins).
     Junit,
