@@ -26,7 +26,7 @@ async fn audit(connection: &Connection, accounts: &[&str]) -> Vec<orgexit::facts
     gather_through(connection, &quick_options(), accounts, &all_facts()).await
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_role_to_assume_is_in_the_partition_of_the_base_credentials() {
     let demo = demo_facts();
     let accounts = ["111122223333", "222233334444"];
@@ -83,7 +83,7 @@ impl ProvideCredentials for NoCredentials {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn each_credentials_problem_is_one_line_that_says_what_to_fix() {
     let demo = demo_facts();
     let rejected = Replay::builder()

@@ -3,7 +3,8 @@
 //! These tests run on a paused tokio clock (`#[tokio::test(start_paused = true)]`), so
 //! their timeouts, retries and injected latencies are virtual time: a healthy call is
 //! answered before any timer can fire, whatever the machine's load (see the *Time*
-//! section of `orgexit::aws::replay`). [`gather`] refuses to run on a real clock.
+//! section of `orgexit::aws::replay`). [`connection`] and [`gather_through`] (and so
+//! [`gather`]) refuse to run on a real clock.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -66,6 +67,7 @@ pub fn assert_virtual_time() {
 /// A connection whose SDK configuration is `replay`'s, not yet checked (see
 /// `Connection::identify`).
 pub fn connection(replay: &Replay, options: &AwsOptions, guard: ReadOnlyGuard) -> Connection {
+    assert_virtual_time();
     let (retry, timeout) = resilience(options);
     Connection::from_config(replay.sdk_config(retry, timeout), options, guard)
 }
@@ -77,7 +79,6 @@ pub async fn gather(
     accounts: &[&str],
     needs: &BTreeSet<FactKind>,
 ) -> (Vec<AccountFacts>, ReadOnlyGuard) {
-    assert_virtual_time();
     let guard = ReadOnlyGuard::new();
     let connection = connection(replay, options, guard.clone());
     (
@@ -93,6 +94,7 @@ pub async fn gather_through(
     accounts: &[&str],
     needs: &BTreeSet<FactKind>,
 ) -> Vec<AccountFacts> {
+    assert_virtual_time();
     let targets = Targets {
         accounts: accounts
             .iter()
