@@ -592,3 +592,42 @@ fn a_snapshot_with_an_unreadable_collection_time_is_refused() {
         "collected_at \"last tuesday\"",
     );
 }
+
+/// `--output json` (the AWS CLI's spelling of `--format json`) would write the table to a
+/// file named `json` and print nothing: refused, pointing at `--format`, and no file made.
+#[test]
+fn output_with_a_format_name_is_refused_and_points_at_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for value in ["json", "JSON", "table", "markdown", "text"] {
+        let out = orgexit()
+            .current_dir(dir.path())
+            .args(["audit", "--fixture"])
+            .arg(repo("fixtures/demo.json"))
+            .args(["--output", value])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{value}: {stderr}");
+        assert!(
+            stderr.contains(&format!("--output {value}")) && stderr.contains("--format"),
+            "{value}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file written"
+    );
+    // A file that merely has a format's name with an extension is fine.
+    let out = orgexit()
+        .current_dir(dir.path())
+        .args(["audit", "--fixture"])
+        .arg(repo("fixtures/demo.json"))
+        .args(["--format", "json", "--output", "json.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(dir.path().join("json.json").is_file());
+}

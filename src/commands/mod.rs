@@ -164,9 +164,30 @@ fn writable(path: &Path, flag: &str) -> Result<(), InputError> {
     }
 }
 
+/// `--output json` is the AWS CLI's spelling of `--format json`: a bare format name is
+/// refused (it would write the table to a file called `json` and print nothing).
+fn not_a_format_name(path: &Path) -> Result<(), InputError> {
+    let name = path.to_string_lossy();
+    let format = ["table", "json", "junit", "markdown", "text", "yaml"]
+        .into_iter()
+        .find(|f| name.eq_ignore_ascii_case(f));
+    match format {
+        Some(format) => Err(InputError::new(format_args!(
+            "--output {name}: --output names the file to write; for the report format use --format {} (e.g. --format json --output report.json)",
+            if format == "text" || format == "yaml" {
+                "table|json|junit|markdown"
+            } else {
+                format
+            }
+        ))),
+        None => Ok(()),
+    }
+}
+
 async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
     let plan = AuditPlan::from_args(&args)?;
     if let Some(path) = &args.output {
+        not_a_format_name(path)?;
         writable(path, "--output")?;
     }
     for (_, path) in &args.also {
