@@ -12,6 +12,7 @@ use crate::cli::{
     AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ListFormat,
     PolicyCmdArgs, TicketArgs,
 };
+use crate::engine::evaluate::Evaluator;
 use crate::engine::{RunError, gather_into, gather_with_progress};
 use crate::facts::AccountFacts;
 use crate::plan::{AuditPlan, InputError, Targets, select_checks};
@@ -173,7 +174,7 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
         writable(path, "--also")?;
     }
     // Each account is evaluated as it finishes; its facts are not kept.
-    let mut builder = Report::builder(&plan.policy);
+    let mut builder = Evaluator::new(&plan.policy);
     let interrupted = {
         let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
         gather_into(

@@ -1,5 +1,6 @@
-//! The report: one [`Report`] value built from the findings, rendered by one module per
-//! format. The JSON shape is the contract of DESIGN.md: fields may be added, none removed.
+//! The report: one [`Report`] value assembled from the findings the engine evaluated
+//! ([`crate::engine::evaluate`]), rendered by one module per format. Nothing here runs a
+//! check. The JSON shape is the contract of DESIGN.md: fields may be added, none removed.
 
 pub mod json;
 pub mod junit;
@@ -10,13 +11,10 @@ pub mod schema;
 pub mod table;
 pub mod ticket;
 
-use std::collections::BTreeSet;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::checks::{Check, Phase, Severity, Status};
-use crate::facts::AccountFacts;
+use crate::checks::{Phase, Severity, Status};
 use crate::plan::Policy;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -137,37 +135,6 @@ pub enum OrgOwner {
     None,
 }
 
-impl OrganizationSeen {
-    /// What the account's facts show, judged under `ctx`; `None` when not read.
-    fn of(facts: &AccountFacts, ctx: &crate::checks::Context<'_>) -> Option<OrganizationSeen> {
-        use crate::checks::Owner;
-        use crate::facts::Membership;
-        Some(match facts.organization().ok()? {
-            Membership::Standalone => OrganizationSeen {
-                id: None,
-                management_account_id: None,
-                management_account_email: None,
-                owner: OrgOwner::None,
-                why: "not in any organization (standalone account)".to_string(),
-            },
-            Membership::Member(org) => {
-                let owner = crate::checks::whose(org, ctx);
-                OrganizationSeen {
-                    id: Some(org.id.clone()),
-                    management_account_id: Some(org.management_account_id.clone()),
-                    management_account_email: org.management_account_email.clone(),
-                    owner: match owner {
-                        Owner::Reseller(_) => OrgOwner::Reseller,
-                        Owner::New => OrgOwner::New,
-                        Owner::Unknown => OrgOwner::Unknown,
-                    },
-                    why: owner.why(org, ctx),
-                }
-            }
-        })
-    }
-}
-
 /// What one check found in one account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckResult {
@@ -248,67 +215,23 @@ impl Summary {
     }
 }
 
-fn check_result(
-    check: &dyn Check,
-    finding: crate::checks::Finding,
-    reseller: &crate::plan::Reseller,
-) -> CheckResult {
-    let remediation = match finding.status {
-        Status::Pass | Status::Skipped => String::new(),
-        _ => check.remediation().to_string(),
-    };
-    CheckResult {
-        id: check.id().to_string(),
-        title: check.title().to_string(),
-        severity: check.severity(),
-        status: finding.status,
-        summary: finding.summary,
-        resources: finding.resources,
-        remediation,
-        waived: finding
-            .waived
-            .into_iter()
-            .map(|w| Waived {
-                product: reseller.product_of(&w.name).map(str::to_string),
-                name: w.name,
-                reason: w.reason,
-            })
-            .collect(),
-    }
-}
-
-/// Builds a [`Report`] one account at a time, as accounts finish: each account's facts
-/// are evaluated when they arrive and can then be dropped, so a run holds the findings of
-/// every account but the facts of only those in flight.
+/// Assembles a [`Report`] from accounts already evaluated (by the engine), in any order.
 pub struct ReportBuilder<'p> {
     policy: &'p Policy,
-    audited: BTreeSet<String>,
     accounts: Vec<AccountReport>,
     snapshot: Option<SnapshotSource>,
 }
 
 impl ReportBuilder<'_> {
-    /// The accounts the run covers: an account trusted by another of them is not outside.
-    pub fn audited(&mut self, ids: impl IntoIterator<Item = String>) {
-        self.audited.extend(ids);
+    /// One account's findings.
+    pub fn push(&mut self, account: AccountReport) {
+        self.accounts.push(account);
     }
 
-    /// Evaluates every selected check for one account (an unreachable account's checks
-    /// all `error`).
-    pub fn add(&mut self, account: &AccountFacts) {
-        let ctx = self.policy.context(&account.account_id, &self.audited);
-        let checks: Vec<CheckResult> = self
-            .policy
-            .checks
-            .iter()
-            .map(|check| check_result(*check, check.run(account, &ctx), ctx.reseller))
-            .collect();
-        self.accounts.push(AccountReport {
-            account_id: account.account_id.clone(),
-            ready: !checks.iter().any(|c| c.status.blocks()),
-            error: account.error.clone(),
-            organization: OrganizationSeen::of(account, &ctx),
-            checks,
+    /// The facts came from a snapshot collected at this time (`None`: not recorded).
+    pub fn snapshot(&mut self, collected_at: Option<&str>) {
+        self.snapshot = Some(SnapshotSource {
+            collected_at: collected_at.map(str::to_string),
         });
     }
 
@@ -354,28 +277,11 @@ impl ReportBuilder<'_> {
     }
 }
 
-impl crate::engine::Sink for ReportBuilder<'_> {
-    fn accounts(&mut self, ids: &[String]) {
-        self.audited(ids.iter().cloned());
-    }
-
-    fn snapshot(&mut self, collected_at: Option<&str>) {
-        self.snapshot = Some(SnapshotSource {
-            collected_at: collected_at.map(str::to_string),
-        });
-    }
-
-    fn add(&mut self, facts: AccountFacts) {
-        ReportBuilder::add(self, &facts);
-    }
-}
-
 impl Report {
-    /// A builder that evaluates accounts as they come.
+    /// A builder of the report of a run under `policy`.
     pub fn builder(policy: &Policy) -> ReportBuilder<'_> {
         ReportBuilder {
             policy,
-            audited: BTreeSet::new(),
             accounts: Vec::new(),
             snapshot: None,
         }
@@ -405,21 +311,6 @@ impl Report {
             Some(at) => format!("the snapshot collected {at}"),
             None => "a snapshot that does not say when it was collected".to_string(),
         })
-    }
-
-    /// Evaluates every selected check for every account: accounts sorted by ID, checks
-    /// in catalog order, an unreachable account's checks all `error`.
-    pub fn evaluate(
-        policy: &Policy,
-        facts: &[AccountFacts],
-        generated_at: time::OffsetDateTime,
-    ) -> Report {
-        let mut builder = Report::builder(policy);
-        builder.audited(facts.iter().map(|f| f.account_id.clone()));
-        for account in facts {
-            builder.add(account);
-        }
-        builder.finish(generated_at)
     }
 
     /// What the exit status says, in words.
