@@ -107,11 +107,8 @@ fn check_result(check: &dyn Check, finding: Finding, reseller: &Reseller) -> Che
         title: check.title().to_string(),
         severity: check.severity(),
         status: finding.status,
-        summary: finding.summary,
-        resources: finding.resources,
-        remediation,
         waived: finding
-            .waived
+            .waived()
             .into_iter()
             .map(|w| Waived {
                 product: reseller.product_of(&w.name).map(str::to_string),
@@ -119,6 +116,10 @@ fn check_result(check: &dyn Check, finding: Finding, reseller: &Reseller) -> Che
                 reason: w.reason,
             })
             .collect(),
+        summary: finding.summary,
+        resources: finding.resources,
+        remediation,
+        items: finding.items,
     }
 }
 

@@ -14,7 +14,7 @@ pub mod ticket;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::checks::{Phase, Severity, Status};
+use crate::checks::{Item, Phase, Severity, Status};
 use crate::plan::Policy;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -154,6 +154,12 @@ pub struct CheckResult {
     // Added after the first release: `orgexit ticket` reads reports without it as none.
     #[serde(default)]
     pub waived: Vec<Waived>,
+    /// What the finding is about, as data: a kind (a code stable per check, listed by
+    /// `orgexit explain`), the resource, the principal or account involved, the reason
+    /// (a waiver's, or why it could not be read). Absent when there are none.
+    // Added after the first release: reports without it read as none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<Item>,
 }
 
 /// A resource kept by a waiver.
