@@ -353,7 +353,24 @@ fn policy(args: &PolicyCmdArgs) -> Result<u8, RunError> {
 
 fn ticket(args: &TicketArgs) -> Result<u8, RunError> {
     let report = report::load::load(&args.report)?;
-    emit(&report::ticket::render(&report), args.output.as_deref())?;
+    let words = match &args.reseller {
+        None => report::ticket::words_for(&report),
+        Some(name_or_path) => {
+            let reseller = crate::plan::Reseller::load(name_or_path)?;
+            if reseller.name != report.reseller {
+                return Err(InputError::new(format_args!(
+                    "--reseller: {name_or_path} defines reseller {:?}, but the report was made with {:?}",
+                    reseller.name, report.reseller
+                ))
+                .into());
+            }
+            reseller.ticket
+        }
+    };
+    emit(
+        &report::ticket::render(&report, &words),
+        args.output.as_deref(),
+    )?;
     Ok(0)
 }
 

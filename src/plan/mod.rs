@@ -14,7 +14,7 @@ pub use input::{
     AccountId, InputError, PARTITIONS, line_column, one_line, parse_date, parse_partition,
     read_file,
 };
-pub use reseller::Reseller;
+pub use reseller::{Reseller, TicketWords};
 
 use crate::aws::config::AwsOptions;
 use crate::checks::{CHECKS, Check, Context, Phase};

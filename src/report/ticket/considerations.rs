@@ -68,8 +68,8 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
     lines
 }
 
-/// "roles CTL-Admin; users and groups ctl-operator, CTLAdmins; roles that let Lumen in:
-/// …; Lumen's identity providers: …", or `None` when nothing is left.
+/// "roles CTL-Admin; users and groups ctl-operator, CTLAdmins; roles that let <company>
+/// in: …; <company>'s identity providers: …", or `None` when nothing is left.
 fn access_to_remove(account: &AccountReport, company: &str) -> Option<String> {
     let leftover = |c: &&CheckResult| matches!(c.status, Status::Warn | Status::Fail);
     let mut parts = Vec::new();
@@ -237,7 +237,7 @@ mod tests {
             (
                 "iam:ListUsers: AccessDenied (HTTP 403): User: arn:aws:sts::1:assumed-role/A/x is not authorized to perform: iam:ListUsers with an explicit deny in a service control policy",
                 "iam:ListUsers",
-                "Lumen's service control policy denies iam:ListUsers",
+                "Resold's service control policy denies iam:ListUsers",
             ),
             (
                 "cannot assume arn:aws:iam::1:role/OrgExitAudit: sts:AssumeRole: AccessDenied (HTTP 403): no",
@@ -256,7 +256,7 @@ mod tests {
             ),
         ];
         for (reason, what, who) in cases {
-            let (got_what, got_who) = cause(reason, "Lumen");
+            let (got_what, got_who) = cause(reason, "Resold");
             assert_eq!(got_what, what, "{reason}");
             assert!(got_who.contains(who), "{reason}: {got_who}");
             assert!(!got_who.contains("arn:aws:sts"), "no trace: {got_who}");
@@ -286,10 +286,10 @@ mod tests {
             ],
         };
         assert_eq!(
-            reseller_doors(&federation, "Lumen"),
+            reseller_doors(&federation, "Resold"),
             [
-                "roles that let Lumen in: CTL-Admin (999988887777), OrganizationAccountAccessRole (999988887777)",
-                "Lumen's identity providers: CTL-SSO (CTL)",
+                "roles that let Resold in: CTL-Admin (999988887777), OrganizationAccountAccessRole (999988887777)",
+                "Resold's identity providers: CTL-SSO (CTL)",
             ]
         );
         assert_eq!(
