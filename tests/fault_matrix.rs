@@ -19,6 +19,7 @@ use orgexit::aws::guard::ALLOWED;
 use orgexit::aws::replay::{Fault, Replay, Rule};
 use orgexit::checks::{CHECKS, Phase, Status};
 use orgexit::engine::evaluate::evaluate;
+use orgexit::exit::Exit;
 use orgexit::facts::{AccountFacts, FactKind};
 use orgexit::plan::{Attestations, Policy, Reseller};
 use orgexit::report::{AccountReport, Report};
@@ -221,13 +222,13 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
         // Alone, the target account has an error and nothing failing: exit 3.
         let target = case.facts.iter().find(|f| f.account_id == TARGET).unwrap();
         let alone = evaluate(&policy(), std::slice::from_ref(target), NOW);
-        if alone.exit_code() != 3 {
+        if alone.exit_code() != Exit::Error {
             problems.push(format!(
                 "{label}: exit {} for the account alone",
                 alone.exit_code()
             ));
         }
-        if case.report.exit_code() == 0 {
+        if case.report.exit_code() == Exit::Success {
             problems.push(format!("{label}: exit 0"));
         }
     }

@@ -15,6 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::checks::{Item, Phase, Severity, Status};
+use crate::exit::Exit;
 use crate::plan::Policy;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -322,25 +323,25 @@ impl Report {
     /// What the exit status says, in words.
     pub fn verdict(&self) -> &'static str {
         match self.exit_code() {
-            0 => "every account is ready (exit 0)",
-            1 => "some check is fail or manual (exit 1)",
-            2 => "no account was audited (exit 2)",
-            _ => "some check could not be evaluated (exit 3)",
+            Exit::Success => "every account is ready (exit 0)",
+            Exit::Blocked => "some check is fail or manual (exit 1)",
+            Exit::Usage => "no account was audited (exit 2)",
+            Exit::Error => "some check could not be evaluated (exit 3)",
         }
     }
 
     /// 0 every account ready; 1 some check fail or manual; 3 some error and none
     /// fail/manual; 2 when no account was audited (a run refuses that before any report
     /// exists: this is the same answer for a report that says so).
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> Exit {
         if self.accounts.is_empty() {
-            2
+            Exit::Usage
         } else if self.summary.fail > 0 || self.summary.manual > 0 {
-            1
+            Exit::Blocked
         } else if self.summary.error > 0 {
-            3
+            Exit::Error
         } else {
-            0
+            Exit::Success
         }
     }
 }
