@@ -35,8 +35,9 @@ pub struct Report {
     /// The orgexit version that wrote the report.
     pub version: String,
     /// When the report was made (RFC 3339, UTC).
-    #[schemars(extend("format" = "date-time"))]
-    pub generated_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub generated_at: time::OffsetDateTime,
     /// pre: before the cut-over (what still blocks); post: after it (what was left behind).
     pub phase: Phase,
     /// The reseller definition the checks used, e.g. "ctl".
@@ -260,10 +261,9 @@ impl ReportBuilder<'_> {
             tool: TOOL.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             generated_at: generated_at
+                .to_offset(time::UtcOffset::UTC)
                 .replace_nanosecond(0)
-                .unwrap_or(generated_at)
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+                .unwrap_or(generated_at),
             phase: self.policy.phase,
             reseller: self.policy.reseller.name.clone(),
             target_date: self.policy.target_date.map(|d| d.to_string()),
@@ -318,6 +318,13 @@ impl Report {
             Some(at) => format!("the snapshot collected {at}"),
             None => "a snapshot that does not say when it was collected".to_string(),
         })
+    }
+
+    /// When the report was made, as the reports write it (RFC 3339).
+    pub fn generated_at_text(&self) -> String {
+        self.generated_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
     }
 
     /// What the exit status says, in words.

@@ -210,7 +210,7 @@ fn attached(report: &Report) -> String {
         report.phase.as_str(),
         report.summary.ready_accounts,
         report.summary.accounts,
-        report.generated_at,
+        report.generated_at_text(),
         report.version
     );
     if let Some(snapshot) = report.snapshot_text() {
