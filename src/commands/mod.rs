@@ -329,7 +329,14 @@ fn explain(id: &str) -> Result<Exit, RunError> {
             known.join(", ")
         ))
     })?;
-    emit(&format!("{}\n", check.doc()), None)?;
+    let mut text = format!("{}\n", check.doc());
+    if !check.item_kinds().is_empty() {
+        text.push_str("\n## Item kinds (JSON `items[].kind`)\n\n");
+        for kind in check.item_kinds() {
+            text.push_str(&format!("- `{kind}`\n"));
+        }
+    }
+    emit(&text, None)?;
     Ok(Exit::Success)
 }
 
