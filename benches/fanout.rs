@@ -29,13 +29,13 @@ use orgexit::aws::config::{AwsOptions, resilience};
 use orgexit::aws::guard::ReadOnlyGuard;
 use orgexit::aws::replay::{Replay, World};
 use orgexit::checks::{CHECKS, Phase};
+use orgexit::engine::evaluate::Evaluator;
 use orgexit::engine::{Silent, gather_from, stream_from};
 use orgexit::facts::{
     AccountFacts, AccountSummary, Contact, Fact, FactKind, Handshake, Membership, NamedEntity,
     Organization, Role, SamlProvider,
 };
 use orgexit::plan::{AccountId, Attestations, Policy, Reseller, Source, Targets};
-use orgexit::report::Report;
 
 /// The allocator of the `orgexit` binary (`src/main.rs`), so the figures are its figures.
 #[global_allocator]
@@ -332,7 +332,7 @@ fn replay_run(args: &Args, n: usize) -> Line {
         );
         let started = Instant::now();
         // As `orgexit audit` does: each account evaluated as it finishes.
-        let mut builder = Report::builder(&policy);
+        let mut builder = Evaluator::new(&policy);
         stream_from(
             &connection,
             &targets,

@@ -270,6 +270,12 @@ pub struct TicketArgs {
     #[arg(long, value_name = "REPORT.json")]
     pub report: PathBuf,
 
+    /// The reseller definition whose `[ticket]` words to use (NAME built in, or a TOML
+    /// file); it must be the one the report was made with. Default: the report's, when
+    /// built in.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub reseller: Option<String>,
+
     /// Write the ticket to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,

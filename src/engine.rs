@@ -1,9 +1,11 @@
-//! The run: account list → facts → report.
+//! The run: account list → facts → findings ([`evaluate`]) → report.
 //!
 //! Facts come from a snapshot or from AWS. Against AWS, accounts fan out with bounded
 //! concurrency; each account gets its clients once and fetches the facts the selected
 //! checks need, concurrently. One account's failure is that account's `error`, never the
 //! run's end, and Ctrl-C or SIGTERM keeps every account already finished.
+
+pub mod evaluate;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

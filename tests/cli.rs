@@ -409,6 +409,27 @@ fn checks_lists_the_catalog_and_explain_prints_the_doc() {
     ] {
         assert!(text.contains(heading), "{text}");
     }
+    assert!(
+        !text.contains("Item kinds"),
+        "org-invitation lists no items: {text}"
+    );
+
+    // A check that lists items names every kind it can emit.
+    let out = orgexit()
+        .args(["explain", "iam-federation"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("## Item kinds"), "{text}");
+    for kind in [
+        "`reseller-trust`",
+        "`reseller-provider`",
+        "`outside-trust`",
+        "`waived`",
+    ] {
+        assert!(text.contains(kind), "{kind}: {text}");
+    }
 }
 
 #[test]

@@ -18,6 +18,8 @@ use common::{all_facts, demo_facts, gather, quick_options, world};
 use orgexit::aws::guard::ALLOWED;
 use orgexit::aws::replay::{Fault, Replay, Rule};
 use orgexit::checks::{CHECKS, Phase, Status};
+use orgexit::engine::evaluate::evaluate;
+use orgexit::exit::Exit;
 use orgexit::facts::{AccountFacts, FactKind};
 use orgexit::plan::{Attestations, Policy, Reseller};
 use orgexit::report::{AccountReport, Report};
@@ -99,7 +101,7 @@ async fn run_case(
         action,
         fault: fault_name,
         causes,
-        report: Report::evaluate(&policy(), &facts, NOW),
+        report: evaluate(&policy(), &facts, NOW),
         facts,
         calls: replay.call_count(),
         took: started.elapsed(),
@@ -219,14 +221,14 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
         }
         // Alone, the target account has an error and nothing failing: exit 3.
         let target = case.facts.iter().find(|f| f.account_id == TARGET).unwrap();
-        let alone = Report::evaluate(&policy(), std::slice::from_ref(target), NOW);
-        if alone.exit_code() != 3 {
+        let alone = evaluate(&policy(), std::slice::from_ref(target), NOW);
+        if alone.exit_code() != Exit::Error {
             problems.push(format!(
                 "{label}: exit {} for the account alone",
                 alone.exit_code()
             ));
         }
-        if case.report.exit_code() == 0 {
+        if case.report.exit_code() == Exit::Success {
             problems.push(format!("{label}: exit 0"));
         }
     }

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use orgexit::checks::{Phase, Status};
+use orgexit::engine::evaluate::evaluate;
 use orgexit::plan::{Attestations, Policy, Reseller};
-use orgexit::report::Report;
 use orgexit::snapshot::Snapshot;
 use proptest::prelude::*;
 
@@ -98,7 +98,7 @@ proptest! {
             attestations: Attestations::default(),
             checks: vec![orgexit::checks::find("iam-federation").unwrap()],
         };
-        let report = Report::evaluate(&policy, &facts[3..], time::OffsetDateTime::UNIX_EPOCH);
+        let report = evaluate(&policy, &facts[3..], time::OffsetDateTime::UNIX_EPOCH);
         let status = report.accounts[0].checks[0].status;
         let readable = serde_json::from_str::<serde_json::Value>(&doc)
             .or_else(|_| serde_json::from_str(&urlencoding::decode(&doc).unwrap_or_default()))

@@ -367,3 +367,85 @@ fn ticket_snapshots() {
         insta::assert_snapshot!(format!("ticket_{variant}"), text);
     }
 }
+
+/// A second reseller is a TOML file and nothing else: its `[ticket]` table gives the
+/// ticket its name, team, product and routing line; without one the ticket names the
+/// reseller by its definition's name and routes nowhere.
+#[test]
+fn a_second_reseller_brings_its_ticket_words_in_its_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctl = std::fs::read_to_string(repo("checks/ctl.toml")).unwrap();
+    let definition = ctl
+        .replace("name = \"ctl\"", "name = \"acme\"")
+        .replace("company = \"Lumen\"", "company = \"Acme Cloud\"")
+        .replace(
+            "team = \"the Cloud Application Manager Product team\"",
+            "team = \"the Acme Portal team\"",
+        )
+        .replace("CAM_CloudIntegration group", "ACME_Exits queue");
+    let file = dir.path().join("acme.toml");
+    std::fs::write(&file, &definition).unwrap();
+    let report = dir.path().join("report.json");
+    let out = bare_audit(&["--reseller", file.to_str().unwrap()], &report);
+    assert!(out.status.code().is_some_and(|c| c != 2), "the audit ran");
+    let run = |extra: &[&str]| {
+        orgexit()
+            .args(["ticket", "--report", report.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let with = run(&["--reseller", file.to_str().unwrap()]);
+    assert_eq!(
+        with.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    let text = String::from_utf8(with.stdout).unwrap();
+    assert!(text.starts_with("This is a request to meet with my Acme Cloud account representative and potentially a member of the Acme Portal team.\n"), "{text}");
+    assert!(
+        text.ends_with("\nPlease direct this ticket towards the ACME_Exits queue\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Do you wish to continue using CAM for ALM?"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Lumen") && !text.contains("CAM_CloudIntegration"),
+        "{text}"
+    );
+
+    // Not built in and not given: the definition's name, no team, no product, no routing.
+    let plain = run(&[]);
+    assert_eq!(plain.status.code(), Some(0));
+    let text = String::from_utf8(plain.stdout).unwrap();
+    assert!(
+        text.starts_with("This is a request to meet with my acme account representative.\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Please direct") && !text.contains("continue using"),
+        "{text}"
+    );
+
+    // The words of another reseller than the report's are refused, in one line.
+    let wrong = run(&["--reseller", "ctl"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        stderr.contains("\"acme\"") && stderr.trim().lines().count() == 1,
+        "{stderr}"
+    );
+
+    // A [ticket] that names no product of the definition is bad input.
+    std::fs::write(
+        &file,
+        definition.replace("keep_product = \"CAM for ALM\"", "keep_product = \"Nope\""),
+    )
+    .unwrap();
+    let bad = run(&["--reseller", file.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ticket.keep_product"));
+}

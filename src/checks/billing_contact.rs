@@ -91,7 +91,7 @@ mod tests {
                 Status::Fail,
             ),
             (
-                with(Some(("Lumen", Some("Billing@EU.Lumen.com")))),
+                with(Some(("CenturyLink", Some("Billing@EU.CenturyLink.com")))),
                 Status::Fail,
             ),
             (with(Some(("AP", None))), Status::Warn),

@@ -55,10 +55,27 @@ use std::collections::BTreeSet;
 use super::org_membership::is_reseller_org;
 use super::trust_policy::{Grant, Trusted, account_of, grants};
 use super::{
-    Check, Context, Finding, Severity, Status, count, kept_list, leftover_status, name_list,
+    Check, Context, Finding, Item, Severity, Status, WAIVED, count, kept_list, leftover_status,
+    name_list,
 };
 use crate::facts::{AccountFacts, FactKind, Membership, Missing, NamedEntity, SamlProvider};
 use crate::policy::Waiver;
+
+/// The item kinds: a role that lets the reseller in (principal: who, and what says so).
+const RESELLER_TRUST: &str = "reseller-trust";
+/// An identity provider of the reseller's (principal: what marks it).
+const RESELLER_PROVIDER: &str = "reseller-provider";
+/// A role trusting outside accounts that cannot be told apart from the reseller's.
+const UNCLEAR_TRUST: &str = "unclear-trust";
+/// A role trusting outside accounts known not to be the reseller's.
+const OUTSIDE_TRUST: &str = "outside-trust";
+/// A role whose trust policy could not be read (reason: why).
+const UNREADABLE_TRUST: &str = "unreadable-trust";
+/// A SAML provider whose metadata could not be read (reason: why).
+const UNREADABLE_PROVIDER: &str = "unreadable-provider";
+/// The organization could not be read, so whose accounts roles trust is not known.
+const UNKNOWN_ORGANIZATION: &str = "unknown-organization";
+const TRUSTS: [&str; 3] = [RESELLER_TRUST, UNCLEAR_TRUST, OUTSIDE_TRUST];
 
 pub struct IamFederation;
 
@@ -171,12 +188,7 @@ impl Judge<'_> {
 
 #[derive(Default)]
 struct Doors {
-    reseller: Vec<String>,
-    unclear: Vec<String>,
-    outside: Vec<String>,
-    providers: Vec<String>,
-    unreadable: Vec<String>,
-    waived: Vec<Waiver>,
+    items: Vec<Item>,
     resources: Vec<String>,
 }
 
@@ -203,6 +215,18 @@ impl Check for IamFederation {
     }
     fn remediation(&self) -> &'static str {
         "Remove the reseller's accounts and organization from the listed trust policies (or delete the roles) and delete the reseller's identity providers."
+    }
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &[
+            RESELLER_TRUST,
+            RESELLER_PROVIDER,
+            UNCLEAR_TRUST,
+            OUTSIDE_TRUST,
+            UNREADABLE_TRUST,
+            UNREADABLE_PROVIDER,
+            UNKNOWN_ORGANIZATION,
+            WAIVED,
+        ]
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
@@ -258,7 +282,9 @@ impl Check for IamFederation {
             let grants = match grants {
                 Ok(grants) => grants,
                 Err(reason) => {
-                    doors.unreadable.push(format!("{}: {reason}", role.name));
+                    doors.items.push(
+                        Item::new(UNREADABLE_TRUST, &role.name).with_reason(reason.to_string()),
+                    );
                     continue;
                 }
             };
@@ -283,19 +309,21 @@ impl Check for IamFederation {
                 Who::Outside(x) => Some(x),
                 _ => None,
             });
-            let entry = |items: &[String]| format!("{} ({})", role.name, items.join(", "));
-            if !reseller.is_empty() {
-                doors.reseller.push(entry(&reseller));
+            let (kind, who) = if !reseller.is_empty() {
+                (RESELLER_TRUST, reseller)
             } else if !unclear.is_empty() {
-                doors.unclear.push(entry(&unclear));
+                (UNCLEAR_TRUST, unclear)
             } else if !outside.is_empty() {
-                doors.outside.push(entry(&outside));
+                (OUTSIDE_TRUST, outside)
             } else {
                 continue;
-            }
+            };
+            doors
+                .items
+                .push(Item::new(kind, &role.name).with_principal(who.join(", ")));
             doors.resources.push(role.arn.clone());
         }
-        let trusting = doors.reseller.len() + doors.unclear.len() + doors.outside.len();
+        let trusting = doors.of(&TRUSTS).len();
         if let (Err(missing), true) = (&organization, trusting > 0) {
             // Without the organization the reseller's management account (or the new
             // organization's) cannot be told from any other outside account: what was
@@ -305,10 +333,10 @@ impl Check for IamFederation {
                 "the organization could not be read, so whose accounts {} is not known: {missing}",
                 count(trusting, "role trusts", "roles trust")
             );
-            if ctx.phase == super::Phase::Pre || doors.reseller.is_empty() {
+            if ctx.phase == super::Phase::Pre || doors.of(&[RESELLER_TRUST]).is_empty() {
                 return Err(Missing::Failed(why));
             }
-            doors.unreadable.push(why);
+            doors.items.push(Item::about(UNKNOWN_ORGANIZATION, why));
         }
         Ok(doors.finding(ctx))
     }
@@ -332,16 +360,17 @@ fn judge_providers(
                     .marks_url(issuer)
                     .map(|m| format!("metadata issuer {issuer}: {m}")),
                 Some(crate::facts::Fact::Error(reason)) => {
-                    doors
-                        .unreadable
-                        .push(format!("SAML provider {}: {reason}", p.name));
+                    doors.items.push(
+                        Item::new(UNREADABLE_PROVIDER, &p.name).with_reason(reason.to_string()),
+                    );
                     None
                 }
                 None => {
-                    doors.unreadable.push(format!(
-                        "SAML provider {}: its metadata issuer is not in the snapshot (collect it again)",
-                        p.name
-                    ));
+                    doors
+                        .items
+                        .push(Item::new(UNREADABLE_PROVIDER, &p.name).with_reason(
+                            "its metadata issuer is not in the snapshot (collect it again)",
+                        ));
                     None
                 }
             },
@@ -360,7 +389,9 @@ fn judge_providers(
         match ctx.attestations.waiver_for(name) {
             Some(waiver) => doors.keep(name, waiver),
             None => {
-                doors.providers.push(format!("{name} ({mark})"));
+                doors
+                    .items
+                    .push(Item::new(RESELLER_PROVIDER, name).with_principal(mark.as_str()));
                 doors.resources.push(arn.clone());
             }
         }
@@ -373,60 +404,73 @@ fn judge_providers(
 
 impl Doors {
     fn keep(&mut self, name: &str, waiver: &Waiver) {
-        self.waived.push(Waiver {
-            name: name.to_string(),
-            reason: waiver.reason.clone(),
-        });
+        self.items.push(Item::waived(name, waiver));
     }
 
+    /// The items of these kinds, each as the summary says it.
+    fn of(&self, kinds: &[&str]) -> Vec<String> {
+        self.items
+            .iter()
+            .filter(|i| kinds.contains(&i.kind.as_str()))
+            .map(|i| match i.kind.as_str() {
+                UNREADABLE_TRUST => format!("{}: {}", i.resource(), i.reason()),
+                UNREADABLE_PROVIDER => format!("SAML provider {}: {}", i.resource(), i.reason()),
+                UNKNOWN_ORGANIZATION => i.reason().to_string(),
+                _ => format!("{} ({})", i.resource(), i.principal()),
+            })
+            .collect()
+    }
+
+    /// The finding, its summary said from the items.
     fn finding(self, ctx: &Context<'_>) -> Finding {
         let mut parts = Vec::new();
         let mut statuses = vec![Status::Pass];
-        if !self.reseller.is_empty() {
+        let reseller = self.of(&[RESELLER_TRUST]);
+        if !reseller.is_empty() {
             parts.push(format!(
                 "{} the reseller in: {}",
-                count(self.reseller.len(), "role lets", "roles let"),
-                name_list(&self.reseller)
+                count(reseller.len(), "role lets", "roles let"),
+                name_list(&reseller)
             ));
             statuses.push(leftover_status(ctx.phase));
         }
-        if !self.providers.is_empty() {
+        let providers = self.of(&[RESELLER_PROVIDER]);
+        if !providers.is_empty() {
             parts.push(format!(
                 "{} of the reseller's: {}",
-                count(
-                    self.providers.len(),
-                    "identity provider",
-                    "identity providers"
-                ),
-                name_list(&self.providers)
+                count(providers.len(), "identity provider", "identity providers"),
+                name_list(&providers)
             ));
             statuses.push(leftover_status(ctx.phase));
         }
-        if !self.unclear.is_empty() {
+        let unclear = self.of(&[UNCLEAR_TRUST]);
+        if !unclear.is_empty() {
             parts.push(format!(
                 "{} outside accounts that cannot be told apart from the reseller's: {} (give --reseller-account, or keep them by waiver once reviewed)",
-                count(self.unclear.len(), "role trusts", "roles trust"),
-                name_list(&self.unclear)
+                count(unclear.len(), "role trusts", "roles trust"),
+                name_list(&unclear)
             ));
             statuses.push(match ctx.phase {
                 super::Phase::Pre => Status::Warn,
                 super::Phase::Post => Status::Manual,
             });
         }
-        if !self.outside.is_empty() {
+        let outside = self.of(&[OUTSIDE_TRUST]);
+        if !outside.is_empty() {
             parts.push(format!(
                 "{} outside accounts, to review: {}",
-                count(self.outside.len(), "role trusts", "roles trust"),
-                name_list(&self.outside)
+                count(outside.len(), "role trusts", "roles trust"),
+                name_list(&outside)
             ));
             statuses.push(Status::Warn);
         }
-        if !self.unreadable.is_empty() {
-            parts.push(format!("unreadable: {}", name_list(&self.unreadable)));
+        let unreadable = self.of(&[UNREADABLE_PROVIDER, UNREADABLE_TRUST, UNKNOWN_ORGANIZATION]);
+        if !unreadable.is_empty() {
+            parts.push(format!("unreadable: {}", name_list(&unreadable)));
             statuses.push(Status::Error);
         }
-        if !self.waived.is_empty() {
-            parts.push(format!("kept by waiver: {}", kept_list(&self.waived)));
+        if self.items.iter().any(|i| i.is(WAIVED)) {
+            parts.push(format!("kept by waiver: {}", kept_list(&self.items)));
         }
         let summary = if parts.is_empty() {
             "no role trusts the reseller or an outside account; no reseller identity provider"
@@ -436,7 +480,7 @@ impl Doors {
         };
         Finding::new(worst(&statuses), summary)
             .with_resources(self.resources)
-            .with_waived(self.waived)
+            .with_items(self.items)
     }
 }
 
@@ -946,7 +990,7 @@ mod tests {
         );
         assert_eq!(f.status, Status::Pass);
         assert!(f.summary.contains("CAM for ALM"));
-        assert_eq!(f.waived, setup.attestations.keep);
+        assert_eq!(f.waived(), setup.attestations.keep);
         let mut broken = role("Broken", "{}");
         broken.trust_policy = "%7Bnot json".into();
         let f = setup.run(&IamFederation, &with(vec![broken.clone()], vec![], vec![]));

@@ -43,11 +43,15 @@ impl Check for IamResellerPolicies {
     fn remediation(&self) -> &'static str {
         "Detach and delete the listed policies (IAM → Policies, search CTL), or attest a keep waiver with a reason."
     }
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &["marked-policy", super::WAIVED]
+    }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
         let policies = facts.policies()?;
         Ok(leftover_finding(
             ("policy", "policies"),
+            "marked-policy",
             policies.iter().map(|p| Entity {
                 name: &p.name,
                 arn: &p.arn,

@@ -47,11 +47,15 @@ impl Check for IamResellerRoles {
     fn remediation(&self) -> &'static str {
         "Delete the listed roles (IAM → Roles, search CTL), or attest a keep waiver with a reason."
     }
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &["marked-role", super::WAIVED]
+    }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
         let roles = facts.roles()?;
         Ok(leftover_finding(
             ("role", "roles"),
+            "marked-role",
             roles
                 .iter()
                 .filter(|r| !is_service_linked(r))

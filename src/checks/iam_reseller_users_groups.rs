@@ -41,12 +41,16 @@ impl Check for IamResellerUsersGroups {
     fn remediation(&self) -> &'static str {
         "Delete the listed users (keys, login profile, MFA first) and groups, or attest a keep waiver with a reason."
     }
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &["marked-user-or-group", super::WAIVED]
+    }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
         let users = facts.users()?;
         let groups = facts.groups()?;
         Ok(leftover_finding(
             ("user or group", "users and groups"),
+            "marked-user-or-group",
             users.iter().chain(groups).map(|e| Entity {
                 name: &e.name,
                 arn: &e.arn,

@@ -1,8 +1,7 @@
 //! Shared by the checks that look for IAM entities named with a reseller marker: which
 //! names carry a marker, which of those the customer keeps on purpose, and the finding.
 
-use super::{Context, Finding, Status, count, kept_list, leftover_status, name_list};
-use crate::policy::Waiver;
+use super::{Context, Finding, Item, Status, WAIVED, count, kept_list, leftover_status, name_list};
 
 /// An IAM entity as the marker checks see it.
 pub struct Entity<'a> {
@@ -12,48 +11,50 @@ pub struct Entity<'a> {
 
 /// Evaluates the entities against the reseller's markers and the account's waivers:
 /// none marked, or all marked ones kept with a reason: `pass`; otherwise warn before the
-/// cut-over and fail after it. `nouns` is (singular, plural); resources are ARNs.
+/// cut-over and fail after it. `nouns` is (singular, plural); `kind` is the item kind of
+/// a marked entity not kept; resources are ARNs. The summary is said from the items.
 pub fn leftover_finding<'a>(
     (noun, nouns): (&str, &str),
+    kind: &'static str,
     entities: impl IntoIterator<Item = Entity<'a>>,
     ctx: &Context<'_>,
 ) -> Finding {
-    let mut flagged = Vec::new();
+    let mut items = Vec::new();
     let mut arns = Vec::new();
-    let mut waived = Vec::new();
     for entity in entities {
         if ctx.reseller.marks(entity.name).is_none() {
             continue;
         }
         match ctx.attestations.waiver_for(entity.name) {
-            Some(waiver) => {
-                waived.push(Waiver {
-                    name: entity.name.to_string(),
-                    reason: waiver.reason.clone(),
-                });
-            }
+            Some(waiver) => items.push(Item::waived(entity.name, waiver)),
             None => {
-                flagged.push(entity.name.to_string());
+                items.push(Item::new(kind, entity.name));
                 arns.push(entity.arn.to_string());
             }
         }
     }
+    let flagged: Vec<String> = items
+        .iter()
+        .filter(|i| i.is(kind))
+        .map(|i| i.resource().to_string())
+        .collect();
+    let any_waived = items.iter().any(|i| i.is(WAIVED));
     let markers = ctx.reseller.marker_list();
-    let kept_note = if waived.is_empty() {
-        String::new()
+    let kept_note = if any_waived {
+        format!("; kept by waiver: {}", kept_list(&items))
     } else {
-        format!("; kept by waiver: {}", kept_list(&waived))
+        String::new()
     };
     if flagged.is_empty() {
-        let summary = if waived.is_empty() {
-            format!("no {noun} named with {markers}")
-        } else {
+        let summary = if any_waived {
             format!(
                 "every {noun} named with {markers} is kept by waiver: {}",
-                kept_list(&waived)
+                kept_list(&items)
             )
+        } else {
+            format!("no {noun} named with {markers}")
         };
-        return Finding::new(Status::Pass, summary).with_waived(waived);
+        return Finding::new(Status::Pass, summary).with_items(items);
     }
     let status = leftover_status(ctx.phase);
     Finding::new(
@@ -65,7 +66,7 @@ pub fn leftover_finding<'a>(
         ),
     )
     .with_resources(arns)
-    .with_waived(waived)
+    .with_items(items)
 }
 
 #[cfg(test)]
@@ -73,6 +74,7 @@ mod tests {
     use super::*;
     use crate::checks::Phase;
     use crate::checks::testing::*;
+    use crate::policy::Waiver;
 
     fn run(setup: &Setup, names: &[&str]) -> Finding {
         let arns: Vec<String> = names
@@ -81,6 +83,7 @@ mod tests {
             .collect();
         leftover_finding(
             ("policy", "policies"),
+            "marked-policy",
             names
                 .iter()
                 .zip(&arns)
@@ -132,7 +135,8 @@ mod tests {
             f.summary
         );
         assert_eq!(
-            f.waived, setup.attestations.keep,
+            f.waived(),
+            setup.attestations.keep,
             "the waiver is carried as data"
         );
         let f = run(&setup, &["CTL-CAM-Provider", "CTL-Optimization"]);

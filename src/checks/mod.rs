@@ -142,10 +142,85 @@ impl Phase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub status: Status,
+    /// One line, derived from the items where the check lists them.
     pub summary: String,
     pub resources: Vec<String>,
-    /// Reseller-marked resources the customer keeps by a `keep` waiver, with the reason.
-    pub waived: Vec<Waiver>,
+    /// What the finding is about, as data: one item per resource and kind of problem
+    /// (reseller-marked resources kept by a `keep` waiver are items of kind [`WAIVED`]).
+    pub items: Vec<Item>,
+}
+
+/// The item kind of a reseller-marked resource kept by a `keep` waiver, with its reason.
+pub const WAIVED: &str = "waived";
+
+/// One thing a finding is about: a kind of problem (a code stable per check, listed by
+/// [`Check::item_kinds`]), the resource, the principal or account involved, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Item {
+    /// Stable per check (`orgexit explain <check>` lists them), e.g. `reseller-trust`.
+    #[schemars(pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub kind: String,
+    /// The resource's name (a role, policy, identity provider, bucket…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The principal, account or mark involved (e.g. who a role lets in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+    /// The waiver's reason, or why the resource could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Item {
+    pub fn new(kind: &'static str, resource: impl Into<String>) -> Self {
+        Item {
+            kind: kind.to_string(),
+            resource: Some(resource.into()),
+            principal: None,
+            reason: None,
+        }
+    }
+
+    /// An item about no one resource (e.g. why a whole read failed).
+    pub fn about(kind: &'static str, reason: impl Into<String>) -> Self {
+        Item {
+            kind: kind.to_string(),
+            resource: None,
+            principal: None,
+            reason: Some(reason.into()),
+        }
+    }
+
+    /// A resource kept by `waiver`.
+    pub fn waived(name: &str, waiver: &Waiver) -> Self {
+        Item::new(WAIVED, name).with_reason(&waiver.reason)
+    }
+
+    pub fn with_principal(mut self, principal: impl Into<String>) -> Self {
+        self.principal = Some(principal.into());
+        self
+    }
+
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    pub fn is(&self, kind: &str) -> bool {
+        self.kind == kind
+    }
+
+    pub fn resource(&self) -> &str {
+        self.resource.as_deref().unwrap_or_default()
+    }
+
+    pub fn principal(&self) -> &str {
+        self.principal.as_deref().unwrap_or_default()
+    }
+
+    pub fn reason(&self) -> &str {
+        self.reason.as_deref().unwrap_or_default()
+    }
 }
 
 impl Finding {
@@ -154,7 +229,7 @@ impl Finding {
             status,
             summary: summary.into(),
             resources: Vec::new(),
-            waived: Vec::new(),
+            items: Vec::new(),
         }
     }
 
@@ -163,9 +238,21 @@ impl Finding {
         self
     }
 
-    pub fn with_waived(mut self, waived: Vec<Waiver>) -> Self {
-        self.waived = waived;
+    pub fn with_items(mut self, items: Vec<Item>) -> Self {
+        self.items = items;
         self
+    }
+
+    /// The resources kept by waiver, with the reasons.
+    pub fn waived(&self) -> Vec<Waiver> {
+        self.items
+            .iter()
+            .filter(|i| i.is(WAIVED))
+            .map(|i| Waiver {
+                name: i.resource().to_string(),
+                reason: i.reason().to_string(),
+            })
+            .collect()
     }
 }
 
@@ -207,6 +294,10 @@ pub trait Check: Sync {
     /// One line: what to do when the check does not pass.
     fn remediation(&self) -> &'static str;
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing>;
+    /// Every item kind this check can emit: stable codes, unique within the check.
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// The module doc comment: what `orgexit explain` prints.
     fn doc(&self) -> String {
@@ -219,7 +310,17 @@ pub trait Check: Sync {
         if let Some(reason) = &facts.error {
             return Finding::from(Missing::Account(reason.clone()));
         }
-        self.evaluate(facts, ctx).unwrap_or_else(Finding::from)
+        let finding = self.evaluate(facts, ctx).unwrap_or_else(Finding::from);
+        debug_assert!(
+            finding
+                .items
+                .iter()
+                .all(|i| self.item_kinds().contains(&i.kind.as_str())),
+            "{} emitted an item kind it does not list: {:?}",
+            self.id(),
+            finding.items
+        );
+        finding
     }
 }
 
@@ -246,10 +347,11 @@ pub fn leftover_status(phase: Phase) -> Status {
 
 /// Joins names for a summary line, eliding after a few.
 /// "CTL-CAM-Provider (continuing CAM for ALM), …": what waivers kept, with their reasons.
-pub fn kept_list(waived: &[Waiver]) -> String {
-    waived
+pub fn kept_list(items: &[Item]) -> String {
+    items
         .iter()
-        .map(|w| format!("{} ({})", w.name, w.reason))
+        .filter(|i| i.is(WAIVED))
+        .map(|i| format!("{} ({})", i.resource(), i.reason()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -300,6 +402,56 @@ mod tests {
                 "root-access-keys",
             ]
         );
+    }
+
+    /// Item kinds are codes readers rely on (JSON `items[].kind`): a change here is a
+    /// change of the report's contract.
+    #[test]
+    fn item_kinds_are_stable_and_unique_per_check() {
+        let kinds: Vec<(&str, &[&str])> = CHECKS.iter().map(|c| (c.id(), c.item_kinds())).collect();
+        let expected: &[(&str, &[&str])] = &[
+            ("org-membership", &[]),
+            ("org-invitation", &[]),
+            ("payment-method", &[]),
+            ("root-credentials", &[]),
+            ("billing-contact", &[]),
+            ("iam-reseller-policies", &["marked-policy", "waived"]),
+            ("iam-reseller-roles", &["marked-role", "waived"]),
+            (
+                "iam-reseller-users-groups",
+                &["marked-user-or-group", "waived"],
+            ),
+            (
+                "iam-federation",
+                &[
+                    "reseller-trust",
+                    "reseller-provider",
+                    "unclear-trust",
+                    "outside-trust",
+                    "unreadable-trust",
+                    "unreadable-provider",
+                    "unknown-organization",
+                    "waived",
+                ],
+            ),
+            ("s3-reseller-buckets", &["reseller-bucket"]),
+            ("root-mfa", &[]),
+            ("root-access-keys", &[]),
+        ];
+        assert_eq!(kinds, expected);
+        for (id, kinds) in kinds {
+            let unique: BTreeSet<_> = kinds.iter().collect();
+            assert_eq!(unique.len(), kinds.len(), "{id}: duplicate item kind");
+            for kind in kinds {
+                assert!(
+                    !kind.is_empty()
+                        && kind.split('-').all(|w| !w.is_empty()
+                            && w.bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+                    "{id}: {kind:?} is not a kebab-case code"
+                );
+            }
+        }
     }
 
     #[test]

@@ -18,10 +18,13 @@
 //! delete it (`aws s3 rb s3://config-bucket-<ID> --force`). Review the bucket policy of
 //! any bucket you keep. Record the decision: `[accounts."<ID>"] buckets = "archive"`.
 
-use super::{Check, Context, Finding, Severity, Status, name_list};
+use super::{Check, Context, Finding, Item, Severity, Status, name_list};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct S3ResellerBuckets;
+
+/// A bucket of the reseller's present in the account.
+const RESELLER_BUCKET: &str = "reseller-bucket";
 
 impl Check for S3ResellerBuckets {
     fn id(&self) -> &'static str {
@@ -42,15 +45,20 @@ impl Check for S3ResellerBuckets {
     fn remediation(&self) -> &'static str {
         "Keep, archive or delete the reseller's buckets, then record the decision (buckets = \"keep|archive|delete\")."
     }
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &[RESELLER_BUCKET]
+    }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
         let buckets = facts.buckets()?;
-        let present: Vec<String> = ctx
+        let items: Vec<Item> = ctx
             .reseller
             .buckets_for(&facts.account_id)
             .into_iter()
             .filter(|name| buckets.contains(name))
+            .map(|name| Item::new(RESELLER_BUCKET, name))
             .collect();
+        let present: Vec<String> = items.iter().map(|i| i.resource().to_string()).collect();
         let finding = match (present.is_empty(), ctx.attestations.buckets) {
             (true, _) => Finding::new(Status::Pass, "none of the reseller's buckets is present"),
             (false, Some(decision)) => Finding::new(
@@ -69,7 +77,7 @@ impl Check for S3ResellerBuckets {
                 ),
             ),
         };
-        Ok(finding.with_resources(present))
+        Ok(finding.with_resources(present).with_items(items))
     }
 }
 

@@ -12,16 +12,13 @@ use crate::cli::{
     AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ListFormat,
     PolicyCmdArgs, TicketArgs,
 };
+use crate::engine::evaluate::Evaluator;
 use crate::engine::{RunError, gather_into, gather_with_progress};
+use crate::exit::Exit;
 use crate::facts::AccountFacts;
 use crate::plan::{AuditPlan, InputError, Targets, select_checks};
 use crate::report::{self, Report};
 use crate::snapshot::Snapshot;
-
-/// Exit status for bad invocation or input.
-pub const EXIT_USAGE: u8 = 2;
-/// Exit status when something could not be evaluated.
-pub const EXIT_ERROR: u8 = 3;
 
 /// What every subcommand may need of the global flags.
 #[derive(Debug, Clone, Copy)]
@@ -48,14 +45,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Man => man(),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => ExitCode::from(exit),
         Err(RunError::Input(err)) => {
             eprintln!("orgexit: error: {err}");
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(Exit::Usage)
         }
         Err(RunError::Unreachable(err)) => {
             eprintln!("orgexit: error: {err}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(Exit::Error)
         }
     }
 }
@@ -84,7 +81,7 @@ fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
         .try_init();
 }
 
-fn block_on<F: Future<Output = Result<u8, RunError>>>(future: F) -> Result<u8, RunError> {
+fn block_on<F: Future<Output = Result<Exit, RunError>>>(future: F) -> Result<Exit, RunError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -184,7 +181,7 @@ fn not_a_format_name(path: &Path) -> Result<(), InputError> {
     }
 }
 
-async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
+async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
     let plan = AuditPlan::from_args(&args)?;
     if let Some(path) = &args.output {
         not_a_format_name(path)?;
@@ -194,7 +191,7 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
         writable(path, "--also")?;
     }
     // Each account is evaluated as it finishes; its facts are not kept.
-    let mut builder = Report::builder(&plan.policy);
+    let mut builder = Evaluator::new(&plan.policy);
     let interrupted = {
         let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
         gather_into(
@@ -243,12 +240,12 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<u8, RunError> {
         eprintln!(
             "orgexit: interrupted: the report covers the accounts that finished; the rest are marked error"
         );
-        return Ok(report.exit_code().max(EXIT_ERROR));
+        return Ok(report.exit_code().max(Exit::Error));
     }
     Ok(report.exit_code())
 }
 
-async fn collect(args: CollectArgs, ui: Ui) -> Result<u8, RunError> {
+async fn collect(args: CollectArgs, ui: Ui) -> Result<Exit, RunError> {
     let targets = Targets::from_args(&args.accounts)?;
     let checks = select_checks(&args.selection)?;
     writable(&args.output, "--output")?;
@@ -295,7 +292,11 @@ async fn collect(args: CollectArgs, ui: Ui) -> Result<u8, RunError> {
         );
     }
     // The snapshot is written either way; the status tells a script it is incomplete.
-    Ok(if problems.is_empty() { 0 } else { EXIT_ERROR })
+    Ok(if problems.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Error
+    })
 }
 
 fn reads(check: &dyn Check) -> Vec<&'static str> {
@@ -307,7 +308,7 @@ fn reads(check: &dyn Check) -> Vec<&'static str> {
         .collect()
 }
 
-fn checks(args: &ChecksArgs) -> Result<u8, RunError> {
+fn checks(args: &ChecksArgs) -> Result<Exit, RunError> {
     let text = match args.format {
         ListFormat::Json => {
             let list: Vec<_> = CHECKS
@@ -338,10 +339,10 @@ fn checks(args: &ChecksArgs) -> Result<u8, RunError> {
         }
     };
     emit(&text, None)?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn explain(id: &str) -> Result<u8, RunError> {
+fn explain(id: &str) -> Result<Exit, RunError> {
     let check = crate::checks::find(id).ok_or_else(|| {
         let known: Vec<_> = CHECKS.iter().map(|c| c.id()).collect();
         InputError::new(format_args!(
@@ -349,11 +350,18 @@ fn explain(id: &str) -> Result<u8, RunError> {
             known.join(", ")
         ))
     })?;
-    emit(&format!("{}\n", check.doc()), None)?;
-    Ok(0)
+    let mut text = format!("{}\n", check.doc());
+    if !check.item_kinds().is_empty() {
+        text.push_str("\n## Item kinds (JSON `items[].kind`)\n\n");
+        for kind in check.item_kinds() {
+            text.push_str(&format!("- `{kind}`\n"));
+        }
+    }
+    emit(&text, None)?;
+    Ok(Exit::Success)
 }
 
-fn policy(args: &PolicyCmdArgs) -> Result<u8, RunError> {
+fn policy(args: &PolicyCmdArgs) -> Result<Exit, RunError> {
     let checks = select_checks(&args.selection)?;
     let trust = args
         .trust_account
@@ -368,32 +376,49 @@ fn policy(args: &PolicyCmdArgs) -> Result<u8, RunError> {
         partition,
     );
     emit(&text, None)?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn ticket(args: &TicketArgs) -> Result<u8, RunError> {
+fn ticket(args: &TicketArgs) -> Result<Exit, RunError> {
     let report = report::load::load(&args.report)?;
-    emit(&report::ticket::render(&report), args.output.as_deref())?;
-    Ok(0)
+    let words = match &args.reseller {
+        None => report::ticket::words_for(&report),
+        Some(name_or_path) => {
+            let reseller = crate::plan::Reseller::load(name_or_path)?;
+            if reseller.name != report.reseller {
+                return Err(InputError::new(format_args!(
+                    "--reseller: {name_or_path} defines reseller {:?}, but the report was made with {:?}",
+                    reseller.name, report.reseller
+                ))
+                .into());
+            }
+            reseller.ticket
+        }
+    };
+    emit(
+        &report::ticket::render(&report, &words),
+        args.output.as_deref(),
+    )?;
+    Ok(Exit::Success)
 }
 
-fn schema() -> Result<u8, RunError> {
+fn schema() -> Result<Exit, RunError> {
     emit(&report::schema::render(), None)?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn completions(shell: clap_complete::Shell) -> Result<u8, RunError> {
+fn completions(shell: clap_complete::Shell) -> Result<Exit, RunError> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::definition(), "orgexit", &mut script);
     emit(&String::from_utf8_lossy(&script), None)?;
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn man() -> Result<u8, RunError> {
+fn man() -> Result<Exit, RunError> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::definition())
         .render(&mut page)
         .map_err(|e| RunError::Unreachable(format!("cannot render the man page: {e}")))?;
     emit(&String::from_utf8_lossy(&page), None)?;
-    Ok(0)
+    Ok(Exit::Success)
 }

@@ -11,7 +11,7 @@ pub use crate::input::{
     read_file,
 };
 pub use crate::policy::{
-    AccountAttestations, Attestations, Attested, BucketDecision, Reseller, Waiver,
+    AccountAttestations, Attestations, Attested, BucketDecision, Reseller, TicketWords, Waiver,
 };
 
 use crate::aws::config::AwsOptions;

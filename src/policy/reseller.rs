@@ -31,6 +31,46 @@ struct ResellerFile {
     names: Vec<String>,
     #[serde(default)]
     products: Vec<ProductFile>,
+    #[serde(default)]
+    ticket: Option<TicketFile>,
+}
+
+/// `[ticket]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TicketFile {
+    company: String,
+    #[serde(default)]
+    team: Option<String>,
+    #[serde(default)]
+    keep_product: Option<String>,
+    #[serde(default)]
+    routing: Option<String>,
+}
+
+/// The reseller's words in the departure ticket (`[ticket]` of the definition).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketWords {
+    /// How customers know the reseller (the definition's name when not given).
+    pub company: String,
+    /// Who the ticket asks to meet besides the account representative.
+    pub team: Option<String>,
+    /// The product (one of `[[products]]`) the ticket asks whether the customer keeps.
+    pub keep_product: Option<String>,
+    /// The closing line that routes the ticket.
+    pub routing: Option<String>,
+}
+
+impl TicketWords {
+    /// A reseller whose definition says nothing of the ticket: its name, and nothing more.
+    pub fn plain(name: &str) -> TicketWords {
+        TicketWords {
+            company: name.to_string(),
+            team: None,
+            keep_product: None,
+            routing: None,
+        }
+    }
 }
 
 /// `[[products]]` as written.
@@ -74,6 +114,8 @@ pub struct Reseller {
     pub accounts_given: BTreeSet<String>,
     /// The reseller's products a customer may keep using, with their resources.
     pub products: Vec<Product>,
+    /// The reseller's words in the departure ticket.
+    pub ticket: TicketWords,
 }
 
 impl Reseller {
@@ -92,6 +134,15 @@ impl Reseller {
             )));
         }
         Self::parse(&read_file(path, "reseller file")?, path)
+    }
+
+    /// The built-in definition of this name, if there is one.
+    pub fn built_in(name: &str) -> Option<Reseller> {
+        BUILT_IN
+            .iter()
+            .any(|(built_in, _)| *built_in == name)
+            .then(|| Self::load(name).ok())
+            .flatten()
     }
 
     /// The built-in `ctl` definition.
@@ -186,6 +237,45 @@ impl Reseller {
                 ));
             }
         }
+        let ticket = match &file.ticket {
+            None => TicketWords::plain(file.name.trim()),
+            Some(t) => {
+                let line = |field: &str, text: &str| -> Result<String, InputError> {
+                    let text = text.trim();
+                    if text.is_empty() || text.contains('\n') {
+                        return Err(bad(field, "write one line of text".into()));
+                    }
+                    Ok(text.to_string())
+                };
+                let keep_product = t
+                    .keep_product
+                    .as_deref()
+                    .map(|p| line("ticket.keep_product", p))
+                    .transpose()?;
+                if let Some(product) = &keep_product
+                    && !products.iter().any(|p: &Product| &p.name == product)
+                {
+                    return Err(bad(
+                        "ticket.keep_product",
+                        format!("{product:?} is not the name of one of [[products]]"),
+                    ));
+                }
+                TicketWords {
+                    company: line("ticket.company", &t.company)?,
+                    team: t
+                        .team
+                        .as_deref()
+                        .map(|x| line("ticket.team", x))
+                        .transpose()?,
+                    keep_product,
+                    routing: t
+                        .routing
+                        .as_deref()
+                        .map(|x| line("ticket.routing", x))
+                        .transpose()?,
+                }
+            }
+        };
         let mut accounts = BTreeSet::new();
         for id in &file.management_accounts {
             let origin = format!("reseller file {}: management_accounts", path.display());
@@ -206,6 +296,7 @@ impl Reseller {
             accounts,
             accounts_given: BTreeSet::new(),
             products,
+            ticket,
         })
     }
 
@@ -404,19 +495,16 @@ mod tests {
     #[test]
     fn multi_word_markers_names_and_globs() {
         let r = parse(
-            "name = \"x\"\nmarkers = [\"CenturyLink\"]\nnames = [\"Lumen-*\", \"CAM_CloudIntegration\"]",
+            "name = \"x\"\nmarkers = [\"CenturyLink\"]\nnames = [\"Resold-*\", \"XYZ_CloudOps\"]",
         )
         .unwrap();
         assert_eq!(r.marks("CenturyLinkAdmin"), Some("CenturyLink"));
         assert_eq!(r.marks("century-link-ops"), Some("CenturyLink"));
         assert_eq!(r.marks("Century"), None);
-        assert_eq!(r.marks("lumen-billing"), Some("Lumen-*"));
-        assert_eq!(
-            r.marks("cam_cloudintegration"),
-            Some("CAM_CloudIntegration")
-        );
-        assert_eq!(r.marks("CAM_CloudIntegration2"), None);
-        assert_eq!(r.marker_list(), "CenturyLink/Lumen-*/CAM_CloudIntegration");
+        assert_eq!(r.marks("resold-billing"), Some("Resold-*"));
+        assert_eq!(r.marks("xyz_cloudops"), Some("XYZ_CloudOps"));
+        assert_eq!(r.marks("XYZ_CloudOps2"), None);
+        assert_eq!(r.marker_list(), "CenturyLink/Resold-*/XYZ_CloudOps");
         let err = parse("name = \"x\"\nmarkers = [\"AB\"]\nnames = [\"[oops\"]").unwrap_err();
         assert!(err.0.contains("names") && err.0.contains("[oops"), "{err}");
     }
@@ -486,6 +574,22 @@ mod tests {
             ),
             ("name = \"x\"\nmarkers = [\"AB\"]\ncolour = 1", "line 3"),
             ("name = \"x\"\nmarkers = \"AB\"", "line 2"),
+            (
+                "name = \"x\"\nmarkers = [\"AB\"]\n[ticket]\ncompany = \" \"",
+                "ticket.company",
+            ),
+            (
+                "name = \"x\"\nmarkers = [\"AB\"]\n[ticket]\ncompany = \"X\"\nkeep_product = \"P\"",
+                "ticket.keep_product",
+            ),
+            (
+                "name = \"x\"\nmarkers = [\"AB\"]\n[ticket]\ncompany = \"X\"\nrouting = \"a\\nb\"",
+                "ticket.routing",
+            ),
+            (
+                "name = \"x\"\nmarkers = [\"AB\"]\n[ticket]\nteam = \"T\"",
+                "company",
+            ),
         ];
         for (text, expected) in cases {
             let err = parse(text).unwrap_err();

@@ -13,7 +13,9 @@ use crate::checks::Status;
 
 pub fn render(report: &Report) -> String {
     let mut junit = quick_junit::Report::new("orgexit");
-    let timestamp = chrono::DateTime::parse_from_rfc3339(&report.generated_at).ok();
+    let at = report.generated_at;
+    let timestamp = chrono::DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond())
+        .map(|utc| utc.fixed_offset());
     if let Some(timestamp) = timestamp {
         junit.set_timestamp(timestamp);
     }
@@ -118,4 +120,28 @@ fn details(check: &CheckResult) -> String {
     }
     text.push_str(&format!("More: orgexit explain {}\n", check.id));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timestamp_is_the_reports_typed_time() {
+        let report: Report = serde_json::from_value(serde_json::json!({
+            "schema_version": 1, "tool": "orgexit", "version": "0", "phase": "pre",
+            "generated_at": "2026-11-24T09:30:00Z", "reseller": "ctl", "ready": false,
+            "summary": {"accounts": 0, "ready_accounts": 0, "pass": 0, "fail": 0, "warn": 0,
+                        "manual": 0, "error": 0, "skipped": 0},
+            "accounts": []
+        }))
+        .unwrap();
+        assert_eq!(
+            report.generated_at,
+            time::macros::datetime!(2026-11-24 09:30 UTC)
+        );
+        assert_eq!(report.generated_at_text(), "2026-11-24T09:30:00Z");
+        let xml = render(&report);
+        assert!(xml.contains("timestamp=\"2026-11-24T09:30:00"), "{xml}");
+    }
 }

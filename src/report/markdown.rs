@@ -35,7 +35,8 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(
         out,
         "---\n\norgexit {} · generated {} · `orgexit explain <check>` says how to fix a check",
-        report.version, report.generated_at
+        report.version,
+        report.generated_at_text()
     );
     out
 }

@@ -1,5 +1,6 @@
-//! The report: one [`Report`] value built from the findings, rendered by one module per
-//! format. The JSON shape is the contract of DESIGN.md: fields may be added, none removed.
+//! The report: one [`Report`] value assembled from the findings the engine evaluated
+//! ([`crate::engine::evaluate`]), rendered by one module per format. Nothing here runs a
+//! check. The JSON shape is the contract of DESIGN.md: fields may be added, none removed.
 
 pub mod json;
 pub mod junit;
@@ -10,13 +11,11 @@ pub mod schema;
 pub mod table;
 pub mod ticket;
 
-use std::collections::BTreeSet;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::checks::{Check, Phase, Severity, Status};
-use crate::facts::AccountFacts;
+use crate::checks::{Item, Phase, Severity, Status};
+use crate::exit::Exit;
 use crate::plan::Policy;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -36,8 +35,9 @@ pub struct Report {
     /// The orgexit version that wrote the report.
     pub version: String,
     /// When the report was made (RFC 3339, UTC).
-    #[schemars(extend("format" = "date-time"))]
-    pub generated_at: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
+    pub generated_at: time::OffsetDateTime,
     /// pre: before the cut-over (what still blocks); post: after it (what was left behind).
     pub phase: Phase,
     /// The reseller definition the checks used, e.g. "ctl".
@@ -137,37 +137,6 @@ pub enum OrgOwner {
     None,
 }
 
-impl OrganizationSeen {
-    /// What the account's facts show, judged under `ctx`; `None` when not read.
-    fn of(facts: &AccountFacts, ctx: &crate::checks::Context<'_>) -> Option<OrganizationSeen> {
-        use crate::checks::Owner;
-        use crate::facts::Membership;
-        Some(match facts.organization().ok()? {
-            Membership::Standalone => OrganizationSeen {
-                id: None,
-                management_account_id: None,
-                management_account_email: None,
-                owner: OrgOwner::None,
-                why: "not in any organization (standalone account)".to_string(),
-            },
-            Membership::Member(org) => {
-                let owner = crate::checks::whose(org, ctx);
-                OrganizationSeen {
-                    id: Some(org.id.clone()),
-                    management_account_id: Some(org.management_account_id.clone()),
-                    management_account_email: org.management_account_email.clone(),
-                    owner: match owner {
-                        Owner::Reseller(_) => OrgOwner::Reseller,
-                        Owner::New => OrgOwner::New,
-                        Owner::Unknown => OrgOwner::Unknown,
-                    },
-                    why: owner.why(org, ctx),
-                }
-            }
-        })
-    }
-}
-
 /// What one check found in one account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckResult {
@@ -187,6 +156,12 @@ pub struct CheckResult {
     // Added after the first release: `orgexit ticket` reads reports without it as none.
     #[serde(default)]
     pub waived: Vec<Waived>,
+    /// What the finding is about, as data: a kind (a code stable per check, listed by
+    /// `orgexit explain`), the resource, the principal or account involved, the reason
+    /// (a waiver's, or why it could not be read). Absent when there are none.
+    // Added after the first release: reports without it read as none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<Item>,
 }
 
 /// A resource kept by a waiver.
@@ -248,67 +223,23 @@ impl Summary {
     }
 }
 
-fn check_result(
-    check: &dyn Check,
-    finding: crate::checks::Finding,
-    reseller: &crate::plan::Reseller,
-) -> CheckResult {
-    let remediation = match finding.status {
-        Status::Pass | Status::Skipped => String::new(),
-        _ => check.remediation().to_string(),
-    };
-    CheckResult {
-        id: check.id().to_string(),
-        title: check.title().to_string(),
-        severity: check.severity(),
-        status: finding.status,
-        summary: finding.summary,
-        resources: finding.resources,
-        remediation,
-        waived: finding
-            .waived
-            .into_iter()
-            .map(|w| Waived {
-                product: reseller.product_of(&w.name).map(str::to_string),
-                name: w.name,
-                reason: w.reason,
-            })
-            .collect(),
-    }
-}
-
-/// Builds a [`Report`] one account at a time, as accounts finish: each account's facts
-/// are evaluated when they arrive and can then be dropped, so a run holds the findings of
-/// every account but the facts of only those in flight.
+/// Assembles a [`Report`] from accounts already evaluated (by the engine), in any order.
 pub struct ReportBuilder<'p> {
     policy: &'p Policy,
-    audited: BTreeSet<String>,
     accounts: Vec<AccountReport>,
     snapshot: Option<SnapshotSource>,
 }
 
 impl ReportBuilder<'_> {
-    /// The accounts the run covers: an account trusted by another of them is not outside.
-    pub fn audited(&mut self, ids: impl IntoIterator<Item = String>) {
-        self.audited.extend(ids);
+    /// One account's findings.
+    pub fn push(&mut self, account: AccountReport) {
+        self.accounts.push(account);
     }
 
-    /// Evaluates every selected check for one account (an unreachable account's checks
-    /// all `error`).
-    pub fn add(&mut self, account: &AccountFacts) {
-        let ctx = self.policy.context(&account.account_id, &self.audited);
-        let checks: Vec<CheckResult> = self
-            .policy
-            .checks
-            .iter()
-            .map(|check| check_result(*check, check.run(account, &ctx), ctx.reseller))
-            .collect();
-        self.accounts.push(AccountReport {
-            account_id: account.account_id.clone(),
-            ready: !checks.iter().any(|c| c.status.blocks()),
-            error: account.error.clone(),
-            organization: OrganizationSeen::of(account, &ctx),
-            checks,
+    /// The facts came from a snapshot collected at this time (`None`: not recorded).
+    pub fn snapshot(&mut self, collected_at: Option<&str>) {
+        self.snapshot = Some(SnapshotSource {
+            collected_at: collected_at.map(str::to_string),
         });
     }
 
@@ -330,10 +261,9 @@ impl ReportBuilder<'_> {
             tool: TOOL.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             generated_at: generated_at
+                .to_offset(time::UtcOffset::UTC)
                 .replace_nanosecond(0)
-                .unwrap_or(generated_at)
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+                .unwrap_or(generated_at),
             phase: self.policy.phase,
             reseller: self.policy.reseller.name.clone(),
             target_date: self.policy.target_date.map(|d| d.to_string()),
@@ -354,28 +284,11 @@ impl ReportBuilder<'_> {
     }
 }
 
-impl crate::engine::Sink for ReportBuilder<'_> {
-    fn accounts(&mut self, ids: &[String]) {
-        self.audited(ids.iter().cloned());
-    }
-
-    fn snapshot(&mut self, collected_at: Option<&str>) {
-        self.snapshot = Some(SnapshotSource {
-            collected_at: collected_at.map(str::to_string),
-        });
-    }
-
-    fn add(&mut self, facts: AccountFacts) {
-        ReportBuilder::add(self, &facts);
-    }
-}
-
 impl Report {
-    /// A builder that evaluates accounts as they come.
+    /// A builder of the report of a run under `policy`.
     pub fn builder(policy: &Policy) -> ReportBuilder<'_> {
         ReportBuilder {
             policy,
-            audited: BTreeSet::new(),
             accounts: Vec::new(),
             snapshot: None,
         }
@@ -407,43 +320,35 @@ impl Report {
         })
     }
 
-    /// Evaluates every selected check for every account: accounts sorted by ID, checks
-    /// in catalog order, an unreachable account's checks all `error`.
-    pub fn evaluate(
-        policy: &Policy,
-        facts: &[AccountFacts],
-        generated_at: time::OffsetDateTime,
-    ) -> Report {
-        let mut builder = Report::builder(policy);
-        builder.audited(facts.iter().map(|f| f.account_id.clone()));
-        for account in facts {
-            builder.add(account);
-        }
-        builder.finish(generated_at)
+    /// When the report was made, as the reports write it (RFC 3339).
+    pub fn generated_at_text(&self) -> String {
+        self.generated_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
     }
 
     /// What the exit status says, in words.
     pub fn verdict(&self) -> &'static str {
         match self.exit_code() {
-            0 => "every account is ready (exit 0)",
-            1 => "some check is fail or manual (exit 1)",
-            2 => "no account was audited (exit 2)",
-            _ => "some check could not be evaluated (exit 3)",
+            Exit::Success => "every account is ready (exit 0)",
+            Exit::Blocked => "some check is fail or manual (exit 1)",
+            Exit::Usage => "no account was audited (exit 2)",
+            Exit::Error => "some check could not be evaluated (exit 3)",
         }
     }
 
     /// 0 every account ready; 1 some check fail or manual; 3 some error and none
     /// fail/manual; 2 when no account was audited (a run refuses that before any report
     /// exists: this is the same answer for a report that says so).
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> Exit {
         if self.accounts.is_empty() {
-            2
+            Exit::Usage
         } else if self.summary.fail > 0 || self.summary.manual > 0 {
-            1
+            Exit::Blocked
         } else if self.summary.error > 0 {
-            3
+            Exit::Error
         } else {
-            0
+            Exit::Success
         }
     }
 }

@@ -4,6 +4,7 @@
 //! More: one row per account (ready, counts, blocking checks), then only the findings
 //! that block. Either way a summary line closes it, saying what the exit status means.
 
+use crate::exit::Exit;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 
 use super::{AccountReport, Report};
@@ -231,9 +232,9 @@ fn blocking(report: &Report, look: Look) -> Option<Table> {
 fn footer(report: &Report) -> String {
     let s = &report.summary;
     let hint = match report.exit_code() {
-        0 => "",
-        1 => "; `orgexit explain <check>` says how to fix it",
-        _ => "; its summary says why",
+        Exit::Success => "",
+        Exit::Blocked => "; `orgexit explain <check>` says how to fix it",
+        Exit::Usage | Exit::Error => "; its summary says why",
     };
     format!(
         "{} of {} accounts ready · {}\n{}{hint}",

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::ids;
-use crate::checks::Status;
+use crate::checks::{Status, name_list};
 use crate::report::{AccountReport, CheckResult, Report};
 
 /// The checks whose resources are the reseller's access by themselves.
@@ -26,6 +26,9 @@ const ACCESS_CHECKS: [(&str, &str); 2] = [
     ("iam-reseller-users-groups", "users and groups"),
 ];
 const FEDERATION: &str = "iam-federation";
+/// `iam-federation`'s item kinds for the reseller's doors.
+const RESELLER_TRUST: &str = "reseller-trust";
+const RESELLER_PROVIDER: &str = "reseller-provider";
 const PAYMENT_METHOD: &str = "payment-method";
 
 pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
@@ -65,8 +68,8 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
     lines
 }
 
-/// "roles CTL-Admin; users and groups ctl-operator, CTLAdmins; roles that let Lumen in:
-/// …; Lumen's identity providers: …", or `None` when nothing is left.
+/// "roles CTL-Admin; users and groups ctl-operator, CTLAdmins; roles that let <company>
+/// in: …; <company>'s identity providers: …", or `None` when nothing is left.
 fn access_to_remove(account: &AccountReport, company: &str) -> Option<String> {
     let leftover = |c: &&CheckResult| matches!(c.status, Status::Warn | Status::Fail);
     let mut parts = Vec::new();
@@ -88,38 +91,29 @@ fn access_to_remove(account: &AccountReport, company: &str) -> Option<String> {
         .filter(|c| c.id == FEDERATION)
         .find(leftover)
     {
-        parts.extend(reseller_doors(&federation.summary, company));
+        parts.extend(reseller_doors(federation, company));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// The parts of `iam-federation`'s summary that are the reseller's doors, reworded; its
-/// other parts (outside accounts to review, kept by waiver) are not the reseller's to act
-/// on. The summary is `iam-federation`'s own "part; part" sentence, read here until the
-/// finding carries its doors as data.
-fn reseller_doors(summary: &str, company: &str) -> Vec<String> {
-    const DOORS: [(&str, &str); 4] = [
-        ("role lets the reseller in: ", "roles that let {} in: "),
-        ("roles let the reseller in: ", "roles that let {} in: "),
-        (
-            "identity provider of the reseller's: ",
-            "{}'s identity providers: ",
-        ),
-        (
-            "identity providers of the reseller's: ",
-            "{}'s identity providers: ",
-        ),
+/// `iam-federation`'s items that are the reseller's doors (roles that let it in, its
+/// identity providers), in the reseller's words; its other items (outside accounts to
+/// review, what was kept by waiver) are not the reseller's to act on.
+fn reseller_doors(federation: &CheckResult, company: &str) -> Vec<String> {
+    let doors = [
+        (RESELLER_TRUST, format!("roles that let {company} in")),
+        (RESELLER_PROVIDER, format!("{company}'s identity providers")),
     ];
-    // Waivers come last, and their reasons are free text: read nothing from them.
-    let doors = summary.split("kept by waiver: ").next().unwrap_or_default();
     doors
-        .split("; ")
-        .filter_map(|part| {
-            let (_, rest) = part.split_once(' ')?;
-            DOORS.iter().find_map(|(from, to)| {
-                rest.strip_prefix(from)
-                    .map(|names| format!("{}{names}", to.replace("{}", company)))
-            })
+        .into_iter()
+        .filter_map(|(kind, what)| {
+            let names: Vec<String> = federation
+                .items
+                .iter()
+                .filter(|i| i.is(kind))
+                .map(|i| format!("{} ({})", i.resource(), i.principal()))
+                .collect();
+            (!names.is_empty()).then(|| format!("{what}: {}", name_list(&names)))
         })
         .collect()
 }
@@ -216,7 +210,7 @@ fn attached(report: &Report) -> String {
         report.phase.as_str(),
         report.summary.ready_accounts,
         report.summary.accounts,
-        report.generated_at,
+        report.generated_at_text(),
         report.version
     );
     if let Some(snapshot) = report.snapshot_text() {
@@ -243,7 +237,7 @@ mod tests {
             (
                 "iam:ListUsers: AccessDenied (HTTP 403): User: arn:aws:sts::1:assumed-role/A/x is not authorized to perform: iam:ListUsers with an explicit deny in a service control policy",
                 "iam:ListUsers",
-                "Lumen's service control policy denies iam:ListUsers",
+                "Resold's service control policy denies iam:ListUsers",
             ),
             (
                 "cannot assume arn:aws:iam::1:role/OrgExitAudit: sts:AssumeRole: AccessDenied (HTTP 403): no",
@@ -262,7 +256,7 @@ mod tests {
             ),
         ];
         for (reason, what, who) in cases {
-            let (got_what, got_who) = cause(reason, "Lumen");
+            let (got_what, got_who) = cause(reason, "Resold");
             assert_eq!(got_what, what, "{reason}");
             assert!(got_who.contains(who), "{reason}: {got_who}");
             assert!(!got_who.contains("arn:aws:sts"), "no trace: {got_who}");
@@ -270,13 +264,32 @@ mod tests {
     }
 
     #[test]
-    fn only_the_resellers_doors_of_the_federation_summary() {
-        let summary = "2 roles let the reseller in: CTL-Admin (999988887777), OrganizationAccountAccessRole (999988887777); 1 identity provider of the reseller's: CTL-SSO (CTL); 1 role trusts outside accounts, to review: PartnerAudit (210987654321); kept by waiver: CTL-Keep (x; 1 role lets the reseller in: fake)";
+    fn only_the_resellers_doors_of_the_federation_items() {
+        use crate::checks::{Item, Severity};
+        let federation = CheckResult {
+            id: FEDERATION.into(),
+            title: String::new(),
+            severity: Severity::Critical,
+            status: Status::Fail,
+            // The summary is not read: what it says here is not what the ticket says.
+            summary: "1 role lets the reseller in: Fake (1)".into(),
+            resources: Vec::new(),
+            remediation: String::new(),
+            waived: Vec::new(),
+            items: vec![
+                Item::new(RESELLER_TRUST, "CTL-Admin").with_principal("999988887777"),
+                Item::new(RESELLER_TRUST, "OrganizationAccountAccessRole")
+                    .with_principal("999988887777"),
+                Item::new(RESELLER_PROVIDER, "CTL-SSO").with_principal("CTL"),
+                Item::new("outside-trust", "PartnerAudit").with_principal("210987654321"),
+                Item::new("waived", "CTL-Keep").with_reason("x; 1 role lets the reseller in: fake"),
+            ],
+        };
         assert_eq!(
-            reseller_doors(summary, "Lumen"),
+            reseller_doors(&federation, "Resold"),
             [
-                "roles that let Lumen in: CTL-Admin (999988887777), OrganizationAccountAccessRole (999988887777)",
-                "Lumen's identity providers: CTL-SSO (CTL)",
+                "roles that let Resold in: CTL-Admin (999988887777), OrganizationAccountAccessRole (999988887777)",
+                "Resold's identity providers: CTL-SSO (CTL)",
             ]
         );
         assert_eq!(

@@ -1,5 +1,7 @@
-//! `orgexit ticket`: the departure support ticket of the reseller's wiki ("Partner Cloud:
-//! AWS Customers Leaving Lumen", Ticket Information), filled from a JSON report.
+//! `orgexit ticket`: the departure support ticket of the reseller's wiki (its Ticket
+//! Information), filled from a JSON report, in the words of the reseller definition's
+//! `[ticket]` table ([`TicketWords`]: how customers know the reseller, the team to meet,
+//! the product to keep, the routing line).
 //!
 //! The ticket says only what the report supports. Filled in: the goal, the target date,
 //! the departing accounts (those that already left are listed apart), the accounts whose
@@ -17,6 +19,7 @@ use std::fmt::Write;
 
 use super::{AccountReport, OrgOwner, Report};
 use crate::checks::{Phase, Status};
+use crate::plan::{Reseller, TicketWords};
 
 /// What the customer still has to fill in.
 pub const BLANK: &str = "________";
@@ -24,29 +27,30 @@ pub const BLANK: &str = "________";
 /// The check whose `pass` means someone attested access to the account's root user.
 const ROOT_CREDENTIALS: &str = "root-credentials";
 
-/// The product the ticket asks about, as the reseller definition names it.
-const CAM_FOR_ALM: &str = "CAM for ALM";
-
-/// How the ticket names the reseller: the company, not the definition's short name.
-fn company(reseller: &str) -> String {
-    match reseller {
-        // CenturyLink was renamed Lumen; the current wiki page and ticket say Lumen.
-        "ctl" => "Lumen".to_string(),
-        other => other.to_string(),
-    }
+/// The reseller's words for a report: its built-in definition's `[ticket]`, or just its
+/// name for a definition that is not built in.
+pub fn words_for(report: &Report) -> TicketWords {
+    Reseller::built_in(&report.reseller)
+        .map(|r| r.ticket)
+        .unwrap_or_else(|| TicketWords::plain(&report.reseller))
 }
 
-pub fn render(report: &Report) -> String {
-    let company = company(&report.reseller);
+pub fn render(report: &Report, words: &TicketWords) -> String {
+    let company = words.company.as_str();
     let mut out = String::new();
+    let team = words
+        .team
+        .as_deref()
+        .map(|team| format!(" and potentially a member of {team}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "This is a request to meet with my {company} account representative and potentially a member of the Cloud Application Manager Product team.\n"
+        "This is a request to meet with my {company} account representative{team}.\n"
     );
     let field = |out: &mut String, label: &str, value: &str| {
         let _ = writeln!(out, "{label}: {value}");
     };
-    field(&mut out, "Goal", &goal(report, &company));
+    field(&mut out, "Goal", &goal(report, company));
     field(
         &mut out,
         "Target Date",
@@ -88,17 +92,19 @@ pub fn render(report: &Report) -> String {
         "If your company, identify any AWS Users needing permissions",
         BLANK,
     );
-    field(
-        &mut out,
-        "Do you wish to continue using CAM for ALM?",
-        &cam_for_alm(report),
-    );
+    if let Some(product) = &words.keep_product {
+        field(
+            &mut out,
+            &format!("Do you wish to continue using {product}?"),
+            &kept_product(report, product),
+        );
+    }
     out.push_str("Special Considerations:\n");
-    for line in considerations::lines(report, &company) {
+    for line in considerations::lines(report, company) {
         let _ = writeln!(out, "- {line}");
     }
-    if report.reseller == "ctl" {
-        out.push_str("\nPlease direct this ticket towards the CAM_CloudIntegration group\n");
+    if let Some(routing) = &words.routing {
+        let _ = writeln!(out, "\n{routing}");
     }
     out
 }
@@ -219,15 +225,15 @@ fn without_root(report: &Report) -> String {
     text
 }
 
-/// Yes only when a `keep` waiver keeps a resource the reseller definition names for CAM
-/// for ALM (the CAM provider policy), naming it; a blank otherwise: a waiver on anything
-/// else, or none, does not say whether the customer wants CAM.
-fn cam_for_alm(report: &Report) -> String {
+/// Yes only when a `keep` waiver keeps a resource the reseller definition names for the
+/// product (e.g. the CAM provider policy for CAM for ALM), naming it; a blank otherwise: a
+/// waiver on anything else, or none, does not say whether the customer wants the product.
+fn kept_product(report: &Report, product: &str) -> String {
     // (name, reason) → accounts, so one waiver in many accounts is one line.
     let mut kept: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for account in &report.accounts {
         for waived in account.checks.iter().flat_map(|c| &c.waived) {
-            if waived.product.as_deref() != Some(CAM_FOR_ALM) {
+            if waived.product.as_deref() != Some(product) {
                 continue;
             }
             let accounts = kept
@@ -239,7 +245,7 @@ fn cam_for_alm(report: &Report) -> String {
         }
     }
     if kept.is_empty() {
-        return format!("{BLANK} (the report shows no {CAM_FOR_ALM} resource kept by waiver)");
+        return format!("{BLANK} (the report shows no {product} resource kept by waiver)");
     }
     let kept: Vec<String> = kept
         .into_iter()

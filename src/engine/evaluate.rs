@@ -1,0 +1,152 @@
+//! Evaluation: each account's facts → every selected check's finding → one
+//! [`AccountReport`], handed to the report as a finished value. The report renders what it
+//! is given; it never runs a check.
+
+use std::collections::BTreeSet;
+
+use crate::checks::{Check, Context, Finding, Owner, Status};
+use crate::facts::{AccountFacts, Membership};
+use crate::plan::{Policy, Reseller};
+use crate::report::{
+    AccountReport, CheckResult, OrgOwner, OrganizationSeen, Report, ReportBuilder, Waived,
+};
+
+/// Evaluates accounts as they arrive (a [`super::Sink`]) and hands each one's findings to
+/// the report: a run holds the findings of every account but the facts of only those in
+/// flight.
+pub struct Evaluator<'p> {
+    policy: &'p Policy,
+    audited: BTreeSet<String>,
+    report: ReportBuilder<'p>,
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(policy: &'p Policy) -> Self {
+        Evaluator {
+            policy,
+            audited: BTreeSet::new(),
+            report: Report::builder(policy),
+        }
+    }
+
+    /// The accounts the run covers: an account trusted by another of them is not outside.
+    pub fn audited(&mut self, ids: impl IntoIterator<Item = String>) {
+        self.audited.extend(ids);
+    }
+
+    /// Evaluates every selected check for one account (an unreachable account's checks
+    /// all `error`).
+    pub fn add(&mut self, account: &AccountFacts) {
+        let report = account_report(self.policy, account, &self.audited);
+        self.report.push(report);
+    }
+
+    /// The report: accounts sorted by ID (each once), checks in catalog order.
+    pub fn finish(self, generated_at: time::OffsetDateTime) -> Report {
+        self.report.finish(generated_at)
+    }
+}
+
+impl super::Sink for Evaluator<'_> {
+    fn accounts(&mut self, ids: &[String]) {
+        self.audited(ids.iter().cloned());
+    }
+
+    fn snapshot(&mut self, collected_at: Option<&str>) {
+        self.report.snapshot(collected_at);
+    }
+
+    fn add(&mut self, facts: AccountFacts) {
+        Evaluator::add(self, &facts);
+    }
+}
+
+/// Evaluates every selected check for every account: accounts sorted by ID, checks in
+/// catalog order, an unreachable account's checks all `error`.
+pub fn evaluate(
+    policy: &Policy,
+    facts: &[AccountFacts],
+    generated_at: time::OffsetDateTime,
+) -> Report {
+    let mut evaluator = Evaluator::new(policy);
+    evaluator.audited(facts.iter().map(|f| f.account_id.clone()));
+    for account in facts {
+        evaluator.add(account);
+    }
+    evaluator.finish(generated_at)
+}
+
+/// One account's findings, as the report carries them.
+pub fn account_report(
+    policy: &Policy,
+    account: &AccountFacts,
+    audited: &BTreeSet<String>,
+) -> AccountReport {
+    let ctx = policy.context(&account.account_id, audited);
+    let checks: Vec<CheckResult> = policy
+        .checks
+        .iter()
+        .map(|check| check_result(*check, check.run(account, &ctx), ctx.reseller))
+        .collect();
+    AccountReport {
+        account_id: account.account_id.clone(),
+        ready: !checks.iter().any(|c| c.status.blocks()),
+        error: account.error.clone(),
+        organization: organization_seen(account, &ctx),
+        checks,
+    }
+}
+
+fn check_result(check: &dyn Check, finding: Finding, reseller: &Reseller) -> CheckResult {
+    let remediation = match finding.status {
+        Status::Pass | Status::Skipped => String::new(),
+        _ => check.remediation().to_string(),
+    };
+    CheckResult {
+        id: check.id().to_string(),
+        title: check.title().to_string(),
+        severity: check.severity(),
+        status: finding.status,
+        waived: finding
+            .waived()
+            .into_iter()
+            .map(|w| Waived {
+                product: reseller.product_of(&w.name).map(str::to_string),
+                name: w.name,
+                reason: w.reason,
+            })
+            .collect(),
+        summary: finding.summary,
+        resources: finding.resources,
+        remediation,
+        items: finding.items,
+    }
+}
+
+/// What the account's facts show of its organization, judged under `ctx`; `None` when
+/// not read.
+fn organization_seen(facts: &AccountFacts, ctx: &Context<'_>) -> Option<OrganizationSeen> {
+    Some(match facts.organization().ok()? {
+        Membership::Standalone => OrganizationSeen {
+            id: None,
+            management_account_id: None,
+            management_account_email: None,
+            owner: OrgOwner::None,
+            why: "not in any organization (standalone account)".to_string(),
+        },
+        Membership::Member(org) => {
+            let owner = crate::checks::whose(org, ctx);
+            OrganizationSeen {
+                id: Some(org.id.clone()),
+                management_account_id: Some(org.management_account_id.clone()),
+                management_account_email: org.management_account_email.clone(),
+                owner: match owner {
+                    Owner::Reseller(_) => OrgOwner::Reseller,
+                    Owner::New => OrgOwner::New,
+                    Owner::Unknown => OrgOwner::Unknown,
+                },
+                why: owner.why(org, ctx),
+            }
+        }
+    })
+}
