@@ -68,19 +68,16 @@ def assume(endpoint, sts, account_id):
     )
 
 
+def trust_policy(principal, condition=None):
+    """A trust policy whose one statement lets `principal` assume the role."""
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
 def trust(account_id):
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-    )
+    return trust_policy({"AWS": f"arn:aws:iam::{account_id}:root"})
 
 
 ADMIN = json.dumps(
@@ -110,18 +107,9 @@ def seed_dirty(client, account_id, org_id):
     )
     iam.create_role(
         RoleName="OrgWideReadOnly",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"AWS": "*"},
-                        "Action": "sts:AssumeRole",
-                        "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}},
-                    }
-                ],
-            }
+        AssumeRolePolicyDocument=trust_policy(
+            {"AWS": "*"},
+            {"StringEquals": {"aws:PrincipalOrgID": org_id}},
         ),
     )
     iam.create_policy(
@@ -157,35 +145,13 @@ def seed_clean(client, account_id):
     iam = client("iam")
     iam.create_role(
         RoleName="AppDeploy",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "ec2.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
+        AssumeRolePolicyDocument=trust_policy({"Service": "ec2.amazonaws.com"}),
     )
     iam.create_user(UserName="alice")
     # Names that carry "ctl" inside another word: not the reseller's.
     iam.create_role(
         RoleName="eks-kubectl-deployer",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "eks.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
+        AssumeRolePolicyDocument=trust_policy({"Service": "eks.amazonaws.com"}),
     )
     iam.create_policy(
         PolicyName="DirectLinkReadOnly",
