@@ -98,8 +98,14 @@ pub fn account_report(
 }
 
 fn check_result(check: &dyn Check, finding: Finding, reseller: &Reseller) -> CheckResult {
+    // An `error` is not a verdict on the account: first make the check readable, then its
+    // own remediation applies. Every format (JSON included) says it so.
     let remediation = match finding.status {
         Status::Pass | Status::Skipped => String::new(),
+        Status::Error => format!(
+            "the check could not be evaluated: fix what the summary names (often the audit role's permissions, see `orgexit policy`) and run again; if it then fails: {}",
+            check.remediation()
+        ),
         _ => check.remediation().to_string(),
     };
     CheckResult {

@@ -115,7 +115,7 @@ fn details(check: &CheckResult) -> String {
     }
     if !check.remediation.is_empty() {
         text.push_str("\nHow to fix: ");
-        text.push_str(&check.fix());
+        text.push_str(&check.remediation);
         text.push('\n');
     }
     text.push_str(&format!("More: orgexit explain {}\n", check.id));

@@ -208,7 +208,7 @@ fn finding(out: &mut String, account: &AccountReport, check: &CheckResult) {
         let _ = writeln!(out, "  - Resources: {}{more}", shown.join(", "));
     }
     if !check.remediation.is_empty() {
-        let _ = writeln!(out, "  - Fix: {}", inline(&check.fix()));
+        let _ = writeln!(out, "  - Fix: {}", inline(&check.remediation));
     }
     out.push('\n');
 }

@@ -176,20 +176,6 @@ pub struct Waived {
     pub product: Option<String>,
 }
 
-impl CheckResult {
-    /// What to do, as the text formats say it. An `error` is not a verdict on the
-    /// account: first make the check readable, then its own remediation applies.
-    pub fn fix(&self) -> String {
-        match self.status {
-            Status::Error if !self.remediation.is_empty() => format!(
-                "the check could not be evaluated: fix what the summary names (often the audit role's permissions, see `orgexit policy`) and run again; if it then fails: {}",
-                self.remediation
-            ),
-            _ => self.remediation.clone(),
-        }
-    }
-}
-
 impl Summary {
     fn add(&mut self, status: Status) {
         *match status {
