@@ -9,14 +9,20 @@ use serde::Deserialize;
 use crate::input::{AccountId, InputError, parse_date, parse_toml, read_file};
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table of accounts: [accounts.\"123456789012\"]"
+)]
 struct AttestationsFile {
     #[serde(default)]
     accounts: BTreeMap<String, AccountFile>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table of attestations for one account (payment_method, root_credentials, buckets, leaver, keep)"
+)]
 struct AccountFile {
     payment_method: Option<AttestedFile>,
     root_credentials: Option<AttestedFile>,
@@ -26,7 +32,10 @@ struct AccountFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table like { by = \"you@example.com\", on = \"2026-11-20\" }"
+)]
 struct AttestedFile {
     by: String,
     on: String,
@@ -60,7 +69,10 @@ impl BucketDecision {
 
 /// A reseller-marked resource the customer keeps on purpose.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a waiver like { name = \"CTL-CAM-Provider\", reason = \"continuing CAM for ALM\" }"
+)]
 pub struct Waiver {
     pub name: String,
     pub reason: String,
@@ -192,12 +204,26 @@ keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]
             ),
             ("[accounts.\"123456789012\"]\npayment = 1", "line 2"),
             ("not toml at all", "line 1"),
+            // A value where a table belongs says what the table looks like, not a Rust type.
+            (
+                "[accounts.\"123456789012\"]\npayment_method = \"yes\"",
+                "expected a table like { by = \"you@example.com\", on = \"2026-11-20\" }",
+            ),
+            (
+                "[accounts.\"123456789012\"]\nkeep = [\"CTL-X\"]",
+                "expected a waiver like { name = ",
+            ),
+            ("accounts = [1]", "line 1"),
         ];
         for (text, expected) in cases {
             let err = parse(text).unwrap_err();
             assert!(err.0.contains(expected), "{text:?} gave {err}");
             assert!(err.0.contains("att.toml"), "{err}");
             assert!(!err.0.contains('\n'), "one line: {err}");
+            assert!(
+                !err.0.contains("struct ") && !err.0.contains("File"),
+                "no Rust type name: {err}"
+            );
         }
     }
 }

@@ -15,7 +15,10 @@ const BUILT_IN: &[(&str, &str)] = &[("ctl", include_str!("../../checks/ctl.toml"
 
 /// The file as written; validated into [`Reseller`].
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a reseller definition (name, markers, bucket_patterns, email_domains, ...)"
+)]
 struct ResellerFile {
     name: String,
     #[serde(default)]
@@ -37,7 +40,10 @@ struct ResellerFile {
 
 /// `[ticket]` as written.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [ticket] table (company, team, keep_product, routing)"
+)]
 struct TicketFile {
     company: String,
     #[serde(default)]
@@ -75,7 +81,10 @@ impl TicketWords {
 
 /// `[[products]]` as written.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a [[products]] table (name, resources)"
+)]
 struct ProductFile {
     name: String,
     resources: Vec<String>,
