@@ -244,3 +244,32 @@ fn the_policy_partition_is_validated() {
         "--partition: unknown partition \"aws-moon\": use aws, aws-cn, aws-us-gov",
     );
 }
+
+/// The credentials check gets at least 10 s whatever `--timeout` (here 1 s) says for the
+/// accounts' calls, so a short timeout never cuts off a healthy answer on a loaded machine;
+/// a hanging STS still ends the run, at exactly that floor. Virtual time.
+#[tokio::test(start_paused = true)]
+async fn the_credentials_check_gets_at_least_ten_seconds() {
+    let demo = demo_facts();
+    let slow = Replay::builder()
+        .latency(std::time::Duration::from_secs(3))
+        .build(world(&demo));
+    let connection = checked_later(&slow).identify().await;
+    assert!(connection.is_ok(), "a 3 s answer passes with --timeout 1");
+
+    let hanging = Replay::builder()
+        .rule(Rule::new(Fault::Hang).operation("GetCallerIdentity"))
+        .build(world(&demo));
+    let started = tokio::time::Instant::now();
+    let problem = checked_later(&hanging).identify().await.err().unwrap();
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= std::time::Duration::from_secs(10)
+            && elapsed < std::time::Duration::from_secs(30),
+        "{elapsed:?}"
+    );
+    let CredentialsProblem::Rejected(message) = problem else {
+        panic!("a hanging STS is not 'missing credentials'")
+    };
+    assert!(message.contains("timed out"), "{message}");
+}

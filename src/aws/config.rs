@@ -64,6 +64,10 @@ const DEFAULT_REGION: &str = "us-east-1";
 const SESSION_NAME: &str = "orgexit-audit";
 /// The partition of ARNs until the caller's is known.
 pub const DEFAULT_PARTITION: &str = "aws";
+/// The credentials check gates the whole run with a single call: it gets at least this
+/// long, whatever `--timeout` says for the accounts' calls, so a short `--timeout` never
+/// cuts off a healthy answer on a loaded machine. A hanging STS still ends the run.
+const IDENTIFY_AT_LEAST: Duration = Duration::from_secs(10);
 
 /// Who the base credentials are (`sts:GetCallerIdentity`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,7 +226,24 @@ impl Connection {
             Some(profile) => format!("the base credentials (profile {profile})"),
             None => "the base credentials".to_string(),
         };
-        let identity = match self.sts.get_caller_identity().send().await {
+        let configured = self.sts.config().timeout_config();
+        let at_least = |limit: Option<Duration>| limit.map(|d| d.max(IDENTIFY_AT_LEAST));
+        let mut timeouts = TimeoutConfig::builder();
+        timeouts
+            .set_connect_timeout(at_least(configured.and_then(|t| t.connect_timeout())))
+            .set_operation_attempt_timeout(at_least(
+                configured.and_then(|t| t.operation_attempt_timeout()),
+            ))
+            .set_operation_timeout(at_least(configured.and_then(|t| t.operation_timeout())));
+        let timeouts = timeouts.build();
+        let answer = self
+            .sts
+            .get_caller_identity()
+            .customize()
+            .config_override(aws_sdk_sts::config::Builder::default().timeout_config(timeouts))
+            .send()
+            .await;
+        let identity = match answer {
             Ok(identity) => identity,
             Err(err) => return Err(credentials_problem(&err, &whose, self.profile.as_deref())),
         };
