@@ -11,6 +11,9 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+mod unread;
+pub use unread::{Failure, Unread};
+
 /// The answer to one kind of read, or why there is none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

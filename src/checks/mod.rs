@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::facts::{AccountFacts, FactKind, Missing};
+use crate::facts::{AccountFacts, FactKind, Failure, Missing, Unread};
 use crate::policy::{AccountAttestations, Reseller, Waiver};
 
 mod billing_contact;
@@ -157,7 +157,10 @@ pub const WAIVED: &str = "waived";
 /// [`Check::item_kinds`]), the resource, the principal or account involved, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Item {
-    /// Stable per check (`orgexit explain <check>` lists them), e.g. `reseller-trust`.
+    /// Stable per check (`orgexit explain <check>` lists them), e.g. `reseller-trust`. A
+    /// check in `error` carries what could not be read: `access-denied`, `denied-by-scp`,
+    /// `throttled`, `timed-out`, `read-failed` or `not-collected`, with the refused action
+    /// (e.g. `iam:ListRoles`) as the resource when AWS named one.
     #[schemars(pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
     pub kind: String,
     /// The resource's name (a role, policy, identity provider, bucket…).
@@ -257,8 +260,21 @@ impl Finding {
 }
 
 impl From<Missing> for Finding {
+    /// An `error` finding with one item saying what could not be read and why: its kind
+    /// is the [`Failure`] code, its resource the refused action.
     fn from(missing: Missing) -> Self {
-        Finding::new(Status::Error, missing.to_string())
+        let unread = match &missing {
+            Missing::Account(reason) | Missing::Failed(reason) => Unread::of(reason),
+            Missing::NotCollected(_) => Unread::not_collected(),
+        };
+        let reason = missing.to_string();
+        let item = Item {
+            kind: unread.failure.code().to_string(),
+            resource: unread.action,
+            principal: None,
+            reason: Some(reason.clone()),
+        };
+        Finding::new(Status::Error, reason).with_items(vec![item])
     }
 }
 
@@ -294,7 +310,8 @@ pub trait Check: Sync {
     /// One line: what to do when the check does not pass.
     fn remediation(&self) -> &'static str;
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing>;
-    /// Every item kind this check can emit: stable codes, unique within the check.
+    /// Every item kind this check can emit: stable codes, unique within the check. A
+    /// check in `error` for want of a fact also carries one item of a [`Failure`] code.
     fn item_kinds(&self) -> &'static [&'static str] {
         &[]
     }
@@ -312,10 +329,10 @@ pub trait Check: Sync {
         }
         let finding = self.evaluate(facts, ctx).unwrap_or_else(Finding::from);
         debug_assert!(
-            finding
-                .items
-                .iter()
-                .all(|i| self.item_kinds().contains(&i.kind.as_str())),
+            finding.items.iter().all(|i| {
+                self.item_kinds().contains(&i.kind.as_str())
+                    || Failure::from_code(&i.kind).is_some()
+            }),
             "{} emitted an item kind it does not list: {:?}",
             self.id(),
             finding.items
@@ -443,6 +460,10 @@ mod tests {
             let unique: BTreeSet<_> = kinds.iter().collect();
             assert_eq!(unique.len(), kinds.len(), "{id}: duplicate item kind");
             for kind in kinds {
+                assert!(
+                    Failure::from_code(kind).is_none(),
+                    "{id}: {kind:?} is also the code of a read failure"
+                );
                 assert!(
                     !kind.is_empty()
                         && kind.split('-').all(|w| !w.is_empty()

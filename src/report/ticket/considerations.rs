@@ -18,6 +18,7 @@ use std::fmt::Write;
 
 use super::ids;
 use crate::checks::{Status, name_list};
+use crate::facts::Failure;
 use crate::report::{AccountReport, CheckResult, Report};
 
 /// The checks whose resources are the reseller's access by themselves.
@@ -126,74 +127,68 @@ fn short_name(resource: &str) -> &str {
     }
 }
 
-/// "could not be read: <action> (<who must grant what>)", once per account and action.
+/// "could not be read: <action> (<who must grant what>)", once per account and action,
+/// from the items of the checks in `error` (their [`Failure`] kind and refused action).
 fn unread(account: &AccountReport, company: &str) -> Vec<String> {
     let id = &account.account_id;
+    let errors = || account.checks.iter().filter(|c| c.status == Status::Error);
     if let Some(error) = &account.error {
-        let line = match cause(error, company) {
-            (what, why) if what == UNKNOWN => format!("{id}: could not be read at all: {why}"),
-            (what, who) => format!("{id}: could not be read at all: {what} ({who})"),
+        let line = match errors().find_map(failed) {
+            Some((failure, Some(action))) => format!(
+                "{id}: could not be read at all: {action} ({})",
+                who(failure, action, company)
+            ),
+            _ => format!(
+                "{id}: could not be read at all: {}",
+                crate::input::one_line(error)
+            ),
         };
         return vec![line];
     }
     let mut seen = BTreeSet::new();
-    account
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Error)
+    errors()
         .filter_map(|c| {
-            let (what, who) = cause(&c.summary, company);
-            let what = if what == UNKNOWN { c.id.clone() } else { what };
+            let (what, who) = match failed(c) {
+                Some((failure, Some(action))) => {
+                    (action.to_string(), who(failure, action, company))
+                }
+                Some((Failure::NotCollected, None)) => (
+                    c.id.clone(),
+                    "not in the snapshot: collect it again with this check selected".to_string(),
+                ),
+                _ => (c.id.clone(), crate::input::one_line(&c.summary)),
+            };
             seen.insert(what.clone())
                 .then(|| format!("{id}: could not be read: {what} ({who})"))
         })
         .collect()
 }
 
-const UNKNOWN: &str = "";
-
-/// What could not be read (the IAM action the reason names, e.g. `iam:ListRoles`) and who
-/// must do what about it, from an `error` reason as orgexit words it
-/// ("iam:ListRoles: AccessDenied (HTTP 403): …").
-fn cause(reason: &str, company: &str) -> (String, String) {
-    let action = reason
-        .split_whitespace()
-        .map(|w| w.trim_end_matches([':', ',', ';']))
-        .find(|w| is_action(w));
-    let Some(action) = action else {
-        return (UNKNOWN.to_string(), crate::plan::one_line(reason));
-    };
-    let denied = ["AccessDenied", "not authorized", "HTTP 403"]
+/// The kind of read failure a check in `error` carries, and the refused action.
+fn failed(check: &CheckResult) -> Option<(Failure, Option<&str>)> {
+    check
+        .items
         .iter()
-        .any(|sign| reason.contains(sign));
-    let who = if reason.contains("service control policy") {
-        format!(
-            "{company}'s service control policy denies {action}: {company} must allow it to the audit role"
-        )
-    } else if denied && action == "sts:AssumeRole" {
-        "the audit role is missing or does not trust the account orgexit runs from: the customer creates it (`orgexit policy --trust-account`)".to_string()
-    } else if denied {
-        format!(
-            "the customer must grant {action} to the audit role (`orgexit policy` prints its policy)"
-        )
-    } else {
-        "AWS did not answer in time or failed: run the audit again".to_string()
-    };
-    (action.to_string(), who)
+        .find_map(|i| Some((Failure::from_code(&i.kind)?, i.resource.as_deref())))
 }
 
-/// `iam:ListRoles`, `organizations:ListHandshakesForAccount`: a service prefix, then an
-/// operation name.
-fn is_action(word: &str) -> bool {
-    let Some((service, operation)) = word.split_once(':') else {
-        return false;
-    };
-    !service.is_empty()
-        && service
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && operation.starts_with(|c: char| c.is_ascii_uppercase())
-        && operation.bytes().all(|b| b.is_ascii_alphanumeric())
+/// Who must do what about a read that failed this way.
+fn who(failure: Failure, action: &str, company: &str) -> String {
+    match failure {
+        Failure::DeniedByScp => format!(
+            "{company}'s service control policy denies {action}: {company} must allow it to the audit role"
+        ),
+        Failure::Denied if action == "sts:AssumeRole" => "the audit role is missing or does not trust the account orgexit runs from: the customer creates it (`orgexit policy --trust-account`)".to_string(),
+        Failure::Denied => format!(
+            "the customer must grant {action} to the audit role (`orgexit policy` prints its policy)"
+        ),
+        Failure::Throttled | Failure::TimedOut => {
+            "AWS did not answer in time: run the audit again".to_string()
+        }
+        Failure::Failed | Failure::NotCollected => {
+            "AWS answered with an error: run the audit again; the attached report has AWS's words".to_string()
+        }
+    }
 }
 
 /// The closing line: which report this is, how old its facts are, and how much of the
@@ -226,41 +221,96 @@ fn attached(report: &Report) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn causes_say_who_must_grant_what_without_the_trace() {
-        let cases = [
-            (
-                "iam:ListRoles: AccessDenied (HTTP 403): User: arn:aws:sts::1:assumed-role/OrgExitAudit/x is not authorized to perform: iam:ListRoles",
-                "iam:ListRoles",
-                "the customer must grant iam:ListRoles to the audit role",
-            ),
-            (
-                "iam:ListUsers: AccessDenied (HTTP 403): User: arn:aws:sts::1:assumed-role/A/x is not authorized to perform: iam:ListUsers with an explicit deny in a service control policy",
-                "iam:ListUsers",
-                "Resold's service control policy denies iam:ListUsers",
-            ),
-            (
-                "cannot assume arn:aws:iam::1:role/OrgExitAudit: sts:AssumeRole: AccessDenied (HTTP 403): no",
-                "sts:AssumeRole",
-                "the audit role is missing",
-            ),
-            (
-                "s3:ListBuckets: timed out (no answer within the operation timeout)",
-                "s3:ListBuckets",
-                "run the audit again",
-            ),
-            (
-                "the account is not in the snapshot",
-                UNKNOWN,
-                "the account is not in the snapshot",
-            ),
-        ];
-        for (reason, what, who) in cases {
-            let (got_what, got_who) = cause(reason, "Resold");
-            assert_eq!(got_what, what, "{reason}");
-            assert!(got_who.contains(who), "{reason}: {got_who}");
-            assert!(!got_who.contains("arn:aws:sts"), "no trace: {got_who}");
+    /// A check in `error` as the engine makes it: the finding of a fact that failed.
+    fn errored(id: &str, missing: crate::facts::Missing) -> CheckResult {
+        let finding = crate::checks::Finding::from(missing);
+        CheckResult {
+            id: id.into(),
+            title: String::new(),
+            severity: crate::checks::Severity::High,
+            status: finding.status,
+            // Not read by the ticket: the items are.
+            summary: "iam:Fake: AccessDenied (HTTP 403)".into(),
+            resources: Vec::new(),
+            remediation: String::new(),
+            waived: Vec::new(),
+            items: finding.items,
         }
+    }
+
+    fn account(error: Option<&str>, checks: Vec<CheckResult>) -> AccountReport {
+        AccountReport {
+            account_id: "111122223333".into(),
+            ready: false,
+            error: error.map(str::to_string),
+            organization: None,
+            checks,
+        }
+    }
+
+    #[test]
+    fn what_could_not_be_read_says_who_must_grant_what_without_the_trace() {
+        use crate::facts::Missing;
+        let failed = |reason: &str| Missing::Failed(reason.to_string());
+        let report = account(
+            None,
+            vec![
+                errored(
+                    "iam-reseller-roles",
+                    failed(
+                        "iam:ListRoles: AccessDenied (HTTP 403): User: arn:aws:sts::1:assumed-role/OrgExitAudit/x is not authorized to perform: iam:ListRoles",
+                    ),
+                ),
+                // The same action again: said once.
+                errored(
+                    "iam-federation",
+                    failed("iam:ListRoles: AccessDenied (HTTP 403): no"),
+                ),
+                errored(
+                    "iam-reseller-users-groups",
+                    failed(
+                        "iam:ListUsers: AccessDenied (HTTP 403): User: arn:aws:sts::1:assumed-role/A/x is not authorized to perform: iam:ListUsers with an explicit deny in a service control policy",
+                    ),
+                ),
+                errored(
+                    "s3-reseller-buckets",
+                    failed("s3:ListBuckets: timed out (no answer within the operation timeout)"),
+                ),
+                errored("root-mfa", Missing::NotCollected("the account summary")),
+            ],
+        );
+        assert_eq!(
+            unread(&report, "Resold"),
+            [
+                "111122223333: could not be read: iam:ListRoles (the customer must grant iam:ListRoles to the audit role (`orgexit policy` prints its policy))",
+                "111122223333: could not be read: iam:ListUsers (Resold's service control policy denies iam:ListUsers: Resold must allow it to the audit role)",
+                "111122223333: could not be read: s3:ListBuckets (AWS did not answer in time: run the audit again)",
+                "111122223333: could not be read: root-mfa (not in the snapshot: collect it again with this check selected)",
+            ]
+        );
+
+        let assume = "cannot assume arn:aws:iam::111122223333:role/OrgExitAudit: sts:AssumeRole: AccessDenied (HTTP 403): no";
+        let unreachable = account(
+            Some(assume),
+            vec![errored("org-membership", Missing::Account(assume.into()))],
+        );
+        let lines = unread(&unreachable, "Resold");
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].starts_with(
+                "111122223333: could not be read at all: sts:AssumeRole (the audit role is missing"
+            ),
+            "{lines:?}"
+        );
+        let gone = "the account is not in the snapshot";
+        let absent = account(
+            Some(gone),
+            vec![errored("org-membership", Missing::Account(gone.into()))],
+        );
+        assert_eq!(
+            unread(&absent, "Resold"),
+            ["111122223333: could not be read at all: the account is not in the snapshot"]
+        );
     }
 
     #[test]
