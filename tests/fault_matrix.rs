@@ -20,7 +20,7 @@ use orgexit::aws::replay::{Fault, Replay, Rule};
 use orgexit::checks::{CHECKS, Phase, Status};
 use orgexit::engine::evaluate::evaluate;
 use orgexit::exit::Exit;
-use orgexit::facts::{AccountFacts, FactKind};
+use orgexit::facts::{AccountFacts, FactKind, Failure, Unread};
 use orgexit::plan::{Attestations, Policy, Reseller};
 use orgexit::report::{AccountReport, Report};
 use time::macros::{date, datetime};
@@ -49,22 +49,24 @@ fn policy() -> Policy {
 /// account. A failed read must leave such a check as it was.
 const HINTS: &[(&str, FactKind)] = &[("payment-method", FactKind::Roles)];
 
-/// Each fault, and words of which the reason must contain one.
-fn faults() -> Vec<(&'static str, Fault, &'static [&'static str])> {
+/// Each fault, words of which the reason must contain one, and the kind of read failure
+/// the check's item must carry (what the ticket acts on).
+fn faults() -> Vec<(&'static str, Fault, &'static [&'static str], Failure)> {
     vec![
         (
             "access denied",
             Fault::Denied("User: arn:aws:sts::111122223333:assumed-role/OrgExitAudit/orgexit-audit is not authorized to perform this action".into()),
             &["AccessDenied", "not authorized"],
+            Failure::Denied,
         ),
-        ("SCP deny", Fault::scp_deny("the action"), &["explicit deny in a service control policy"]),
-        ("throttled past the retries", Fault::Throttled, &["Throttling", "TooManyRequests", "SlowDown"]),
-        ("HTTP 500", Fault::ServerError, &["HTTP 500"]),
-        ("timeout", Fault::Hang, &["timed out"]),
-        ("malformed body", Fault::malformed(), &["unreadable response", "unrecognised", "no "]),
-        ("empty body", Fault::empty(), &["unreadable response", "unrecognised", "no "]),
-        ("unimplemented (HTML 404)", Fault::unimplemented(), &["(HTTP 404, text/html"]),
-        ("connection refused", Fault::Refused, &["connection failed", "Connection refused"]),
+        ("SCP deny", Fault::scp_deny("the action"), &["explicit deny in a service control policy"], Failure::DeniedByScp),
+        ("throttled past the retries", Fault::Throttled, &["Throttling", "TooManyRequests", "SlowDown"], Failure::Throttled),
+        ("HTTP 500", Fault::ServerError, &["HTTP 500"], Failure::Failed),
+        ("timeout", Fault::Hang, &["timed out"], Failure::TimedOut),
+        ("malformed body", Fault::malformed(), &["unreadable response", "unrecognised", "no "], Failure::Failed),
+        ("empty body", Fault::empty(), &["unreadable response", "unrecognised", "no "], Failure::Failed),
+        ("unimplemented (HTML 404)", Fault::unimplemented(), &["(HTTP 404, text/html"], Failure::Failed),
+        ("connection refused", Fault::Refused, &["connection failed", "Connection refused"], Failure::TimedOut),
     ]
 }
 
@@ -73,6 +75,7 @@ struct Case {
     action: &'static str,
     fault: &'static str,
     causes: &'static [&'static str],
+    failure: Failure,
     facts: Vec<AccountFacts>,
     report: Report,
     calls: usize,
@@ -88,6 +91,7 @@ async fn run_case(
     fault_name: &'static str,
     fault: Fault,
     causes: &'static [&'static str],
+    failure: Failure,
 ) -> Case {
     let started = tokio::time::Instant::now();
     let demo = demo_facts();
@@ -101,6 +105,7 @@ async fn run_case(
         action,
         fault: fault_name,
         causes,
+        failure,
         report: evaluate(&policy(), &facts, NOW),
         facts,
         calls: replay.call_count(),
@@ -123,10 +128,26 @@ fn timing_problem(case: &Case, label: &str) -> Option<String> {
 
 /// The fault-free run, which must take no virtual time: no healthy call waits on a timer.
 async fn baseline() -> Case {
-    let baseline = run_case("none", "none", "none", Fault::Refused, &[]).await;
+    let baseline = run_case("none", "none", "none", Fault::Refused, &[], Failure::Failed).await;
     // The rule names no real operation, so this is the fault-free run.
     assert_eq!(baseline.took, Duration::ZERO, "the fault-free run waited");
     baseline
+}
+
+/// Whether a check in `error` says, as an item, which action failed and how: the item of
+/// that failure kind, or (for `iam-federation`, which reads what it can of the rest) an
+/// `unreadable-…` item whose reason reads as that failure of that action.
+fn carries(check: &orgexit::report::CheckResult, action: &str, failure: Failure) -> bool {
+    check.items.iter().any(|i| {
+        let named = i.resource.as_deref() == Some(action) && i.kind == failure.code();
+        let partial = i.kind.starts_with("unreadable-")
+            && Unread::of(i.reason())
+                == Unread {
+                    action: Some(action.to_string()),
+                    failure,
+                };
+        named || partial
+    })
 }
 
 fn account<'a>(report: &'a Report, id: &str) -> &'a AccountReport {
@@ -150,10 +171,10 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
 
     let mut cases = Vec::new();
     for op in ALLOWED.iter().filter(|o| o.fact.is_some()) {
-        for (name, fault, causes) in faults() {
+        for (name, fault, causes, failure) in faults() {
             // The reason names the operation as `service:Operation` (`s3:ListBuckets`).
             let named: &'static str = format!("{}:{}", op.service.to_lowercase(), op.name).leak();
-            cases.push(run_case(op.name, named, name, fault, causes));
+            cases.push(run_case(op.name, named, name, fault, causes, failure));
         }
     }
     let cases = futures::future::join_all(cases).await;
@@ -208,6 +229,15 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
                         now.id, case.causes, now.summary
                     ));
                 }
+                if !carries(now, case.action, case.failure) {
+                    problems.push(format!(
+                        "{label}: {} carries no {} item for {}: {:?}",
+                        now.id,
+                        case.failure.code(),
+                        case.action,
+                        now.items
+                    ));
+                }
                 if now.summary.len() > 400 || now.summary.contains('\n') {
                     problems.push(format!(
                         "{label}: {} reason is not one short line: {}",
@@ -250,9 +280,9 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
 #[tokio::test(start_paused = true)]
 async fn assume_role_failing_takes_down_only_its_account() {
     let mut runs = Vec::new();
-    for (name, fault, causes) in faults() {
+    for (name, fault, causes, failure) in faults() {
         runs.push(async move {
-            let case = run_case("AssumeRole", "sts:AssumeRole", name, fault, causes).await;
+            let case = run_case("AssumeRole", "sts:AssumeRole", name, fault, causes, failure).await;
             (name, causes, case)
         });
     }
@@ -275,6 +305,13 @@ async fn assume_role_failing_takes_down_only_its_account() {
         assert!(
             target.checks.iter().all(|c| c.status == Status::Error),
             "{name}: every check of an unreachable account is error"
+        );
+        assert!(
+            target
+                .checks
+                .iter()
+                .all(|c| carries(c, "sts:AssumeRole", case.failure)),
+            "{name}: every check says what failed, as an item"
         );
         for other in case
             .report
