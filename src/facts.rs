@@ -23,13 +23,6 @@ pub enum Fact<T> {
 }
 
 impl<T> Fact<T> {
-    pub fn as_result(&self) -> Result<&T, &str> {
-        match self {
-            Fact::Ok(value) => Ok(value),
-            Fact::Error(reason) => Err(reason),
-        }
-    }
-
     pub fn is_ok(&self) -> bool {
         matches!(self, Fact::Ok(_))
     }

@@ -278,15 +278,6 @@ impl Connection {
             .map_or(DEFAULT_PARTITION, |c| c.partition.as_str())
     }
 
-    pub fn guard(&self) -> &ReadOnlyGuard {
-        &self.guard
-    }
-
-    /// Whether accounts are reached by assuming a role (otherwise: the caller's own).
-    pub fn assumes_role(&self) -> bool {
-        self.role_name.is_some()
-    }
-
     /// The account the base credentials belong to.
     pub async fn caller_account(&self) -> Result<String, String> {
         if let Some(caller) = &self.caller {

@@ -29,7 +29,7 @@ mod root_mfa;
 mod s3_reseller_buckets;
 pub mod trust_policy;
 
-pub use org_membership::{Owner, ResellerEvidence, is_reseller_org, whose};
+pub use org_membership::{Owner, whose};
 
 #[cfg(test)]
 pub(crate) mod testing;

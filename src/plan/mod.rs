@@ -6,13 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 // What the plan is made of, re-exported for the callers that build a plan.
-pub use crate::input::{
-    AccountId, InputError, PARTITIONS, line_column, one_line, parse_date, parse_partition,
-    read_file,
-};
-pub use crate::policy::{
-    AccountAttestations, Attestations, Attested, BucketDecision, Reseller, TicketWords, Waiver,
-};
+pub use crate::input::{AccountId, InputError, one_line, parse_date, parse_partition, read_file};
+pub use crate::policy::{AccountAttestations, Attestations, Attested, Reseller, TicketWords};
 
 use crate::aws::config::AwsOptions;
 use crate::checks::{CHECKS, Check, Context, Phase};

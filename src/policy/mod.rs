@@ -7,4 +7,4 @@ mod attestations;
 mod reseller;
 
 pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
-pub use reseller::{Reseller, TicketWords, words};
+pub use reseller::{Reseller, TicketWords};
