@@ -229,6 +229,11 @@ pub struct AuditArgs {
     /// `--also json=report.json --also junit=orgexit.xml`.
     #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also)]
     pub also: Vec<(Format, PathBuf)>,
+
+    /// Table: every check of every account, passes included (by default passing and
+    /// skipped checks are counted, and beyond 5 accounts only those not ready are listed).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `json=report.json` → (Json, "report.json").

@@ -116,6 +116,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
     Ok(())
 }
 
+/// Whether to style output. An explicit `--color always` wins over NO_COLOR (no-color.org:
+/// a command-line flag may override it); `auto` styles a terminal unless NO_COLOR is set.
 fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
@@ -123,6 +125,24 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
         ColorChoice::Auto => {
             to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
+    }
+}
+
+/// Width of the table when it does not go to a terminal and COLUMNS does not say.
+const FILE_WIDTH: u16 = 140;
+
+/// The columns the table fits: COLUMNS when set (a positive number), as `ls` and most
+/// tools read it; else the terminal's own width (`None`), or [`FILE_WIDTH`] for a file,
+/// pipe or CI log rather than one endless line.
+fn table_width(to_terminal: bool) -> Option<u16> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|n| *n > 0);
+    match columns {
+        Some(n) => Some(n),
+        None if to_terminal => None,
+        None => Some(FILE_WIDTH),
     }
 }
 
@@ -212,12 +232,19 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let look = report::table::Look {
         color: use_color(ui.color, to_terminal),
-        terminal: to_terminal,
+        width: table_width(to_terminal),
+        all: args.all,
     };
+    if look.color {
+        // The colours, not only the bold: crossterm, which paints them, obeys NO_COLOR on
+        // its own unless told that we decided.
+        crossterm::style::force_color_output(true);
+    }
     // Every output is attempted: one that cannot be written does not cost the others.
     let plain = report::table::Look {
         color: false,
-        terminal: false,
+        width: table_width(false),
+        all: args.all,
     };
     let mut failed: Vec<InputError> = std::iter::once(emit(
         &render(&report, args.format, look),

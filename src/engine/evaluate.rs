@@ -90,6 +90,7 @@ pub fn account_report(
         .collect();
     AccountReport {
         account_id: account.account_id.clone(),
+        name: None,
         ready: !checks.iter().any(|c| c.status.blocks()),
         error: account.error.clone(),
         organization: organization_seen(account, &ctx),

@@ -96,6 +96,11 @@ pub struct Summary {
 pub struct AccountReport {
     #[schemars(pattern(r"^[0-9]{12}$"))]
     pub account_id: String,
+    /// The account's name from the accounts file (`111122223333  # prod`); absent when
+    /// it has none.
+    // Added after the first release: reports without it read as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// No check is fail, manual or error.
     pub ready: bool,
     /// Why the account could not be audited at all (then every check is error).
@@ -190,11 +195,15 @@ impl Summary {
 
     /// "28 pass · 3 fail · …", every status in order.
     pub fn counts(&self) -> String {
+        self.count_parts().join(" · ")
+    }
+
+    /// "28 pass", "3 fail", …: every status in order.
+    pub fn count_parts(&self) -> Vec<String> {
         Status::ALL
             .iter()
             .map(|status| format!("{} {}", self.count(*status), status.as_str()))
-            .collect::<Vec<_>>()
-            .join(" · ")
+            .collect()
     }
 
     pub fn count(&self, status: Status) -> usize {

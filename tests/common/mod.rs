@@ -23,6 +23,8 @@ pub fn orgexit() -> Command {
     // Nothing from the developer's own AWS set-up may leak into these runs.
     cmd.env_remove("AWS_PROFILE")
         .env_remove("RUST_LOG")
+        // The table's width is the fallback's (140), whatever the developer's shell says.
+        .env_remove("COLUMNS")
         .env("NO_COLOR", "1")
         .env("AWS_EC2_METADATA_DISABLED", "true");
     cmd
