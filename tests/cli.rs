@@ -652,3 +652,72 @@ fn output_with_a_format_name_is_refused_and_points_at_format() {
     assert_eq!(out.status.code(), Some(1));
     assert!(dir.path().join("json.json").is_file());
 }
+
+/// `111122223333   # prod` names the account: the table, the JSON report and Markdown
+/// show the name beside the ID. A line holding only a comment is a comment; an ID listed
+/// again without a name keeps its name; two names for one ID are refused.
+#[test]
+fn accounts_file_comments_name_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accounts.txt");
+    std::fs::write(
+        &file,
+        "# Acme, departing on 2026-12-07\n111122223333   # prod\n222233334444\t# dev  \n# 333344445555 # retired\n444455556666\n222233334444\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        demo(&[
+            "--format",
+            format,
+            "--accounts-file",
+            file.to_str().unwrap(),
+        ])
+    };
+    let table = common::stdout(&run("table"));
+    assert!(table.contains("111122223333 · prod · ready"), "{table}");
+    assert!(table.contains("222233334444 · dev · not ready"), "{table}");
+    assert!(table.contains("444455556666 · not ready"), "{table}");
+    assert!(
+        !table.contains("333344445555"),
+        "a comment is a comment: {table}"
+    );
+
+    let report = common::json(&run("json"));
+    let names: Vec<(&str, Option<&str>)> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["account_id"].as_str().unwrap(), a["name"].as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("111122223333", Some("prod")),
+            ("222233334444", Some("dev")),
+            ("444455556666", None)
+        ]
+    );
+    let unnamed = &report["accounts"][2];
+    assert!(
+        unnamed.get("name").is_none(),
+        "no name, no field: {unnamed}"
+    );
+
+    let markdown = common::stdout(&run("markdown"));
+    assert!(markdown.contains("| 111122223333 (prod) |"), "{markdown}");
+
+    std::fs::write(
+        &file,
+        "111122223333 # prod\n222233334444\n111122223333 # dev\n",
+    )
+    .unwrap();
+    let out = run("table");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr
+            .contains("line 3: account 111122223333 is named \"dev\" here but \"prod\" on line 1"),
+        "{stderr}"
+    );
+}

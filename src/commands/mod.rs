@@ -212,6 +212,7 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
     }
     // Each account is evaluated as it finishes; its facts are not kept.
     let mut builder = Evaluator::new(&plan.policy);
+    builder.names(plan.targets.names.clone());
     let interrupted = {
         let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
         gather_into(

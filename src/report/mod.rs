@@ -223,6 +223,7 @@ pub struct ReportBuilder<'p> {
     policy: &'p Policy,
     accounts: Vec<AccountReport>,
     snapshot: Option<SnapshotSource>,
+    names: std::collections::BTreeMap<String, String>,
 }
 
 impl ReportBuilder<'_> {
@@ -238,9 +239,17 @@ impl ReportBuilder<'_> {
         });
     }
 
+    /// The accounts' names (from the accounts file), by ID.
+    pub fn names(&mut self, names: std::collections::BTreeMap<String, String>) {
+        self.names = names;
+    }
+
     /// The report: accounts sorted by ID (each once), checks in catalog order.
     pub fn finish(self, generated_at: time::OffsetDateTime) -> Report {
         let mut accounts = self.accounts;
+        for account in &mut accounts {
+            account.name = self.names.get(&account.account_id).cloned();
+        }
         accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
         accounts.dedup_by(|a, b| a.account_id == b.account_id);
         let mut summary = Summary::default();
@@ -279,6 +288,16 @@ impl ReportBuilder<'_> {
     }
 }
 
+impl AccountReport {
+    /// "111122223333 (prod)": the ID, with the name the accounts file gives it.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({name})", self.account_id),
+            None => self.account_id.clone(),
+        }
+    }
+}
+
 impl Report {
     /// A builder of the report of a run under `policy`.
     pub fn builder(policy: &Policy) -> ReportBuilder<'_> {
@@ -286,6 +305,7 @@ impl Report {
             policy,
             accounts: Vec::new(),
             snapshot: None,
+            names: Default::default(),
         }
     }
 
