@@ -273,3 +273,56 @@ fn every_subcommand_help_has_examples() {
         );
     }
 }
+
+/// `--help` groups the options under headings, the global ones (-v, -q, --color) apart
+/// from the audit's own: what each is for reads at a glance.
+#[test]
+fn help_groups_options_under_headings() {
+    let help = stdout(&orgexit().args(["audit", "--help"]).output().unwrap());
+    // (heading, the text under it), in order.
+    let mut sections: Vec<(&str, String)> = Vec::new();
+    for line in help.lines().skip_while(|l| !l.starts_with("Options:")) {
+        if !line.starts_with(' ') && line.ends_with(':') {
+            sections.push((line.trim_end_matches(':'), String::new()));
+        } else if let Some((_, text)) = sections.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    let headings: Vec<&str> = sections.iter().map(|(h, _)| *h).collect();
+    assert_eq!(
+        headings,
+        [
+            "Options",
+            "Scope",
+            "AWS",
+            "Policy inputs",
+            "Output",
+            "Global options",
+            "Examples"
+        ],
+        "{help}"
+    );
+    for (heading, flag) in [
+        ("Global options", "-v, --verbose"),
+        ("Global options", "-q, --quiet"),
+        ("Global options", "--color <COLOR>"),
+        ("Scope", "--accounts-file <FILE>"),
+        ("Scope", "--select <ID,...>"),
+        ("AWS", "--role-name <NAME>"),
+        ("AWS", "--fixture <PATH>"),
+        ("Policy inputs", "--new-org <o-xxxxxxxxxx>"),
+        ("Output", "--format <FORMAT>"),
+        ("Output", "--all\n"),
+    ] {
+        let (_, text) = sections.iter().find(|(h, _)| *h == heading).unwrap();
+        assert!(text.contains(flag), "{flag} under {heading}:\n{help}");
+    }
+    insta::assert_snapshot!("audit_help", help);
+    let root = stdout(&orgexit().arg("--help").output().unwrap());
+    assert!(
+        root.contains("\nGlobal options:\n  -v, --verbose"),
+        "{root}"
+    );
+    insta::assert_snapshot!("root_help", root);
+}
