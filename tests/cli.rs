@@ -721,3 +721,89 @@ fn accounts_file_comments_name_the_accounts() {
         "{stderr}"
     );
 }
+
+/// `orgexit checks`, `orgexit explain` and the README's *Checks* table say the same of
+/// what each check reads (the attestation it takes, the AWS actions of its facts), and
+/// the severities are explained where the checks are listed.
+#[test]
+fn checks_explain_and_readme_agree_on_what_each_check_reads() {
+    let list: Value = serde_json::from_slice(
+        &orgexit()
+            .args(["checks", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let checks_section = readme.split_once("\n## Checks\n").unwrap().1;
+    let table = orgexit().arg("checks").output().unwrap();
+    let table = common::stdout(&table);
+    for severity in ["critical", "high", "medium", "low", "info"] {
+        assert!(
+            table.contains(&format!("\n  {severity:<8}  ")),
+            "`checks` explains {severity}:\n{table}"
+        );
+        assert!(
+            readme.contains(&format!("| `{severity}` |")),
+            "the README explains {severity}"
+        );
+    }
+    for check in list.as_array().unwrap() {
+        let id = check["id"].as_str().unwrap();
+        let row = checks_section
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{id}` |")))
+            .unwrap_or_else(|| panic!("README's Checks table has no row for {id}"));
+        let reads_cell = row.split('|').nth(2).unwrap();
+        let actions: Vec<&str> = check["reads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        for action in &actions {
+            let name = action.split_once(':').unwrap().1;
+            assert!(
+                reads_cell.contains(name),
+                "{id}: README's reads ({reads_cell:?}) leaves out {action}"
+            );
+        }
+        let severity = check["severity"].as_str().unwrap();
+        let severity_row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{severity}` |")))
+            .unwrap();
+        assert!(
+            severity_row.contains(&format!("`{id}`")),
+            "README lists {id} as {severity}: {severity_row}"
+        );
+        let attestation = check["attestation"].as_str();
+        assert_eq!(
+            reads_cell.contains("attestation"),
+            attestation.is_some(),
+            "{id}: README's reads ({reads_cell:?}) and `checks` ({attestation:?}) disagree on the attestation"
+        );
+        let explain = common::stdout(&orgexit().args(["explain", id]).output().unwrap());
+        let reads = explain.split_once("## Reads\n\n").unwrap().1;
+        let reads = reads.lines().next().unwrap();
+        let expected: Vec<String> = attestation
+            .map(|f| format!("attestation ({f})"))
+            .into_iter()
+            .chain(actions.iter().map(|a| a.to_string()))
+            .collect();
+        assert_eq!(reads, expected.join(", "), "{id}: explain");
+        assert!(
+            explain.contains(&format!(
+                "## Severity\n\n{}: ",
+                check["severity"].as_str().unwrap()
+            )),
+            "{explain}"
+        );
+    }
+    // The one that disagreed: the payment method is attested; the roles only say
+    // whether the reseller created the account.
+    let payment = &list[2];
+    assert_eq!(payment["id"], "payment-method");
+    assert_eq!(payment["attestation"], "payment_method");
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::aws::guard::ReadOnlyGuard;
-use crate::checks::{CHECKS, Check};
+use crate::checks::{CHECKS, Check, Severity};
 use crate::cli::{
     AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ListFormat,
     PolicyCmdArgs, TicketArgs,
@@ -327,13 +327,40 @@ async fn collect(args: CollectArgs, ui: Ui) -> Result<Exit, RunError> {
     })
 }
 
-fn reads(check: &dyn Check) -> Vec<&'static str> {
+/// The AWS actions a check's facts take (from the read-only guard's allow-list).
+fn actions(check: &dyn Check) -> Vec<&'static str> {
     check
         .needs()
         .iter()
         .flat_map(|kind| crate::aws::guard::operations_for(*kind))
         .map(|op| op.action)
         .collect()
+}
+
+/// What a check reads, in words: the attestation it takes, then its AWS actions. The
+/// one source of `checks` and `explain`, so they cannot say different things.
+fn reads(check: &dyn Check) -> Vec<String> {
+    check
+        .attestation()
+        .map(|field| format!("attestation ({field})"))
+        .into_iter()
+        .chain(actions(check).into_iter().map(str::to_string))
+        .collect()
+}
+
+/// Severities, one a line: what each puts at stake.
+fn severities() -> String {
+    let mut text = String::from(
+        "Severity ranks what is at stake when a check does not pass; the status alone decides readiness and the exit status.\n",
+    );
+    for severity in Severity::ALL {
+        text.push_str(&format!(
+            "  {:<8}  {}\n",
+            severity.as_str(),
+            severity.meaning()
+        ));
+    }
+    text
 }
 
 fn checks(args: &ChecksArgs) -> Result<Exit, RunError> {
@@ -343,7 +370,8 @@ fn checks(args: &ChecksArgs) -> Result<Exit, RunError> {
                 .iter()
                 .map(|c| {
                     serde_json::json!({
-                        "id": c.id(), "title": c.title(), "severity": c.severity(), "reads": reads(*c),
+                        "id": c.id(), "title": c.title(), "severity": c.severity(),
+                        "reads": actions(*c), "attestation": c.attestation(),
                     })
                 })
                 .collect();
@@ -355,15 +383,14 @@ fn checks(args: &ChecksArgs) -> Result<Exit, RunError> {
                 .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
                 .set_header(["Id", "Title", "Severity", "Reads"]);
             for c in CHECKS {
-                let reads = reads(*c);
-                let reads = if reads.is_empty() {
-                    "attestation".to_string()
-                } else {
-                    reads.join("\n")
-                };
-                table.add_row([c.id(), c.title(), c.severity().as_str(), &reads]);
+                table.add_row([
+                    c.id(),
+                    c.title(),
+                    c.severity().as_str(),
+                    &reads(*c).join("\n"),
+                ]);
             }
-            format!("{table}\n")
+            format!("{table}\n{}", severities())
         }
     };
     emit(&text, None)?;
@@ -379,6 +406,12 @@ fn explain(id: &str) -> Result<Exit, RunError> {
         ))
     })?;
     let mut text = format!("{}\n", check.doc());
+    text.push_str(&format!(
+        "\n## Severity\n\n{}: {}.\nA severity ranks checks; the status alone decides readiness and the exit status.\n\n## Reads\n\n{}\n",
+        check.severity().as_str(),
+        check.severity().meaning(),
+        reads(check).join(", ")
+    ));
     if !check.item_kinds().is_empty() {
         text.push_str("\n## Item kinds (JSON `items[].kind`)\n\n");
         for kind in check.item_kinds() {
