@@ -705,6 +705,11 @@ fn accounts_file_comments_name_the_accounts() {
 
     let markdown = common::stdout(&run("markdown"));
     assert!(markdown.contains("| 111122223333 (prod) |"), "{markdown}");
+    let junit = common::stdout(&run("junit"));
+    assert!(
+        junit.contains(r#"<property name="account_name" value="prod"/>"#),
+        "{junit}"
+    );
 
     std::fs::write(
         &file,
