@@ -254,14 +254,8 @@ fn folded_table_at_80_and_60_columns() {
         .collect();
     assert!(!folded.is_empty(), "the demo has passing checks to fold");
     for columns in [80, 60] {
-        let out = orgexit()
+        let out = demo_command()
             .env("COLUMNS", columns.to_string())
-            .args(["audit", "--fixture"])
-            .arg(repo("fixtures/demo.json"))
-            .arg("--attestations")
-            .arg(repo("fixtures/demo-attestations.toml"))
-            .args(["--new-org", "o-acmenew0001", "--target-date", "2026-12-07"])
-            .args(["--today", "2026-11-24"])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1));
@@ -286,6 +280,20 @@ fn folded_table_at_80_and_60_columns() {
         );
         assert!(text.contains("--all shows every check"), "{text}");
         insta::assert_snapshot!(format!("table_{columns}_columns"), text);
+    }
+}
+
+/// COLUMNS that is not a positive number is ignored: the table keeps its default width.
+#[test]
+fn unusable_columns_fall_back_to_the_default_width() {
+    let default = stdout(&demo(&[]));
+    assert!(
+        default.lines().any(|l| l.chars().count() == 140),
+        "the default fills 140 columns:\n{default}"
+    );
+    for columns in ["abc", "0", "-80", ""] {
+        let out = demo_command().env("COLUMNS", columns).output().unwrap();
+        assert_eq!(stdout(&out), default, "COLUMNS={columns:?}");
     }
 }
 
