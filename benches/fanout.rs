@@ -321,6 +321,7 @@ fn replay_run(args: &Args, n: usize) -> Line {
         source: Source::Aws(options.clone()),
         concurrency: args.concurrency,
         account_deadline: Duration::from_secs(600),
+        names: Default::default(),
     };
     let rt = runtime();
     let (wall, report) = rt.block_on(async {
@@ -531,6 +532,7 @@ mod moto {
                 source: Source::Aws(options.clone()),
                 concurrency,
                 account_deadline: Duration::from_secs(600),
+                names: Default::default(),
             };
             let guard = ReadOnlyGuard::new();
             let connection = Connection::from_config(base.clone(), &options, guard.clone());

@@ -21,20 +21,26 @@ Exit status: 0 every account ready; 1 some check is fail or manual; 3 some check
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
 
     /// Only errors on stderr: no progress bar, no warnings or notes.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
 
-    /// Colour in the table: auto (a terminal, NO_COLOR unset), always or never.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    /// Colour in the table: auto (a terminal, NO_COLOR unset), always (also with
+    /// NO_COLOR set) or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = GLOBAL)]
     pub color: ColorChoice,
 
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The headings of `--help`: what an option is for, so a long list reads in groups.
+const GLOBAL: &str = "Global options";
+const SCOPE: &str = "Scope";
+const OUTPUT: &str = "Output";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -99,14 +105,18 @@ visible blank (________) to fill in.",
     Man,
 }
 
+/// Which accounts (heading Scope), and how to reach them (heading AWS, where options
+/// added later land too).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "AWS")]
 pub struct AccountArgs {
     /// Account IDs to audit (12 digits), comma-separated; repeatable.
-    #[arg(long, value_name = "ID[,ID...]")]
+    #[arg(long, value_name = "ID[,ID...]", help_heading = SCOPE)]
     pub accounts: Vec<String>,
 
-    /// File with one account ID a line; `#` starts a comment.
-    #[arg(long, value_name = "FILE")]
+    /// File with one account ID a line; `#` starts a comment, and a comment after an ID
+    /// names the account in the report (`111122223333  # prod`).
+    #[arg(long, value_name = "FILE", help_heading = SCOPE)]
     pub accounts_file: Option<PathBuf>,
 
     /// Assume arn:<partition>:iam::<ID>:role/NAME in each account from the base
@@ -144,6 +154,7 @@ pub struct AccountArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = SCOPE)]
 pub struct CheckSelection {
     /// Run only these checks (ids, comma-separated).
     #[arg(long, value_name = "ID,...")]
@@ -155,6 +166,7 @@ pub struct CheckSelection {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Policy inputs")]
 pub struct PolicyArgs {
     /// pre: before the cut-over (what still blocks); post: after it (what was left behind).
     #[arg(long, value_enum, default_value_t = Phase::Pre)]
@@ -218,17 +230,22 @@ pub struct AuditArgs {
     pub selection: CheckSelection,
 
     /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_enum, default_value_t = Format::Table, help_heading = OUTPUT)]
     pub format: Format,
 
     /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
     pub output: Option<PathBuf>,
 
     /// Also write the report in FORMAT to FILE, from the same run (repeatable), e.g.
     /// `--also json=report.json --also junit=orgexit.xml`.
-    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also)]
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also, help_heading = OUTPUT)]
     pub also: Vec<(Format, PathBuf)>,
+
+    /// Table: every check of every account, passes included (by default passing and
+    /// skipped checks are counted, and beyond 5 accounts only those not ready are listed).
+    #[arg(long, help_heading = OUTPUT)]
+    pub all: bool,
 }
 
 /// `json=report.json` → (Json, "report.json").

@@ -652,3 +652,163 @@ fn output_with_a_format_name_is_refused_and_points_at_format() {
     assert_eq!(out.status.code(), Some(1));
     assert!(dir.path().join("json.json").is_file());
 }
+
+/// `111122223333   # prod` names the account: the table, the JSON report and Markdown
+/// show the name beside the ID. A line holding only a comment is a comment; an ID listed
+/// again without a name keeps its name; two names for one ID are refused.
+#[test]
+fn accounts_file_comments_name_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accounts.txt");
+    std::fs::write(
+        &file,
+        "# Acme, departing on 2026-12-07\n111122223333   # prod\n222233334444\t# dev  \n# 333344445555 # retired\n444455556666\n222233334444\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        demo(&[
+            "--format",
+            format,
+            "--accounts-file",
+            file.to_str().unwrap(),
+        ])
+    };
+    let table = common::stdout(&run("table"));
+    assert!(table.contains("111122223333 · prod · ready"), "{table}");
+    assert!(table.contains("222233334444 · dev · not ready"), "{table}");
+    assert!(table.contains("444455556666 · not ready"), "{table}");
+    assert!(
+        !table.contains("333344445555"),
+        "a comment is a comment: {table}"
+    );
+
+    let report = common::json(&run("json"));
+    let names: Vec<(&str, Option<&str>)> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["account_id"].as_str().unwrap(), a["name"].as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("111122223333", Some("prod")),
+            ("222233334444", Some("dev")),
+            ("444455556666", None)
+        ]
+    );
+    let unnamed = &report["accounts"][2];
+    assert!(
+        unnamed.get("name").is_none(),
+        "no name, no field: {unnamed}"
+    );
+
+    let markdown = common::stdout(&run("markdown"));
+    assert!(markdown.contains("| 111122223333 (prod) |"), "{markdown}");
+    let junit = common::stdout(&run("junit"));
+    assert!(
+        junit.contains(r#"<property name="account_name" value="prod"/>"#),
+        "{junit}"
+    );
+
+    std::fs::write(
+        &file,
+        "111122223333 # prod\n222233334444\n111122223333 # dev\n",
+    )
+    .unwrap();
+    let out = run("table");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr
+            .contains("line 3: account 111122223333 is named \"dev\" here but \"prod\" on line 1"),
+        "{stderr}"
+    );
+}
+
+/// `orgexit checks`, `orgexit explain` and the README's *Checks* table say the same of
+/// what each check reads (the attestation it takes, the AWS actions of its facts), and
+/// the severities are explained where the checks are listed.
+#[test]
+fn checks_explain_and_readme_agree_on_what_each_check_reads() {
+    let list: Value = serde_json::from_slice(
+        &orgexit()
+            .args(["checks", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let checks_section = readme.split_once("\n## Checks\n").unwrap().1;
+    let table = orgexit().arg("checks").output().unwrap();
+    let table = common::stdout(&table);
+    for severity in ["critical", "high", "medium", "low", "info"] {
+        assert!(
+            table.contains(&format!("\n  {severity:<8}  ")),
+            "`checks` explains {severity}:\n{table}"
+        );
+        assert!(
+            readme.contains(&format!("| `{severity}` |")),
+            "the README explains {severity}"
+        );
+    }
+    for check in list.as_array().unwrap() {
+        let id = check["id"].as_str().unwrap();
+        let row = checks_section
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{id}` |")))
+            .unwrap_or_else(|| panic!("README's Checks table has no row for {id}"));
+        let reads_cell = row.split('|').nth(2).unwrap();
+        let actions: Vec<&str> = check["reads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        for action in &actions {
+            let name = action.split_once(':').unwrap().1;
+            assert!(
+                reads_cell.contains(name),
+                "{id}: README's reads ({reads_cell:?}) leaves out {action}"
+            );
+        }
+        let severity = check["severity"].as_str().unwrap();
+        let severity_row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{severity}` |")))
+            .unwrap();
+        assert!(
+            severity_row.contains(&format!("`{id}`")),
+            "README lists {id} as {severity}: {severity_row}"
+        );
+        let attestation = check["attestation"].as_str();
+        assert_eq!(
+            reads_cell.contains("attestation"),
+            attestation.is_some(),
+            "{id}: README's reads ({reads_cell:?}) and `checks` ({attestation:?}) disagree on the attestation"
+        );
+        let explain = common::stdout(&orgexit().args(["explain", id]).output().unwrap());
+        let reads = explain.split_once("## Reads\n\n").unwrap().1;
+        let reads = reads.lines().next().unwrap();
+        let expected: Vec<String> = attestation
+            .map(|f| format!("attestation ({f})"))
+            .into_iter()
+            .chain(actions.iter().map(|a| a.to_string()))
+            .collect();
+        assert_eq!(reads, expected.join(", "), "{id}: explain");
+        assert!(
+            explain.contains(&format!(
+                "## Severity\n\n{}: ",
+                check["severity"].as_str().unwrap()
+            )),
+            "{explain}"
+        );
+    }
+    // The one that disagreed: the payment method is attested; the roles only say
+    // whether the reseller created the account.
+    let payment = &list[2];
+    assert_eq!(payment["id"], "payment-method");
+    assert_eq!(payment["attestation"], "payment_method");
+}

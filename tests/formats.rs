@@ -203,3 +203,162 @@ fn markdown_tables_keep_their_columns_and_many_accounts_get_a_row_each() {
         "{text}"
     );
 }
+
+/// The lines of a table's boxes, split into their cells' text.
+fn cells(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter(|l| l.starts_with('│'))
+        .map(|l| {
+            l.trim_matches('│')
+                .split('┆')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Every check ID of the catalog.
+fn check_ids() -> Vec<&'static str> {
+    orgexit::checks::CHECKS.iter().map(|c| c.id()).collect()
+}
+
+/// A check ID broken across lines leaves a cell holding a piece of it.
+fn assert_no_broken_check_id(text: &str) {
+    for row in cells(text) {
+        for cell in row {
+            let broken = check_ids()
+                .iter()
+                .any(|id| cell.len() >= 3 && id.starts_with(&cell) && *id != cell);
+            assert!(!broken, "{cell:?} is a piece of a check ID:\n{text}");
+            let tail = check_ids().iter().any(|id| {
+                cell.len() >= 2
+                    && id.ends_with(&cell)
+                    && *id != cell
+                    && !id.ends_with(&format!("-{cell}"))
+            });
+            assert!(!tail, "{cell:?} is the end of a broken check ID:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn folded_table_at_80_and_60_columns() {
+    let report = demo_report(&[]);
+    let folded: Vec<(String, String)> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["checks"].as_array().unwrap())
+        .filter(|c| ["pass", "skipped"].contains(&c["status"].as_str().unwrap()))
+        .map(|c| (c["id"].to_string(), c["status"].to_string()))
+        .collect();
+    assert!(!folded.is_empty(), "the demo has passing checks to fold");
+    for columns in [80, 60] {
+        let out = demo_command()
+            .env("COLUMNS", columns.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let text = redact_version(&stdout(&out));
+        for line in text.lines().filter(|l| !l.starts_with("Note: ")) {
+            assert!(
+                line.chars().count() <= columns,
+                "{columns} columns: {line:?} is wider"
+            );
+        }
+        assert_no_broken_check_id(&text);
+        // No row for a passing or skipped check: they are counted on the account's line.
+        for row in cells(&text) {
+            assert!(
+                !row.iter().any(|c| c == "pass" || c == "skipped"),
+                "{columns} columns: a pass row {row:?}"
+            );
+        }
+        assert!(
+            text.contains("111122223333 · ready · 9 checks pass\n"),
+            "{text}"
+        );
+        assert!(text.contains("--all shows every check"), "{text}");
+        insta::assert_snapshot!(format!("table_{columns}_columns"), text);
+    }
+}
+
+/// COLUMNS that is not a positive number is ignored: the table keeps its default width.
+#[test]
+fn unusable_columns_fall_back_to_the_default_width() {
+    let default = stdout(&demo(&[]));
+    assert!(
+        default.lines().any(|l| l.chars().count() == 140),
+        "the default fills 140 columns:\n{default}"
+    );
+    for columns in ["abc", "0", "-80", ""] {
+        let out = demo_command().env("COLUMNS", columns).output().unwrap();
+        assert_eq!(stdout(&out), default, "COLUMNS={columns:?}");
+    }
+}
+
+#[test]
+fn all_shows_every_check() {
+    let text = redact_version(&stdout(&demo(&["--all"])));
+    let rows = cells(&text);
+    let report = demo_report(&[]);
+    let checks: usize = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["checks"].as_array().unwrap().len())
+        .sum();
+    let status_cells = rows
+        .iter()
+        .filter(|r| r.len() == 3 && check_ids().contains(&r[0].as_str()))
+        .count();
+    assert_eq!(
+        status_cells, checks,
+        "a row per check of every account:\n{text}"
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.get(1).is_some_and(|s| s == "pass"))
+            .count(),
+        report["summary"]["pass"].as_u64().unwrap() as usize
+    );
+    assert!(!text.contains("--all shows"), "nothing folded: {text}");
+    assert_no_broken_check_id(&text);
+    insta::assert_snapshot!("table_all", text);
+}
+
+#[test]
+fn many_accounts_roll_up_per_check_and_list_only_those_not_ready() {
+    // Eight accounts (four absent from the snapshot, so error) cross the threshold of 5.
+    let accounts = "111122223333,222233334444,333344445555,444455556666,900000000001,900000000002,900000000003,900000000004";
+    let text = redact_version(&stdout(&demo(&["--accounts", accounts])));
+    let by_check = text.split_once("By check\n").expect("a roll-up").1;
+    for id in check_ids() {
+        assert!(
+            by_check.lines().any(|l| l.starts_with(&format!("│ {id} "))),
+            "{id} has a roll-up line:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("│ root-access-keys          ┆ 1 fail · 4 error · 3 pass"),
+        "{text}"
+    );
+    // The ready account is counted, not listed; the others are listed with what blocks.
+    assert!(!text.contains("111122223333 ·"), "{text}");
+    assert!(
+        text.contains("1 more account is ready (--all lists it)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("222233334444 · not ready · 7 checks warn, 1 pass"),
+        "{text}"
+    );
+    assert!(
+        text.contains("900000000004 · not ready · could not be audited"),
+        "{text}"
+    );
+    insta::assert_snapshot!("table_many_accounts", text);
+
+    let all = stdout(&demo(&["--accounts", accounts, "--all"]));
+    assert!(all.contains("111122223333 · ready\n"), "{all}");
+}

@@ -170,9 +170,12 @@ fn a_progress_bar_on_a_terminal_unless_quiet() {
     assert!(!screen.contains("auditing"), "{screen:?}");
 }
 
+/// `--color always` wins over NO_COLOR, for colours and bold alike (no-color.org: a
+/// command-line flag may override it); `never` and a pipe under `auto` style nothing.
 #[test]
 fn colour_follows_color_and_no_color() {
-    let coloured = |args: &[&str], no_color: bool| {
+    // (any escape, a colour escape: crossterm paints a foreground as ESC[38;5;Nm)
+    let styled = |args: &[&str], no_color: bool| {
         let mut cmd = orgexit();
         if !no_color {
             cmd.env_remove("NO_COLOR");
@@ -184,11 +187,22 @@ fn colour_follows_color_and_no_color() {
             .arg(repo("fixtures/demo.json"))
             .output()
             .unwrap();
-        stdout(&out).contains("\u{1b}[")
+        let text = stdout(&out);
+        (text.contains("\u{1b}["), text.contains("\u{1b}[38;5;"))
     };
-    assert!(coloured(&["always"], true), "always wins over NO_COLOR");
-    assert!(!coloured(&["never"], false));
-    assert!(!coloured(&["auto"], false), "auto: not a terminal");
+    assert_eq!(
+        styled(&["always"], true),
+        (true, true),
+        "always wins over NO_COLOR, colours included"
+    );
+    assert_eq!(styled(&["always"], false), (true, true));
+    assert_eq!(styled(&["never"], false), (false, false));
+    assert_eq!(styled(&["never"], true), (false, false));
+    assert_eq!(
+        styled(&["auto"], false),
+        (false, false),
+        "auto: not a terminal"
+    );
 }
 
 #[test]
@@ -258,4 +272,57 @@ fn every_subcommand_help_has_examples() {
             "{sub}: {examples}"
         );
     }
+}
+
+/// `--help` groups the options under headings, the global ones (-v, -q, --color) apart
+/// from the audit's own: what each is for reads at a glance.
+#[test]
+fn help_groups_options_under_headings() {
+    let help = stdout(&orgexit().args(["audit", "--help"]).output().unwrap());
+    // (heading, the text under it), in order.
+    let mut sections: Vec<(&str, String)> = Vec::new();
+    for line in help.lines().skip_while(|l| !l.starts_with("Options:")) {
+        if !line.starts_with(' ') && line.ends_with(':') {
+            sections.push((line.trim_end_matches(':'), String::new()));
+        } else if let Some((_, text)) = sections.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    let headings: Vec<&str> = sections.iter().map(|(h, _)| *h).collect();
+    assert_eq!(
+        headings,
+        [
+            "Options",
+            "Scope",
+            "AWS",
+            "Policy inputs",
+            "Output",
+            "Global options",
+            "Examples"
+        ],
+        "{help}"
+    );
+    for (heading, flag) in [
+        ("Global options", "-v, --verbose"),
+        ("Global options", "-q, --quiet"),
+        ("Global options", "--color <COLOR>"),
+        ("Scope", "--accounts-file <FILE>"),
+        ("Scope", "--select <ID,...>"),
+        ("AWS", "--role-name <NAME>"),
+        ("AWS", "--fixture <PATH>"),
+        ("Policy inputs", "--new-org <o-xxxxxxxxxx>"),
+        ("Output", "--format <FORMAT>"),
+        ("Output", "--all\n"),
+    ] {
+        let (_, text) = sections.iter().find(|(h, _)| *h == heading).unwrap();
+        assert!(text.contains(flag), "{flag} under {heading}:\n{help}");
+    }
+    insta::assert_snapshot!("audit_help", help);
+    let root = stdout(&orgexit().arg("--help").output().unwrap());
+    assert!(
+        root.contains("\nGlobal options:\n  -v, --verbose"),
+        "{root}"
+    );
+    insta::assert_snapshot!("root_help", root);
 }

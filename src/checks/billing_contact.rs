@@ -29,7 +29,7 @@ impl Check for BillingContact {
         "billing-contact"
     }
     fn title(&self) -> &'static str {
-        "Billing contact belongs to the customer"
+        "Billing contact"
     }
     fn severity(&self) -> Severity {
         Severity::Medium

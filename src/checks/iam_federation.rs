@@ -197,7 +197,7 @@ impl Check for IamFederation {
         "iam-federation"
     }
     fn title(&self) -> &'static str {
-        "No federation or trust to the reseller"
+        "Trust and federation from outside"
     }
     fn severity(&self) -> Severity {
         Severity::Critical

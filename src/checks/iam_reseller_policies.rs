@@ -29,7 +29,7 @@ impl Check for IamResellerPolicies {
         "iam-reseller-policies"
     }
     fn title(&self) -> &'static str {
-        "Reseller's IAM policies are removed"
+        "Reseller's IAM policies"
     }
     fn severity(&self) -> Severity {
         Severity::High

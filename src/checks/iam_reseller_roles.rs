@@ -33,7 +33,7 @@ impl Check for IamResellerRoles {
         "iam-reseller-roles"
     }
     fn title(&self) -> &'static str {
-        "Reseller's IAM roles are removed"
+        "Reseller's IAM roles"
     }
     fn severity(&self) -> Severity {
         Severity::High

@@ -27,7 +27,7 @@ impl Check for IamResellerUsersGroups {
         "iam-reseller-users-groups"
     }
     fn title(&self) -> &'static str {
-        "Reseller's IAM users and groups are removed"
+        "Reseller's IAM users and groups"
     }
     fn severity(&self) -> Severity {
         Severity::High

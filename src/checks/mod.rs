@@ -108,6 +108,34 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// What is at stake when a check of this severity does not pass. A severity ranks
+    /// checks; it never changes a status, readiness or the exit status.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Severity::Critical => {
+                "the account cannot leave, or someone other than the customer keeps control of it (payment method, root user, a way in for the reseller)"
+            }
+            Severity::High => {
+                "the reseller keeps a standing or access in the account (its organization, its IAM policies, roles, users and groups)"
+            }
+            Severity::Medium => {
+                "the departure is late or AWS reaches the wrong people (the invitation, the billing contact)"
+            }
+            Severity::Low => {
+                "housekeeping: nothing is at risk if it waits (the reseller's buckets)"
+            }
+            Severity::Info => "for information only",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
@@ -300,6 +328,11 @@ pub trait Check: Sync {
     fn severity(&self) -> Severity;
     /// The facts this check reads; the collector fetches the union of the selected checks'.
     fn needs(&self) -> &'static [FactKind];
+    /// The field of an account's attestations (`--attestations`) this check reads, if
+    /// any: with [`Check::needs`], what `orgexit checks` says it reads.
+    fn attestation(&self) -> Option<&'static str> {
+        None
+    }
     /// Whether the check reads anything under this phase and target organization; a check
     /// that will only say `skipped` costs no AWS call.
     fn reads_under(&self, _phase: Phase, _new_org: Option<&str>) -> bool {
@@ -470,6 +503,24 @@ mod tests {
                             && w.bytes()
                                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
                     "{id}: {kind:?} is not a kebab-case code"
+                );
+            }
+        }
+    }
+
+    /// A title names what a check is about, never a verdict: it stands beside every
+    /// status ("Organization membership", not "Account has left the reseller's
+    /// organization" beside `pass` for an account still in it).
+    #[test]
+    fn titles_are_subjects_not_verdicts() {
+        for check in CHECKS {
+            let title = check.title();
+            let words: Vec<&str> = title.split_whitespace().collect();
+            for verdict in ["is", "are", "has", "have", "no", "not", "removed", "left"] {
+                assert!(
+                    !words.iter().any(|w| w.eq_ignore_ascii_case(verdict)),
+                    "{}: {title:?} says {verdict:?}: name the subject, not a verdict",
+                    check.id()
                 );
             }
         }

@@ -53,7 +53,7 @@ impl Check for OrgInvitation {
         "org-invitation"
     }
     fn title(&self) -> &'static str {
-        "Invitation from the new organization is queued"
+        "Invitation from the new organization"
     }
     fn severity(&self) -> Severity {
         Severity::Medium

@@ -124,7 +124,7 @@ impl Check for OrgMembership {
         "org-membership"
     }
     fn title(&self) -> &'static str {
-        "Account has left the reseller's organization"
+        "Organization membership"
     }
     fn severity(&self) -> Severity {
         Severity::High

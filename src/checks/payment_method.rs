@@ -32,7 +32,7 @@ impl Check for PaymentMethod {
         "payment-method"
     }
     fn title(&self) -> &'static str {
-        "Payment method is set on the account"
+        "Payment method"
     }
     fn severity(&self) -> Severity {
         Severity::Critical
@@ -40,6 +40,9 @@ impl Check for PaymentMethod {
     fn needs(&self) -> &'static [FactKind] {
         // Roles only enrich the message; the verdict is the attestation's.
         &[FactKind::Roles]
+    }
+    fn attestation(&self) -> Option<&'static str> {
+        Some("payment_method")
     }
     fn source(&self) -> &'static str {
         include_str!("payment_method.rs")

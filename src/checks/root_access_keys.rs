@@ -26,7 +26,7 @@ impl Check for RootAccessKeys {
         "root-access-keys"
     }
     fn title(&self) -> &'static str {
-        "Root user has no access keys"
+        "Root user's access keys and signing certificates"
     }
     fn severity(&self) -> Severity {
         Severity::Critical

@@ -32,13 +32,16 @@ impl Check for RootCredentials {
         "root-credentials"
     }
     fn title(&self) -> &'static str {
-        "Root credentials are in the customer's hands"
+        "Control of the root user"
     }
     fn severity(&self) -> Severity {
         Severity::Critical
     }
     fn needs(&self) -> &'static [FactKind] {
         &[]
+    }
+    fn attestation(&self) -> Option<&'static str> {
+        Some("root_credentials")
     }
     fn source(&self) -> &'static str {
         include_str!("root_credentials.rs")

@@ -29,7 +29,7 @@ impl Check for RootMfa {
         "root-mfa"
     }
     fn title(&self) -> &'static str {
-        "Root user has MFA enabled"
+        "MFA on the root user"
     }
     fn severity(&self) -> Severity {
         Severity::Critical

@@ -31,13 +31,16 @@ impl Check for S3ResellerBuckets {
         "s3-reseller-buckets"
     }
     fn title(&self) -> &'static str {
-        "Reseller's S3 buckets are decided on"
+        "Reseller's S3 buckets"
     }
     fn severity(&self) -> Severity {
         Severity::Low
     }
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::Buckets]
+    }
+    fn attestation(&self) -> Option<&'static str> {
+        Some("buckets")
     }
     fn source(&self) -> &'static str {
         include_str!("s3_reseller_buckets.rs")

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::aws::guard::ReadOnlyGuard;
-use crate::checks::{CHECKS, Check};
+use crate::checks::{CHECKS, Check, Severity};
 use crate::cli::{
     AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ListFormat,
     PolicyCmdArgs, TicketArgs,
@@ -116,6 +116,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
     Ok(())
 }
 
+/// Whether to style output. An explicit `--color always` wins over NO_COLOR (no-color.org:
+/// a command-line flag may override it); `auto` styles a terminal unless NO_COLOR is set.
 fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
@@ -123,6 +125,24 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
         ColorChoice::Auto => {
             to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
+    }
+}
+
+/// Width of the table when it does not go to a terminal and COLUMNS does not say.
+const FILE_WIDTH: u16 = 140;
+
+/// The columns the table fits: COLUMNS when set (a positive number), as `ls` and most
+/// tools read it; else the terminal's own width (`None`), or [`FILE_WIDTH`] for a file,
+/// pipe or CI log rather than one endless line.
+fn table_width(to_terminal: bool) -> Option<u16> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|n| *n > 0);
+    match columns {
+        Some(n) => Some(n),
+        None if to_terminal => None,
+        None => Some(FILE_WIDTH),
     }
 }
 
@@ -192,6 +212,7 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
     }
     // Each account is evaluated as it finishes; its facts are not kept.
     let mut builder = Evaluator::new(&plan.policy);
+    builder.names(plan.targets.names.clone());
     let interrupted = {
         let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
         gather_into(
@@ -212,12 +233,19 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let look = report::table::Look {
         color: use_color(ui.color, to_terminal),
-        terminal: to_terminal,
+        width: table_width(to_terminal),
+        all: args.all,
     };
+    if look.color {
+        // The colours, not only the bold: crossterm, which paints them, obeys NO_COLOR on
+        // its own unless told that we decided.
+        crossterm::style::force_color_output(true);
+    }
     // Every output is attempted: one that cannot be written does not cost the others.
     let plain = report::table::Look {
         color: false,
-        terminal: false,
+        width: table_width(false),
+        all: args.all,
     };
     let mut failed: Vec<InputError> = std::iter::once(emit(
         &render(&report, args.format, look),
@@ -299,13 +327,40 @@ async fn collect(args: CollectArgs, ui: Ui) -> Result<Exit, RunError> {
     })
 }
 
-fn reads(check: &dyn Check) -> Vec<&'static str> {
+/// The AWS actions a check's facts take (from the read-only guard's allow-list).
+fn actions(check: &dyn Check) -> Vec<&'static str> {
     check
         .needs()
         .iter()
         .flat_map(|kind| crate::aws::guard::operations_for(*kind))
         .map(|op| op.action)
         .collect()
+}
+
+/// What a check reads, in words: the attestation it takes, then its AWS actions. The
+/// one source of `checks` and `explain`, so they cannot say different things.
+fn reads(check: &dyn Check) -> Vec<String> {
+    check
+        .attestation()
+        .map(|field| format!("attestation ({field})"))
+        .into_iter()
+        .chain(actions(check).into_iter().map(str::to_string))
+        .collect()
+}
+
+/// Severities, one a line: what each puts at stake.
+fn severities() -> String {
+    let mut text = String::from(
+        "Severity ranks what is at stake when a check does not pass; the status alone decides readiness and the exit status.\n",
+    );
+    for severity in Severity::ALL {
+        text.push_str(&format!(
+            "  {:<8}  {}\n",
+            severity.as_str(),
+            severity.meaning()
+        ));
+    }
+    text
 }
 
 fn checks(args: &ChecksArgs) -> Result<Exit, RunError> {
@@ -315,7 +370,8 @@ fn checks(args: &ChecksArgs) -> Result<Exit, RunError> {
                 .iter()
                 .map(|c| {
                     serde_json::json!({
-                        "id": c.id(), "title": c.title(), "severity": c.severity(), "reads": reads(*c),
+                        "id": c.id(), "title": c.title(), "severity": c.severity(),
+                        "reads": actions(*c), "attestation": c.attestation(),
                     })
                 })
                 .collect();
@@ -327,15 +383,14 @@ fn checks(args: &ChecksArgs) -> Result<Exit, RunError> {
                 .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
                 .set_header(["Id", "Title", "Severity", "Reads"]);
             for c in CHECKS {
-                let reads = reads(*c);
-                let reads = if reads.is_empty() {
-                    "attestation".to_string()
-                } else {
-                    reads.join("\n")
-                };
-                table.add_row([c.id(), c.title(), c.severity().as_str(), &reads]);
+                table.add_row([
+                    c.id(),
+                    c.title(),
+                    c.severity().as_str(),
+                    &reads(*c).join("\n"),
+                ]);
             }
-            format!("{table}\n")
+            format!("{table}\n{}", severities())
         }
     };
     emit(&text, None)?;
@@ -351,6 +406,12 @@ fn explain(id: &str) -> Result<Exit, RunError> {
         ))
     })?;
     let mut text = format!("{}\n", check.doc());
+    text.push_str(&format!(
+        "\n## Severity\n\n{}: {}.\nA severity ranks checks; the status alone decides readiness and the exit status.\n\n## Reads\n\n{}\n",
+        check.severity().as_str(),
+        check.severity().meaning(),
+        reads(check).join(", ")
+    ));
     if !check.item_kinds().is_empty() {
         text.push_str("\n## Item kinds (JSON `items[].kind`)\n\n");
         for kind in check.item_kinds() {

@@ -34,6 +34,11 @@ impl<'p> Evaluator<'p> {
         self.audited.extend(ids);
     }
 
+    /// The accounts' names (from the accounts file), shown beside their IDs.
+    pub fn names(&mut self, names: std::collections::BTreeMap<String, String>) {
+        self.report.names(names);
+    }
+
     /// Evaluates every selected check for one account (an unreachable account's checks
     /// all `error`).
     pub fn add(&mut self, account: &AccountFacts) {
@@ -90,6 +95,7 @@ pub fn account_report(
         .collect();
     AccountReport {
         account_id: account.account_id.clone(),
+        name: None,
         ready: !checks.iter().any(|c| c.status.blocks()),
         error: account.error.clone(),
         organization: organization_seen(account, &ctx),

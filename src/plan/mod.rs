@@ -1,8 +1,8 @@
 //! The validated plan of one run: what the user typed ([`crate::cli`]) checked once and
 //! turned into the values the engine works with. Nothing past this point sees raw input.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 // What the plan is made of, re-exported for the callers that build a plan.
@@ -33,6 +33,8 @@ pub struct Targets {
     pub concurrency: usize,
     /// Limit for one account as a whole, so one hung account cannot hold the run.
     pub account_deadline: Duration,
+    /// Account names from the accounts file's comments (`111122223333  # prod`), by ID.
+    pub names: BTreeMap<String, String>,
 }
 
 /// What the checks are evaluated against.
@@ -85,15 +87,14 @@ impl Targets {
             }
             accounts.insert(AccountId::parse(value, "--accounts")?);
         }
+        let mut names = BTreeMap::new();
         if let Some(path) = &args.accounts_file {
             let text = read_file(path, "accounts file")?;
-            for (n, line) in text.lines().enumerate() {
-                let value = line.split('#').next().unwrap_or("").trim();
-                if value.is_empty() {
-                    continue;
+            for entry in accounts_file(&text, path)? {
+                if let Some(name) = entry.name {
+                    names.insert(entry.id.to_string(), name);
                 }
-                let origin = format!("accounts file {}, line {}", path.display(), n + 1);
-                accounts.insert(AccountId::parse(value, &origin)?);
+                accounts.insert(entry.id);
             }
             if accounts.is_empty() {
                 return Err(InputError::new(format_args!(
@@ -144,8 +145,59 @@ impl Targets {
             source,
             concurrency: usize::from(args.concurrency),
             account_deadline: Duration::from_secs(args.timeout.saturating_mul(4).max(30)),
+            names,
         })
     }
+}
+
+/// One account of an accounts file, with the name its comment gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountsFileEntry {
+    pub id: AccountId,
+    pub name: Option<String>,
+}
+
+/// Parses an accounts file: one 12-digit ID a line, `#` starts a comment; the comment
+/// after an ID names the account (`111122223333   # prod`), a line with only a comment
+/// is only a comment. An ID listed again is audited once, and may repeat its name or give
+/// none; two different names for one ID are refused, as a label the report cannot trust.
+pub fn accounts_file(text: &str, path: &Path) -> Result<Vec<AccountsFileEntry>, InputError> {
+    let mut entries: Vec<AccountsFileEntry> = Vec::new();
+    let mut named_on: BTreeMap<AccountId, (String, usize)> = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let (value, comment) = line.split_once('#').unwrap_or((line, ""));
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let origin = format!("accounts file {}, line {}", path.display(), n + 1);
+        let id = AccountId::parse(value, &origin)?;
+        let name = Some(comment.trim()).filter(|c| !c.is_empty());
+        if let Some(name) = name {
+            match named_on.get(&id) {
+                Some((first, line)) if first != name => {
+                    return Err(InputError::new(format_args!(
+                        "{origin}: account {id} is named {name:?} here but {first:?} on line {line}: give each account one name"
+                    )));
+                }
+                Some(_) => {}
+                None => {
+                    named_on.insert(id.clone(), (name.to_string(), n + 1));
+                }
+            }
+        }
+        entries.push(AccountsFileEntry {
+            id,
+            name: name.map(str::to_string),
+        });
+    }
+    // Each ID once, with the name given anywhere for it.
+    let mut seen = BTreeSet::new();
+    entries.retain(|e| seen.insert(e.id.clone()));
+    for entry in &mut entries {
+        entry.name = named_on.get(&entry.id).map(|(name, _)| name.clone());
+    }
+    Ok(entries)
 }
 
 /// The checks that `--select` and `--skip` leave, in catalog order.

@@ -42,6 +42,10 @@ fn suite(report: &Report, account: &AccountReport) -> TestSuite {
         Property::new("reseller", report.reseller.as_str()),
         Property::new("ready", account.ready.to_string()),
     ];
+    if let Some(name) = &account.name {
+        // The suite keeps the ID as its name, which CI test views track across runs.
+        properties.push(Property::new("account_name", name.as_str()));
+    }
     if let Some(date) = &report.target_date {
         properties.push(Property::new("target_date", date.as_str()));
     }

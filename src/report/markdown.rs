@@ -112,7 +112,7 @@ fn by_check(out: &mut String, report: &Report) {
     let mut rule = String::from("|---|");
     let mut ready = String::from("| *ready* |");
     for account in accounts {
-        let _ = write!(header, " {} |", cell(&account.account_id));
+        let _ = write!(header, " {} |", cell(&account.label()));
         rule.push_str("---|");
         let _ = write!(ready, " {} |", ready_text(account));
     }
@@ -148,7 +148,7 @@ fn by_account(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
-            cell(&account.account_id),
+            cell(&account.label()),
             ready_text(account),
             n(Status::Fail),
             n(Status::Manual),
@@ -166,7 +166,7 @@ fn blocking(out: &mut String, report: &Report) {
             let _ = writeln!(
                 out,
                 "- **{}** · the account could not be audited: {}; its {} checks are **error**.\n",
-                account.account_id,
+                inline(&account.label()),
                 inline(error),
                 account.checks.len()
             );
@@ -187,7 +187,7 @@ fn finding(out: &mut String, account: &AccountReport, check: &CheckResult) {
     let _ = writeln!(
         out,
         "- **{}** · `{}` · **{}**: {}",
-        account.account_id,
+        inline(&account.label()),
         check.id,
         check.status.as_str(),
         inline(&check.summary)

@@ -96,6 +96,11 @@ pub struct Summary {
 pub struct AccountReport {
     #[schemars(pattern(r"^[0-9]{12}$"))]
     pub account_id: String,
+    /// The account's name from the accounts file (`111122223333  # prod`); absent when
+    /// it has none.
+    // Added after the first release: reports without it read as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// No check is fail, manual or error.
     pub ready: bool,
     /// Why the account could not be audited at all (then every check is error).
@@ -190,11 +195,15 @@ impl Summary {
 
     /// "28 pass · 3 fail · …", every status in order.
     pub fn counts(&self) -> String {
+        self.count_parts().join(" · ")
+    }
+
+    /// "28 pass", "3 fail", …: every status in order.
+    pub fn count_parts(&self) -> Vec<String> {
         Status::ALL
             .iter()
             .map(|status| format!("{} {}", self.count(*status), status.as_str()))
-            .collect::<Vec<_>>()
-            .join(" · ")
+            .collect()
     }
 
     pub fn count(&self, status: Status) -> usize {
@@ -214,6 +223,7 @@ pub struct ReportBuilder<'p> {
     policy: &'p Policy,
     accounts: Vec<AccountReport>,
     snapshot: Option<SnapshotSource>,
+    names: std::collections::BTreeMap<String, String>,
 }
 
 impl ReportBuilder<'_> {
@@ -229,9 +239,17 @@ impl ReportBuilder<'_> {
         });
     }
 
+    /// The accounts' names (from the accounts file), by ID.
+    pub fn names(&mut self, names: std::collections::BTreeMap<String, String>) {
+        self.names = names;
+    }
+
     /// The report: accounts sorted by ID (each once), checks in catalog order.
     pub fn finish(self, generated_at: time::OffsetDateTime) -> Report {
         let mut accounts = self.accounts;
+        for account in &mut accounts {
+            account.name = self.names.get(&account.account_id).cloned();
+        }
         accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
         accounts.dedup_by(|a, b| a.account_id == b.account_id);
         let mut summary = Summary::default();
@@ -270,6 +288,16 @@ impl ReportBuilder<'_> {
     }
 }
 
+impl AccountReport {
+    /// "111122223333 (prod)": the ID, with the name the accounts file gives it.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({name})", self.account_id),
+            None => self.account_id.clone(),
+        }
+    }
+}
+
 impl Report {
     /// A builder of the report of a run under `policy`.
     pub fn builder(policy: &Policy) -> ReportBuilder<'_> {
@@ -277,6 +305,7 @@ impl Report {
             policy,
             accounts: Vec::new(),
             snapshot: None,
+            names: Default::default(),
         }
     }
 

@@ -1,54 +1,106 @@
 //! `--format table`: the report for a person at a terminal.
 //!
-//! Few accounts (up to [`DETAILED_UP_TO`]): every check of every account, one row each.
-//! More: one row per account (ready, counts, blocking checks), then only the findings
-//! that block. Either way a summary line closes it, saying what the exit status means.
+//! The answer first: by default each account shows only what blocks (`fail`, `manual`,
+//! `error`) and what to review (`warn`); its passing and skipped checks are folded into a
+//! count on the account's line ("10 checks pass, 1 skipped"). `--all` shows every check.
+//!
+//! Up to [`DETAILED_UP_TO`] accounts every account is listed. More accounts open with a
+//! roll-up, one line per check saying in how many accounts it passes, fails…; then only
+//! the accounts that are not ready, with only what blocks them (their warnings are
+//! counted). Either way the verdict closes it, saying what the exit status means.
+//!
+//! Each account is a small table of its own (Check, Status, Summary) under a line naming
+//! the account, so a narrow terminal keeps room for the summary; check IDs never wrap.
+
+use std::fmt::Write;
 
 use crate::exit::Exit;
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
+use crossterm::style::Stylize;
 
-use super::{AccountReport, Report};
+use super::{AccountReport, CheckResult, Report};
 use crate::checks::Status;
 
-/// Up to this many accounts, the table shows every check of every account.
+/// Up to this many accounts, the table lists every account; beyond, a roll-up per check
+/// and only the accounts that are not ready.
 pub const DETAILED_UP_TO: usize = 5;
 
-/// Width of the table when it does not go to a terminal.
-const FILE_WIDTH: u16 = 140;
+/// Resources listed under a finding's summary; the JSON report has them all.
+const RESOURCES_SHOWN: usize = 3;
 
-/// How the table is shown: colours, and whether it goes to a terminal (which sets the
-/// width) or to a file or pipe (wrapped at a fixed width).
+/// How the table is shown.
 #[derive(Debug, Clone, Copy)]
 pub struct Look {
+    /// Colours and bold (the caller decided: terminal, NO_COLOR, `--color`).
     pub color: bool,
-    pub terminal: bool,
+    /// Columns to fit; `None`: the terminal's own width (stdout is a terminal).
+    pub width: Option<u16>,
+    /// `--all`: every check of every account, passes included.
+    pub all: bool,
 }
 
 pub fn render(report: &Report, look: Look) -> String {
-    let mut out = String::new();
-    out.push_str(&header(report));
+    let many = report.accounts.len() > DETAILED_UP_TO;
+    let shown = |status: Status| look.all || status.blocks() || (!many && status == Status::Warn);
+    let width = look.width.or_else(|| Table::new().width()).map(usize::from);
+    let mut out = header(report, width);
     out.push('\n');
-    if report.accounts.len() <= DETAILED_UP_TO {
-        out.push_str(&detailed(report, look).to_string());
-    } else {
-        out.push_str(&overview(report, look).to_string());
-        let blocking = blocking(report, look);
-        out.push_str("\n\nBlocking findings\n");
-        match blocking {
-            Some(table) => out.push_str(&table.to_string()),
-            None => out.push_str("none"),
+    if many {
+        out.push_str("\nBy check\n");
+        out.push_str(&roll_up(report, look).to_string());
+        out.push('\n');
+    }
+    let listed = |a: &&AccountReport| !many || look.all || !a.ready;
+    let check_width = report
+        .accounts
+        .iter()
+        .filter(listed)
+        .flat_map(|a| rows(a, &shown, look.all).0)
+        .map(|row| row.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut ready_not_listed = 0;
+    for account in &report.accounts {
+        if !listed(&account) {
+            ready_not_listed += 1;
+            continue;
         }
+        out.push('\n');
+        out.push_str(&account_section(account, &shown, check_width, look, width));
     }
-    out.push_str("\n\n");
+    out.push('\n');
+    if ready_not_listed > 0 {
+        let _ = writeln!(
+            out,
+            "{} more {} ready (--all lists {})",
+            ready_not_listed,
+            if ready_not_listed == 1 {
+                "account is"
+            } else {
+                "accounts are"
+            },
+            if ready_not_listed == 1 { "it" } else { "them" },
+        );
+    }
+    let folded = report
+        .accounts
+        .iter()
+        .flat_map(|a| &a.checks)
+        .any(|c| !shown(c.status));
+    if folded {
+        out.push_str("--all shows every check, passes included\n");
+    }
     for note in &report.notes {
-        out.push_str(&format!("Note: {note}\n"));
+        let _ = writeln!(out, "Note: {note}");
     }
-    out.push_str(&footer(report));
+    out.push_str(&footer(report, width));
     out.push('\n');
     out
 }
 
-fn header(report: &Report) -> String {
+fn header(report: &Report, width: Option<usize>) -> String {
     let mut parts = vec![
         format!("orgexit {}", report.version),
         format!("phase {}", report.phase.as_str()),
@@ -60,7 +112,7 @@ fn header(report: &Report) -> String {
     if let Some(org) = &report.new_org {
         parts.push(format!("new org {org}"));
     }
-    let mut header = parts.join(" · ");
+    let mut header = joined(&parts, width);
     let source: Vec<String> = [
         report.snapshot_text().map(|s| format!("facts from {s}")),
         report.selection_text().map(|s| format!("only {s}")),
@@ -70,34 +122,244 @@ fn header(report: &Report) -> String {
     .collect();
     if !source.is_empty() {
         header.push('\n');
-        header.push_str(&source.join(" · "));
+        header.push_str(&joined(&source, width));
     }
     header
 }
 
-fn new_table(columns: &[&str], look: Look) -> Table {
-    let color = look.color;
+/// Parts joined with " · ", a new line where the next would pass `width`.
+fn joined(parts: &[String], width: Option<usize>) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for part in parts {
+        let n = part.chars().count();
+        if line > 0 && width.is_some_and(|w| line + 3 + n > w) {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push_str(" · ");
+            line += 3;
+        }
+        out.push_str(part);
+        line += n;
+    }
+    out
+}
+
+/// What the check column says for an account that could not be audited at all.
+const ALL_CHECKS: &str = "every check";
+
+/// The narrowest summary column worth having beside the check column: below it, the
+/// check ID goes above its summary in one column.
+const MIN_SUMMARY: usize = 30;
+
+/// Columns and padding of the three-column layout besides the check and summary text.
+const THREE_COLUMN_FRAME: usize = 4 + 2 + 9 + 2;
+
+/// Whether the check ID goes above its summary: `width` (the terminal's or COLUMNS) is too
+/// narrow to give a summary column [`MIN_SUMMARY`] characters beside a `check_width` ID.
+fn stacked(width: Option<usize>, check_width: usize) -> bool {
+    width.is_some_and(|w| w < check_width + THREE_COLUMN_FRAME + MIN_SUMMARY)
+}
+
+/// The account's line, then a table of the checks shown.
+fn account_section(
+    account: &AccountReport,
+    shown: &dyn Fn(Status) -> bool,
+    check_width: usize,
+    look: Look,
+    width: Option<usize>,
+) -> String {
+    let stacked = stacked(width, check_width);
+    let mut table = new_table(look);
+    let columns: &[&str] = if stacked {
+        &["Status", "Check: summary"]
+    } else {
+        &["Check", "Status", "Summary"]
+    };
+    table.set_header(columns.iter().map(|c| bold(Cell::new(c), look.color)));
+    let mut add = |id: &str, status: Status, summary: String| {
+        table.add_row(if stacked {
+            vec![
+                status_cell(status, look.color),
+                Cell::new(format!("{id}\n{summary}")),
+            ]
+        } else {
+            vec![
+                Cell::new(id),
+                status_cell(status, look.color),
+                Cell::new(summary),
+            ]
+        });
+    };
+    let (rows, folded) = rows(account, shown, look.all);
+    for row in &rows {
+        add(row.id, row.status, row.summary.clone());
+    }
+    let mut line = vec![
+        paint(&account.account_id, look.color, None),
+        ready_text(account.ready, look.color),
+    ];
+    if let Some(name) = &account.name {
+        line.insert(1, name.clone());
+    }
+    if account.error.is_some() && !look.all {
+        line.push("could not be audited".to_string());
+    } else if !folded.is_empty() {
+        line.push(folded_counts(&folded));
+    }
+    let mut out = line.join(" · ");
+    out.push('\n');
+    if !table.is_empty() {
+        // The check column fits the longest ID shown, in every account alike: an ID never
+        // wraps mid-word, and the accounts' tables line up.
+        let status = ColumnConstraint::Absolute(padded(Status::Skipped.as_str().len()));
+        if stacked {
+            table.set_constraints([status, ColumnConstraint::LowerBoundary(padded(check_width))]);
+        } else {
+            table.set_constraints([ColumnConstraint::Absolute(padded(check_width)), status]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// A check shown as a row.
+struct Row<'a> {
+    id: &'a str,
+    status: Status,
+    summary: String,
+}
+
+/// The rows of an account, and the checks folded into a count.
+fn rows<'a>(
+    account: &'a AccountReport,
+    shown: &dyn Fn(Status) -> bool,
+    all: bool,
+) -> (Vec<Row<'a>>, Vec<&'a CheckResult>) {
+    if let (Some(reason), false) = (&account.error, all) {
+        // Every check is `error` for the same reason: one row says it.
+        let row = Row {
+            id: ALL_CHECKS,
+            status: Status::Error,
+            summary: reason.clone(),
+        };
+        return (vec![row], Vec::new());
+    }
+    let (shown, folded): (Vec<&CheckResult>, Vec<&CheckResult>) =
+        account.checks.iter().partition(|c| shown(c.status));
+    let rows = shown
+        .into_iter()
+        .map(|check| {
+            let resources = if check.status == Status::Pass {
+                &[][..]
+            } else {
+                &check.resources[..]
+            };
+            Row {
+                id: &check.id,
+                status: check.status,
+                summary: summary_text(&check.summary, resources),
+            }
+        })
+        .collect();
+    (rows, folded)
+}
+
+/// "10 checks pass, 1 skipped": the checks of an account not shown as rows.
+fn folded_counts(folded: &[&CheckResult]) -> String {
+    let mut parts = Vec::new();
+    for status in ROLL_UP_ORDER {
+        let n = folded.iter().filter(|c| c.status == status).count();
+        if n == 0 {
+            continue;
+        }
+        parts.push(if parts.is_empty() {
+            format!(
+                "{n} check{} {}",
+                if n == 1 { "" } else { "s" },
+                status.as_str()
+            )
+        } else {
+            format!("{n} {}", status.as_str())
+        });
+    }
+    parts.join(", ")
+}
+
+/// Statuses in the order a reader acts on them.
+const ROLL_UP_ORDER: [Status; 6] = [
+    Status::Fail,
+    Status::Error,
+    Status::Manual,
+    Status::Warn,
+    Status::Pass,
+    Status::Skipped,
+];
+
+/// One line per check: in how many accounts it has each status.
+fn roll_up(report: &Report, look: Look) -> Table {
+    let mut table = new_table(look);
+    table.set_header(
+        ["Check", "Accounts"]
+            .into_iter()
+            .map(|c| bold(Cell::new(c), look.color)),
+    );
+    let ids: Vec<&str> = report
+        .accounts
+        .first()
+        .map(|a| a.checks.iter().map(|c| c.id.as_str()).collect())
+        .unwrap_or_default();
+    for id in &ids {
+        let statuses: Vec<Status> = report
+            .accounts
+            .iter()
+            .filter_map(|a| a.checks.iter().find(|c| c.id == *id))
+            .map(|c| c.status)
+            .collect();
+        let counts: Vec<String> = ROLL_UP_ORDER
+            .iter()
+            .filter_map(|status| {
+                let n = statuses.iter().filter(|s| *s == status).count();
+                (n > 0).then(|| format!("{n} {}", status.as_str()))
+            })
+            .collect();
+        table.add_row(vec![Cell::new(id), Cell::new(counts.join(" · "))]);
+    }
+    let widest = ids.iter().map(|id| id.len()).max().unwrap_or(0);
+    table.set_constraints([ColumnConstraint::LowerBoundary(padded(widest))]);
+    table
+}
+
+/// A column's width for content this many characters wide (comfy-table counts the
+/// padding of one space each side).
+fn padded(content: usize) -> Width {
+    Width::Fixed(u16::try_from(content + 2).unwrap_or(u16::MAX))
+}
+
+fn new_table(look: Look) -> Table {
     let mut table = Table::new();
-    if color {
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(width) = look.width {
+        // A file, pipe or CI log, or COLUMNS: wrap at this width, whatever stdout is.
+        table.force_no_tty().set_width(width);
+    }
+    if look.color {
         // We decided already (terminal, NO_COLOR, --color); comfy-table must not undo it.
         table.enforce_styling();
     }
     table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(columns.iter().map(|c| {
-            let cell = Cell::new(c);
-            if color {
-                cell.add_attribute(Attribute::Bold)
-            } else {
-                cell
-            }
-        }));
-    if !look.terminal {
-        // A file, pipe or CI log: wrap at a readable width rather than one endless line.
-        table.force_no_tty().set_width(FILE_WIDTH);
+}
+
+fn bold(cell: Cell, color: bool) -> Cell {
+    if color {
+        cell.add_attribute(Attribute::Bold)
+    } else {
+        cell
     }
-    table
 }
 
 fn status_cell(status: Status, color: bool) -> Cell {
@@ -105,142 +367,73 @@ fn status_cell(status: Status, color: bool) -> Cell {
     if !color {
         return cell;
     }
-    let paint = match status {
+    bold(cell.fg(status_color(status)), color)
+}
+
+fn status_color(status: Status) -> Color {
+    match status {
         Status::Pass => Color::Green,
         Status::Fail | Status::Error => Color::Red,
         Status::Warn | Status::Manual => Color::Yellow,
         Status::Skipped => Color::DarkGrey,
-    };
-    cell.fg(paint).add_attribute(Attribute::Bold)
+    }
 }
 
-fn ready_cell(account: &AccountReport, color: bool) -> Cell {
-    let cell = Cell::new(if account.ready { "ready" } else { "not ready" });
-    match (color, account.ready) {
-        (false, _) => cell,
-        (true, true) => cell.fg(Color::Green),
-        (true, false) => cell.fg(Color::Red),
+fn ready_text(ready: bool, color: bool) -> String {
+    use crossterm::style::Color as Paint;
+    if ready {
+        paint("ready", color, Some(Paint::Green))
+    } else {
+        paint("not ready", color, Some(Paint::Red))
+    }
+}
+
+/// Text outside a table in bold (and a colour), as the cells are styled, or plain.
+fn paint(text: &str, color: bool, fg: Option<crossterm::style::Color>) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let styled = text.bold();
+    match fg {
+        Some(fg) => styled.with(fg).to_string(),
+        None => styled.to_string(),
     }
 }
 
 fn summary_text(summary: &str, resources: &[String]) -> String {
-    const SHOWN: usize = 3;
-    if resources.is_empty() {
-        return summary.to_string();
-    }
     let mut text = summary.to_string();
-    for resource in resources.iter().take(SHOWN) {
+    for resource in resources.iter().take(RESOURCES_SHOWN) {
         text.push_str("\n  ");
         text.push_str(resource);
     }
-    if resources.len() > SHOWN {
-        text.push_str(&format!(
+    if resources.len() > RESOURCES_SHOWN {
+        let _ = write!(
+            text,
             "\n  … and {} more (see --format json)",
-            resources.len() - SHOWN
-        ));
+            resources.len() - RESOURCES_SHOWN
+        );
     }
     text
 }
 
-fn detailed(report: &Report, look: Look) -> Table {
-    let mut table = new_table(&["Account", "Check", "Status", "Summary"], look);
-    for account in &report.accounts {
-        for (i, check) in account.checks.iter().enumerate() {
-            let first = if i == 0 {
-                format!(
-                    "{}\n{}",
-                    account.account_id,
-                    if account.ready { "ready" } else { "not ready" }
-                )
-            } else {
-                String::new()
-            };
-            let resources = if check.status == Status::Pass {
-                &[][..]
-            } else {
-                &check.resources[..]
-            };
-            table.add_row(vec![
-                Cell::new(first),
-                Cell::new(&check.id),
-                status_cell(check.status, look.color),
-                Cell::new(summary_text(&check.summary, resources)),
-            ]);
-        }
-    }
-    table
-}
-
-fn overview(report: &Report, look: Look) -> Table {
-    let mut table = new_table(
-        &[
-            "Account",
-            "Ready",
-            "fail",
-            "manual",
-            "error",
-            "warn",
-            "Blocking checks",
-        ],
-        look,
-    );
-    for account in &report.accounts {
-        let n = |s: Status| {
-            account
-                .checks
-                .iter()
-                .filter(|c| c.status == s)
-                .count()
-                .to_string()
-        };
-        let blocking: Vec<&str> = account
-            .checks
-            .iter()
-            .filter(|c| c.status.blocks())
-            .map(|c| c.id.as_str())
-            .collect();
-        table.add_row(vec![
-            Cell::new(&account.account_id),
-            ready_cell(account, look.color),
-            Cell::new(n(Status::Fail)),
-            Cell::new(n(Status::Manual)),
-            Cell::new(n(Status::Error)),
-            Cell::new(n(Status::Warn)),
-            Cell::new(blocking.join(", ")),
-        ]);
-    }
-    table
-}
-
-fn blocking(report: &Report, look: Look) -> Option<Table> {
-    let mut table = new_table(&["Account", "Check", "Status", "Summary"], look);
-    let mut any = false;
-    for account in &report.accounts {
-        for check in account.checks.iter().filter(|c| c.status.blocks()) {
-            any = true;
-            table.add_row(vec![
-                Cell::new(&account.account_id),
-                Cell::new(&check.id),
-                status_cell(check.status, look.color),
-                Cell::new(summary_text(&check.summary, &check.resources)),
-            ]);
-        }
-    }
-    any.then_some(table)
-}
-
-fn footer(report: &Report) -> String {
+fn footer(report: &Report, width: Option<usize>) -> String {
     let s = &report.summary;
     let hint = match report.exit_code() {
         Exit::Success => "",
         Exit::Blocked => "; `orgexit explain <check>` says how to fix it",
         Exit::Usage | Exit::Error => "; its summary says why",
     };
-    format!(
-        "{} of {} accounts ready · {}\n{}{hint}",
-        s.ready_accounts,
-        s.accounts,
-        s.counts(),
-        report.verdict()
-    )
+    let mut parts = vec![format!(
+        "{} of {} accounts ready",
+        s.ready_accounts, s.accounts
+    )];
+    parts.extend(s.count_parts());
+    let verdict = report.verdict();
+    let hint = match hint.strip_prefix("; ") {
+        Some(alone) if width.is_some_and(|w| verdict.len() + hint.len() > w) => {
+            format!("\n{alone}")
+        }
+        _ => hint.to_string(),
+    };
+    format!("{}\n{verdict}{hint}", joined(&parts, width))
 }

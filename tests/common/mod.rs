@@ -23,6 +23,8 @@ pub fn orgexit() -> Command {
     // Nothing from the developer's own AWS set-up may leak into these runs.
     cmd.env_remove("AWS_PROFILE")
         .env_remove("RUST_LOG")
+        // The table's width is the fallback's (140), whatever the developer's shell says.
+        .env_remove("COLUMNS")
         .env("NO_COLOR", "1")
         .env("AWS_EC2_METADATA_DISABLED", "true");
     cmd
@@ -30,8 +32,13 @@ pub fn orgexit() -> Command {
 
 /// `orgexit audit` over the demo customer, on a fixed "today" so results are stable.
 pub fn demo(args: &[&str]) -> Output {
-    orgexit()
-        .args(["audit", "--fixture"])
+    demo_command().args(args).output().unwrap()
+}
+
+/// The command of [`demo`], to add arguments or environment to.
+pub fn demo_command() -> Command {
+    let mut cmd = orgexit();
+    cmd.args(["audit", "--fixture"])
         .arg(repo("fixtures/demo.json"))
         .arg("--attestations")
         .arg(repo("fixtures/demo-attestations.toml"))
@@ -42,10 +49,8 @@ pub fn demo(args: &[&str]) -> Output {
             "2026-12-07",
             "--today",
             "2026-11-24",
-        ])
-        .args(args)
-        .output()
-        .unwrap()
+        ]);
+    cmd
 }
 
 pub fn stdout(output: &Output) -> String {

@@ -103,6 +103,7 @@ pub async fn gather_through(
         source: Source::Aws(options.clone()),
         concurrency: 16,
         account_deadline: options.operation_timeout * 10,
+        names: Default::default(),
     };
     let gathered = gather_from(connection, &targets, needs, &Silent, std::future::pending())
         .await
