@@ -241,6 +241,7 @@ mod tests {
     fn account(error: Option<&str>, checks: Vec<CheckResult>) -> AccountReport {
         AccountReport {
             account_id: "111122223333".into(),
+            name: None,
             ready: false,
             error: error.map(str::to_string),
             organization: None,
