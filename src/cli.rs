@@ -64,9 +64,10 @@ pub enum Command {
         /// A check id, as listed by `orgexit checks`.
         check_id: String,
     },
-    /// Print the least-privilege IAM policy (JSON) for the audit role.
+    /// Print the least-privilege IAM policy (JSON) for the audit role, or a CloudFormation
+    /// template or Terraform configuration that creates the role with it.
     #[command(
-        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026\n  orgexit policy --trust-account 123456789012 --partition aws-cn"
+        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026\n  orgexit policy --trust-account 123456789012 --partition aws-cn\n  orgexit policy --format cloudformation --trust-account 123456789012 > orgexit-audit.json\n  orgexit policy --format terraform --trust-account 123456789012 > orgexit-audit.tf"
     )]
     Policy(PolicyCmdArgs),
     /// Print the departure support ticket, filled from a JSON report.
@@ -290,14 +291,32 @@ pub struct PolicyCmdArgs {
     #[arg(long, value_name = "ID")]
     pub trust_account: Option<String>,
 
-    /// Require this external ID in the trust policy (with --trust-account).
-    #[arg(long, value_name = "X", requires = "trust_account")]
+    /// Require this external ID in the trust policy (json: with --trust-account).
+    #[arg(long, value_name = "X")]
     pub external_id: Option<String>,
 
     /// The partition of the trust policy's ARNs: aws, aws-cn or aws-us-gov (an audit
-    /// takes it from the base credentials).
-    #[arg(long, value_name = "PARTITION", default_value = "aws")]
-    pub partition: String,
+    /// takes it from the base credentials). Default: aws for json; the deploying
+    /// account's for cloudformation and terraform.
+    #[arg(long, value_name = "PARTITION")]
+    pub partition: Option<String>,
+
+    /// What to print: the policy as IAM JSON, or a template that creates the audit role
+    /// (parameters: its name, default OrgExitAudit, and the account that runs orgexit,
+    /// default --trust-account).
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
+    pub format: PolicyFormat,
+}
+
+/// Formats of `orgexit policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    /// The IAM policy documents (permissions, and trust with --trust-account).
+    Json,
+    /// A CloudFormation template (JSON) creating the audit role.
+    Cloudformation,
+    /// A Terraform configuration (HCL): aws_iam_role and aws_iam_role_policy.
+    Terraform,
 }
 
 impl Cli {

@@ -10,7 +10,7 @@ use crate::aws::guard::ReadOnlyGuard;
 use crate::checks::{CHECKS, Check};
 use crate::cli::{
     AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ListFormat,
-    PolicyCmdArgs, TicketArgs,
+    PolicyCmdArgs, PolicyFormat, TicketArgs,
 };
 use crate::engine::evaluate::Evaluator;
 use crate::engine::{RunError, gather_into, gather_with_progress};
@@ -368,8 +368,19 @@ fn policy(args: &PolicyCmdArgs) -> Result<Exit, RunError> {
         .as_deref()
         .map(|id| crate::plan::AccountId::parse(id, "--trust-account"))
         .transpose()?;
-    let partition = crate::plan::parse_partition(&args.partition, "--partition")?;
-    let text = crate::permissions::render(
+    if args.format == PolicyFormat::Json && args.external_id.is_some() && trust.is_none() {
+        return Err(InputError::new(
+            "--external-id goes into the trust policy: give --trust-account ID too (the account that runs orgexit), or --format cloudformation|terraform",
+        )
+        .into());
+    }
+    let partition = args
+        .partition
+        .as_deref()
+        .map(|p| crate::plan::parse_partition(p, "--partition"))
+        .transpose()?;
+    let text = crate::permissions::render_as(
+        args.format,
         &checks,
         trust.as_ref(),
         args.external_id.as_deref(),
