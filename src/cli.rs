@@ -93,11 +93,19 @@ visible blank (________) to fill in.",
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
+    /// Print the man page (roff), or write a page for orgexit and each subcommand.
     #[command(
-        after_help = "Examples:\n  orgexit man > orgexit.1 && man ./orgexit.1\n  orgexit man | gzip > /usr/local/share/man/man1/orgexit.1.gz"
+        after_help = "Examples:\n  orgexit man > orgexit.1 && man ./orgexit.1\n  orgexit man --dir /usr/local/share/man/man1   # orgexit.1, orgexit-audit.1, ...\n  mkdir -p man/man1 && orgexit man --dir man/man1 && man -M man orgexit-audit"
     )]
-    Man,
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write orgexit.1 and orgexit-<subcommand>.1 for every subcommand into DIR (it must
+    /// exist) instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

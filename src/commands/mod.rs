@@ -1,5 +1,6 @@
 //! The subcommands, each a function from its validated arguments to an exit status.
 
+mod man;
 pub mod progress;
 
 use std::io::{IsTerminal, Write};
@@ -42,7 +43,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Ticket(args) => ticket(&args),
         Command::Schema => schema(),
         Command::Completions { shell } => completions(shell),
-        Command::Man => man(),
+        Command::Man(args) => man::man(&args),
     };
     match result {
         Ok(exit) => ExitCode::from(exit),
@@ -422,14 +423,5 @@ fn completions(shell: clap_complete::Shell) -> Result<Exit, RunError> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::definition(), "orgexit", &mut script);
     emit(&String::from_utf8_lossy(&script), None)?;
-    Ok(Exit::Success)
-}
-
-fn man() -> Result<Exit, RunError> {
-    let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::definition())
-        .render(&mut page)
-        .map_err(|e| RunError::Unreachable(format!("cannot render the man page: {e}")))?;
-    emit(&String::from_utf8_lossy(&page), None)?;
     Ok(Exit::Success)
 }
