@@ -20,7 +20,7 @@ Exit status: 0 every account ready; 1 some check is fail or manual; 3 some check
     after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
 )]
 pub struct Cli {
-    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    /// More log output on stderr (-v info, -vv debug, -vvv as --debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
@@ -31,6 +31,11 @@ pub struct Cli {
     /// Colour in the table: auto (a terminal, NO_COLOR unset), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// The most log output, as the AWS CLI's --debug: orgexit's trace and the AWS SDK's
+    /// debug log of every request on stderr (the same as -vvv; never a secret).
+    #[arg(long, global = true, conflicts_with = "quiet")]
+    pub debug: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -134,6 +139,11 @@ pub struct AccountArgs {
     /// AWS region for the base credentials (default: the chain's, else us-east-1).
     #[arg(long, value_name = "R")]
     pub region: Option<String>,
+
+    /// Send every AWS request to this URL (e.g. a local emulator), as the AWS CLI's
+    /// --endpoint-url; it wins over AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 
     /// Evaluate a snapshot written by `orgexit collect` instead of calling AWS.
     #[arg(long, value_name = "PATH")]

@@ -47,6 +47,44 @@ impl fmt::Display for AccountId {
     }
 }
 
+/// Checks an endpoint URL (`--endpoint-url`): `http://` or `https://`, a host, an optional
+/// port and path, as the AWS CLI takes it.
+pub fn parse_endpoint_url(value: &str, origin: &str) -> Result<String, InputError> {
+    let bad = |why: &str| {
+        InputError::new(format_args!(
+            "{origin}: {value:?} is not an endpoint URL ({why}): give one like https://host[:port], e.g. http://127.0.0.1:5000"
+        ))
+    };
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| bad("it must start with http:// or https://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
+            (host, Some(port))
+        }
+        _ => (authority, None),
+    };
+    if host.is_empty() {
+        return Err(bad("no host"));
+    }
+    if value.contains(|c: char| c.is_whitespace() || c.is_control())
+        || authority.contains('@')
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.[]:".contains(c))
+    {
+        return Err(bad("not a host name or address"));
+    }
+    if let Some(port) = port
+        && port.parse::<u16>().map_or(true, |p| p == 0)
+    {
+        return Err(bad("the port must be a number from 1 to 65535"));
+    }
+    Ok(value.to_string())
+}
+
 /// The AWS partitions whose ARNs orgexit builds.
 pub const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 

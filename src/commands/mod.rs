@@ -29,7 +29,8 @@ struct Ui {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    init_logging(cli.verbose, cli.quiet, cli.color);
+    let verbosity = if cli.debug { DEBUG } else { cli.verbose };
+    init_logging(verbosity, cli.quiet, cli.color);
     let ui = Ui {
         color: cli.color,
         quiet: cli.quiet,
@@ -58,6 +59,9 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `--debug`: the verbosity of `-vvv`.
+const DEBUG: u8 = 3;
+
 /// Logs go to stderr, coloured as `--color` and NO_COLOR say. `--quiet` leaves only
 /// errors, whatever RUST_LOG says: the flag is the more deliberate of the two.
 fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
@@ -66,7 +70,9 @@ fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
     let default = match verbose {
         0 => "orgexit=warn,error",
         1 => "orgexit=info,warn",
-        _ => "orgexit=debug,aws_config=info,warn",
+        2 => "orgexit=debug,aws_config=info,warn",
+        // --debug: the SDK's own debug log too (each request, its endpoint and answer).
+        _ => "orgexit=trace,debug",
     };
     let filter = if quiet {
         tracing_subscriber::EnvFilter::new("error")

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 // What the plan is made of, re-exported for the callers that build a plan.
 pub use crate::input::{
-    AccountId, InputError, PARTITIONS, line_column, one_line, parse_date, parse_partition,
-    read_file,
+    AccountId, InputError, PARTITIONS, line_column, one_line, parse_date, parse_endpoint_url,
+    parse_partition, read_file,
 };
 pub use crate::policy::{
     AccountAttestations, Attestations, Attested, BucketDecision, Reseller, TicketWords, Waiver,
@@ -109,9 +109,10 @@ impl Targets {
         }
         let source = match &args.fixture {
             Some(path) => {
-                if args.role_name.is_some() || args.profile.is_some() {
+                if args.role_name.is_some() || args.profile.is_some() || args.endpoint_url.is_some()
+                {
                     return Err(InputError::new(
-                        "--fixture reads a snapshot and calls no AWS API: drop --role-name/--profile, or drop --fixture",
+                        "--fixture reads a snapshot and calls no AWS API: drop --role-name/--profile/--endpoint-url, or drop --fixture",
                     ));
                 }
                 Source::Fixture(path.clone())
@@ -138,6 +139,11 @@ impl Targets {
                     region: args.region.clone(),
                     role_name: args.role_name.clone(),
                     external_id: args.external_id.clone(),
+                    endpoint_url: args
+                        .endpoint_url
+                        .as_deref()
+                        .map(|url| parse_endpoint_url(url, "--endpoint-url"))
+                        .transpose()?,
                     operation_timeout: Duration::from_secs(args.timeout),
                     max_attempts: args.max_attempts,
                     ..AwsOptions::default()
