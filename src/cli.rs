@@ -86,6 +86,16 @@ visible blank (________) to fill in.",
         after_help = "Examples:\n  orgexit audit --fixture snapshot.json --format json --output report.json\n  orgexit ticket --report report.json\n  orgexit audit --fixture snapshot.json --format json | orgexit ticket --report - --output ticket.txt"
     )]
     Ticket(TicketArgs),
+    /// Write a commented attestations skeleton for the accounts, or check one against them.
+    #[command(
+        long_about = "Write a commented attestations skeleton for the accounts (--init), or check \
+an attestations file against them (--check FILE). The skeleton has a table for every account and a \
+commented-out line for every field, with what each means: as written it attests nothing. --check \
+refuses unknown fields, bad values, accounts not in the list and listed accounts without a table, \
+each on its own line, and exits 2; a valid file exits 0 and prints what each account attests.",
+        after_help = "Examples:\n  orgexit attest --init --accounts-file accounts.txt --output attestations.toml\n  orgexit attest --check attestations.toml --accounts-file accounts.txt\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --attestations attestations.toml"
+    )]
+    Attest(AttestArgs),
     /// Print the JSON Schema of the report (`audit --format json`).
     #[command(after_help = "Examples:\n  orgexit schema > report.schema.json")]
     Schema,
@@ -113,15 +123,22 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
+/// Which accounts: the list part of the account options, which `attest` shares.
 #[derive(Debug, Args)]
-pub struct AccountArgs {
-    /// Account IDs to audit (12 digits), comma-separated; repeatable.
+pub struct AccountList {
+    /// Account IDs (12 digits), comma-separated; repeatable.
     #[arg(long, value_name = "ID[,ID...]")]
     pub accounts: Vec<String>,
 
     /// File with one account ID a line; `#` starts a comment.
     #[arg(long, value_name = "FILE")]
     pub accounts_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    #[command(flatten)]
+    pub list: AccountList,
 
     /// Assume arn:<partition>:iam::<ID>:role/NAME in each account from the base
     /// credentials (the partition is theirs: aws, aws-cn or aws-us-gov).
@@ -297,6 +314,26 @@ pub struct TicketArgs {
 
     /// Write the ticket to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("action").required(true).args(["init", "check"])))]
+pub struct AttestArgs {
+    /// Write the skeleton (to --output FILE, or stdout).
+    #[arg(long)]
+    pub init: bool,
+
+    /// Check this attestations file against the accounts.
+    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub list: AccountList,
+
+    /// With --init: write the skeleton to FILE, which must not exist yet (a filled-in
+    /// file is never overwritten).
+    #[arg(long, value_name = "FILE", requires = "init")]
     pub output: Option<PathBuf>,
 }
 

@@ -1,5 +1,6 @@
 //! The subcommands, each a function from its validated arguments to an exit status.
 
+mod attest;
 mod man;
 pub mod progress;
 
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain { check_id } => explain(&check_id),
         Command::Policy(args) => policy(&args),
         Command::Ticket(args) => ticket(&args),
+        Command::Attest(args) => attest::attest(&args),
         Command::Schema => schema(),
         Command::Completions { shell } => completions(shell),
         Command::Man(args) => man::man(&args),

@@ -16,7 +16,7 @@ pub use crate::policy::{
 
 use crate::aws::config::AwsOptions;
 use crate::checks::{CHECKS, Check, Context, Phase};
-use crate::cli::{AccountArgs, AuditArgs, CheckSelection, PolicyArgs};
+use crate::cli::{AccountArgs, AccountList, AuditArgs, CheckSelection, PolicyArgs};
 use crate::facts::FactKind;
 
 /// Where facts come from.
@@ -81,32 +81,38 @@ impl Policy {
     }
 }
 
-impl Targets {
-    pub fn from_args(args: &AccountArgs) -> Result<Targets, InputError> {
-        let mut accounts = BTreeSet::new();
-        for value in args.accounts.iter().flat_map(|v| v.split(',')) {
-            if value.trim().is_empty() {
+/// The accounts of `--accounts` and `--accounts-file`, deduplicated and sorted.
+pub fn account_list(list: &AccountList) -> Result<BTreeSet<AccountId>, InputError> {
+    let mut accounts = BTreeSet::new();
+    for value in list.accounts.iter().flat_map(|v| v.split(',')) {
+        if value.trim().is_empty() {
+            continue;
+        }
+        accounts.insert(AccountId::parse(value, "--accounts")?);
+    }
+    if let Some(path) = &list.accounts_file {
+        let text = read_file(path, "accounts file")?;
+        for (n, line) in text.lines().enumerate() {
+            let value = line.split('#').next().unwrap_or("").trim();
+            if value.is_empty() {
                 continue;
             }
-            accounts.insert(AccountId::parse(value, "--accounts")?);
+            let origin = format!("accounts file {}, line {}", path.display(), n + 1);
+            accounts.insert(AccountId::parse(value, &origin)?);
         }
-        if let Some(path) = &args.accounts_file {
-            let text = read_file(path, "accounts file")?;
-            for (n, line) in text.lines().enumerate() {
-                let value = line.split('#').next().unwrap_or("").trim();
-                if value.is_empty() {
-                    continue;
-                }
-                let origin = format!("accounts file {}, line {}", path.display(), n + 1);
-                accounts.insert(AccountId::parse(value, &origin)?);
-            }
-            if accounts.is_empty() {
-                return Err(InputError::new(format_args!(
-                    "accounts file {}: lists no account ID (one 12-digit ID a line, # for comments)",
-                    path.display()
-                )));
-            }
+        if accounts.is_empty() {
+            return Err(InputError::new(format_args!(
+                "accounts file {}: lists no account ID (one 12-digit ID a line, # for comments)",
+                path.display()
+            )));
         }
+    }
+    Ok(accounts)
+}
+
+impl Targets {
+    pub fn from_args(args: &AccountArgs) -> Result<Targets, InputError> {
+        let accounts = account_list(&args.list)?;
         let source = match &args.fixture {
             Some(path) => {
                 if args.role_name.is_some() || args.profile.is_some() || args.endpoint_url.is_some()
