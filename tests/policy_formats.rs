@@ -6,9 +6,8 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
-use common::{orgexit, repo};
+use common::{orgexit, venv_tool};
 use orgexit::aws::guard::ALLOWED;
 use serde_json::Value;
 
@@ -200,17 +199,6 @@ fn bad_format_partition_and_external_id_without_account_exit_2_naming_what_is_ri
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty());
     }
-}
-
-/// `ORGEXIT_<VAR>`, else ./.venv/bin/NAME: installed by scripts/test.sh.
-fn venv_tool(name: &str) -> PathBuf {
-    let path = repo(".venv/bin").join(name);
-    assert!(
-        path.is_file(),
-        "{} is missing: run the tests with scripts/test.sh (it installs tests/moto/requirements.txt into ./.venv)",
-        path.display()
-    );
-    path
 }
 
 #[test]
