@@ -20,7 +20,7 @@ Exit status: 0 every account ready; 1 some check is fail or manual; 3 some check
     after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
 )]
 pub struct Cli {
-    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    /// More log output on stderr (-v info, -vv debug, -vvv as --debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
 
@@ -32,6 +32,11 @@ pub struct Cli {
     /// NO_COLOR set) or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = GLOBAL)]
     pub color: ColorChoice,
+
+    /// The most log output, as the AWS CLI's --debug: orgexit's trace and the AWS SDK's
+    /// debug log of every request on stderr (the same as -vvv; never a secret).
+    #[arg(long, global = true, conflicts_with = "quiet", help_heading = GLOBAL)]
+    pub debug: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -70,9 +75,10 @@ pub enum Command {
         /// A check id, as listed by `orgexit checks`.
         check_id: String,
     },
-    /// Print the least-privilege IAM policy (JSON) for the audit role.
+    /// Print the least-privilege IAM policy (JSON) for the audit role, or a CloudFormation
+    /// template or Terraform configuration that creates the role with it.
     #[command(
-        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026\n  orgexit policy --trust-account 123456789012 --partition aws-cn"
+        after_help = "Examples:\n  orgexit policy > orgexit-audit-policy.json\n  orgexit policy --trust-account 123456789012 --external-id departure-2026\n  orgexit policy --trust-account 123456789012 --partition aws-cn\n  orgexit policy --format cloudformation --trust-account 123456789012 > orgexit-audit.json\n  orgexit policy --format terraform --trust-account 123456789012 > orgexit-audit.tf"
     )]
     Policy(PolicyCmdArgs),
     /// Print the departure support ticket, filled from a JSON report.
@@ -86,6 +92,16 @@ visible blank (________) to fill in.",
         after_help = "Examples:\n  orgexit audit --fixture snapshot.json --format json --output report.json\n  orgexit ticket --report report.json\n  orgexit audit --fixture snapshot.json --format json | orgexit ticket --report - --output ticket.txt"
     )]
     Ticket(TicketArgs),
+    /// Write a commented attestations skeleton for the accounts, or check one against them.
+    #[command(
+        long_about = "Write a commented attestations skeleton for the accounts (--init), or check \
+an attestations file against them (--check FILE). The skeleton has a table for every account and a \
+commented-out line for every field, with what each means: as written it attests nothing. --check \
+refuses unknown fields, bad values, accounts not in the list and listed accounts without a table, \
+each on its own line, and exits 2; a valid file exits 0 and prints what each account attests.",
+        after_help = "Examples:\n  orgexit attest --init --accounts-file accounts.txt --output attestations.toml\n  orgexit attest --check attestations.toml --accounts-file accounts.txt\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --attestations attestations.toml"
+    )]
+    Attest(AttestArgs),
     /// Print the JSON Schema of the report (`audit --format json`).
     #[command(after_help = "Examples:\n  orgexit schema > report.schema.json")]
     Schema,
@@ -98,19 +114,26 @@ visible blank (________) to fill in.",
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
+    /// Print the man page (roff), or write a page for orgexit and each subcommand.
     #[command(
-        after_help = "Examples:\n  orgexit man > orgexit.1 && man ./orgexit.1\n  orgexit man | gzip > /usr/local/share/man/man1/orgexit.1.gz"
+        after_help = "Examples:\n  orgexit man > orgexit.1 && man ./orgexit.1\n  orgexit man --dir /usr/local/share/man/man1   # orgexit.1, orgexit-audit.1, ...\n  mkdir -p man/man1 && orgexit man --dir man/man1 && man -M man orgexit-audit"
     )]
-    Man,
+    Man(ManArgs),
 }
 
-/// Which accounts (heading Scope), and how to reach them (heading AWS, where options
-/// added later land too).
+/// `orgexit man`.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "AWS")]
-pub struct AccountArgs {
-    /// Account IDs to audit (12 digits), comma-separated; repeatable.
+pub struct ManArgs {
+    /// Write orgexit.1 and orgexit-<subcommand>.1 for every subcommand into DIR (it must
+    /// exist) instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Which accounts: the list part of the account options, which `attest` shares.
+#[derive(Debug, Args)]
+pub struct AccountList {
+    /// Account IDs (12 digits), comma-separated; repeatable.
     #[arg(long, value_name = "ID[,ID...]", help_heading = SCOPE)]
     pub accounts: Vec<String>,
 
@@ -118,6 +141,15 @@ pub struct AccountArgs {
     /// names the account in the report (`111122223333  # prod`).
     #[arg(long, value_name = "FILE", help_heading = SCOPE)]
     pub accounts_file: Option<PathBuf>,
+}
+
+/// Which accounts (heading Scope), and how to reach them (heading AWS, where options
+/// added later land too).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "AWS")]
+pub struct AccountArgs {
+    #[command(flatten)]
+    pub list: AccountList,
 
     /// Assume arn:<partition>:iam::<ID>:role/NAME in each account from the base
     /// credentials (the partition is theirs: aws, aws-cn or aws-us-gov).
@@ -135,6 +167,11 @@ pub struct AccountArgs {
     /// AWS region for the base credentials (default: the chain's, else us-east-1).
     #[arg(long, value_name = "R")]
     pub region: Option<String>,
+
+    /// Send every AWS request to this URL (e.g. a local emulator), as the AWS CLI's
+    /// --endpoint-url; it wins over AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 
     /// Evaluate a snapshot written by `orgexit collect` instead of calling AWS.
     #[arg(long, value_name = "PATH")]
@@ -299,6 +336,26 @@ pub struct TicketArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("action").required(true).args(["init", "check"])))]
+pub struct AttestArgs {
+    /// Write the skeleton (to --output FILE, or stdout).
+    #[arg(long)]
+    pub init: bool,
+
+    /// Check this attestations file against the accounts.
+    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub list: AccountList,
+
+    /// With --init: write the skeleton to FILE, which must not exist yet (a filled-in
+    /// file is never overwritten).
+    #[arg(long, value_name = "FILE", requires = "init")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct PolicyCmdArgs {
     #[command(flatten)]
     pub selection: CheckSelection,
@@ -307,14 +364,32 @@ pub struct PolicyCmdArgs {
     #[arg(long, value_name = "ID")]
     pub trust_account: Option<String>,
 
-    /// Require this external ID in the trust policy (with --trust-account).
-    #[arg(long, value_name = "X", requires = "trust_account")]
+    /// Require this external ID in the trust policy (json: with --trust-account).
+    #[arg(long, value_name = "X")]
     pub external_id: Option<String>,
 
     /// The partition of the trust policy's ARNs: aws, aws-cn or aws-us-gov (an audit
-    /// takes it from the base credentials).
-    #[arg(long, value_name = "PARTITION", default_value = "aws")]
-    pub partition: String,
+    /// takes it from the base credentials). Default: aws for json; the deploying
+    /// account's for cloudformation and terraform.
+    #[arg(long, value_name = "PARTITION")]
+    pub partition: Option<String>,
+
+    /// What to print: the policy as IAM JSON, or a template that creates the audit role
+    /// (parameters: its name, default OrgExitAudit, and the account that runs orgexit,
+    /// default --trust-account).
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
+    pub format: PolicyFormat,
+}
+
+/// Formats of `orgexit policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    /// The IAM policy documents (permissions, and trust with --trust-account).
+    Json,
+    /// A CloudFormation template (JSON) creating the audit role.
+    Cloudformation,
+    /// A Terraform configuration (HCL): aws_iam_role and aws_iam_role_policy.
+    Terraform,
 }
 
 impl Cli {

@@ -47,6 +47,68 @@ impl fmt::Display for AccountId {
     }
 }
 
+/// Checks an endpoint URL (`--endpoint-url`): `http://` or `https://`, a host, an optional
+/// port and path, as the AWS CLI takes it.
+pub fn parse_endpoint_url(value: &str, origin: &str) -> Result<String, InputError> {
+    let bad = |why: &str| {
+        InputError::new(format_args!(
+            "{origin}: {value:?} is not an endpoint URL ({why}): give one like https://host[:port], e.g. http://127.0.0.1:5000"
+        ))
+    };
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| bad("it must start with http:// or https://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    // A host name, an IPv4 address or a bracketed IPv6 one, then an optional :port.
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (address, after) = v6
+                .split_once(']')
+                .ok_or_else(|| bad("an unclosed [ in the host"))?;
+            if address.is_empty()
+                || !address
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+            {
+                return Err(bad("not a host name or address"));
+            }
+            match after {
+                "" => (v6, None),
+                _ => (
+                    v6,
+                    Some(
+                        after
+                            .strip_prefix(':')
+                            .ok_or_else(|| bad("not a host name or address"))?,
+                    ),
+                ),
+            }
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return Err(bad("no host"));
+    }
+    if value.contains(|c: char| c.is_whitespace() || c.is_control())
+        || (!authority.starts_with('[')
+            && !host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.".contains(c)))
+    {
+        return Err(bad("not a host name or address"));
+    }
+    if let Some(port) = port
+        && port.parse::<u16>().map_or(true, |p| p == 0)
+    {
+        return Err(bad("the port must be a number from 1 to 65535"));
+    }
+    Ok(value.to_string())
+}
+
 /// The AWS partitions whose ARNs orgexit builds.
 pub const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 
@@ -168,5 +230,40 @@ mod tests {
     fn line_column_counts_from_one() {
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
         assert_eq!(line_column("ab", 0), (1, 1));
+    }
+
+    #[test]
+    fn endpoint_urls_are_http_with_a_host_and_an_optional_port() {
+        for good in [
+            "http://127.0.0.1:5000",
+            "http://localhost:4566/",
+            "https://s3.eu-west-1.amazonaws.com",
+            "http://[::1]",
+            "http://[::1]:5000/path",
+        ] {
+            assert_eq!(parse_endpoint_url(good, "--endpoint-url").unwrap(), good);
+        }
+        for (bad, why) in [
+            ("localhost:4566", "it must start with http:// or https://"),
+            ("https://", "no host"),
+            ("http://:80", "no host"),
+            ("http://a:b:80", "the port must be a number from 1 to 65535"),
+            (
+                "http://host:99999",
+                "the port must be a number from 1 to 65535",
+            ),
+            ("http://[::1", "an unclosed [ in the host"),
+            ("http://[zz]:80", "not a host name or address"),
+            ("http://user@host", "not a host name or address"),
+            ("http://a b", "not a host name or address"),
+        ] {
+            let err = parse_endpoint_url(bad, "--endpoint-url").unwrap_err();
+            assert_eq!(
+                err.0,
+                format!(
+                    "--endpoint-url: {bad:?} is not an endpoint URL ({why}): give one like https://host[:port], e.g. http://127.0.0.1:5000"
+                )
+            );
+        }
     }
 }

@@ -6,6 +6,11 @@
 //! here: `sts:AssumeRole` is granted to the base credentials (the runner) on the audit
 //! roles' ARNs, and `sts:GetCallerIdentity`, which checks the base credentials once before
 //! any account, needs no permission at all (AWS answers it even under an explicit deny).
+//!
+//! `--format cloudformation|terraform` wraps the same permissions policy in a template
+//! that creates the role ([`templates`]).
+
+pub mod templates;
 
 use std::collections::BTreeSet;
 
@@ -13,6 +18,7 @@ use serde_json::json;
 
 use crate::aws::guard::operations_for;
 use crate::checks::Check;
+use crate::cli::PolicyFormat;
 use crate::plan::AccountId;
 
 /// The IAM actions the audit role needs for these checks (sorted, no duplicates).
@@ -25,6 +31,34 @@ pub fn actions(checks: &[&'static dyn Check]) -> BTreeSet<&'static str> {
         .collect()
 }
 
+/// `orgexit policy` in `format`. `partition` pins the trusted principal's partition;
+/// without it the JSON says `aws` and the templates the deploying account's.
+pub fn render_as(
+    format: PolicyFormat,
+    checks: &[&'static dyn Check],
+    trust_account: Option<&AccountId>,
+    external_id: Option<&str>,
+    partition: Option<&str>,
+) -> String {
+    let actions: Vec<_> = actions(checks).into_iter().collect();
+    let spec = templates::RoleSpec {
+        actions: &actions,
+        trust_account,
+        external_id,
+        partition,
+    };
+    match format {
+        PolicyFormat::Json => render(
+            checks,
+            trust_account,
+            external_id,
+            partition.unwrap_or(crate::aws::config::DEFAULT_PARTITION),
+        ),
+        PolicyFormat::Cloudformation => templates::cloudformation(&spec),
+        PolicyFormat::Terraform => templates::terraform(&spec),
+    }
+}
+
 /// The permissions policy, and the trust policy when a trusted account is given (its
 /// principal an ARN in `partition`).
 pub fn render(
@@ -34,15 +68,7 @@ pub fn render(
     partition: &str,
 ) -> String {
     let actions: Vec<_> = actions(checks).into_iter().collect();
-    let permissions = json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "OrgexitReadOnlyAudit",
-            "Effect": "Allow",
-            "Action": actions,
-            "Resource": "*"
-        }]
-    });
+    let permissions = templates::permissions(&actions);
     let mut text = serde_json::to_string_pretty(&permissions).expect("serializes");
     text.push('\n');
     if let Some(account) = trust_account {

@@ -83,6 +83,29 @@ proptest! {
     }
 
     #[test]
+    fn endpoint_urls_are_accepted_only_as_http_urls_with_a_host(
+        scheme in "(https?://|ftp://|http:/|)",
+        rest in "\\PC{0,40}",
+    ) {
+        let value = format!("{scheme}{rest}");
+        match orgexit::plan::parse_endpoint_url(&value, "--endpoint-url") {
+            Ok(url) => {
+                prop_assert_eq!(&url, &value);
+                let host = value.split("://").nth(1).unwrap_or("");
+                prop_assert!(value.starts_with("http://") || value.starts_with("https://"));
+                prop_assert!(!host.starts_with(['/', ':', '?', '#']) && !host.is_empty());
+                prop_assert!(!value.contains(char::is_whitespace));
+            }
+            Err(err) => {
+                let message = err.to_string();
+                prop_assert!(!message.contains('\n'));
+                prop_assert!(message.starts_with("--endpoint-url: "), "{}", message);
+                prop_assert!(message.contains("e.g. http://127.0.0.1:5000"));
+            }
+        }
+    }
+
+    #[test]
     fn unreadable_trust_policies_are_errors_never_pass(doc in "\\PC{0,120}") {
         let mut facts = Snapshot::parse(DEMO, Path::new("demo.json")).unwrap();
         let sandbox = &mut facts[3];

@@ -992,3 +992,7 @@ fn the_base_credentials_are_checked_once_and_the_profile_wins() {
     expect(&report, &moto.dirty, &[("org-membership", "pass")]);
     assert_eq!(out.status.code(), Some(1), "fail and manual, no error");
 }
+
+/// `--endpoint-url`, `--debug`, and README's set-up walked against this same moto.
+#[path = "moto_e2e/setup.rs"]
+mod setup;

@@ -33,6 +33,9 @@ pub struct AwsOptions {
     pub region: Option<String>,
     pub role_name: Option<String>,
     pub external_id: Option<String>,
+    /// `--endpoint-url`: every service's endpoint, over `AWS_ENDPOINT_URL*` and the
+    /// profile's, as the AWS CLI's flag.
+    pub endpoint_url: Option<String>,
     /// Limit for one operation, retries included.
     pub operation_timeout: Duration,
     /// Attempts per operation (1 = no retry).
@@ -48,6 +51,7 @@ impl Default for AwsOptions {
             region: None,
             role_name: None,
             external_id: None,
+            endpoint_url: None,
             operation_timeout: Duration::from_secs(60),
             max_attempts: 5,
             // The SDK's default is 1 s. Half of it, as the AWS SDK for Java uses for
@@ -188,6 +192,11 @@ impl Connection {
         }
         if let Some(region) = &options.region {
             loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(url) = &options.endpoint_url {
+            // Set in code, it wins over AWS_ENDPOINT_URL_<SERVICE> and the profile's, in
+            // every client (the Payments one too: `super::payments::endpoint_url`).
+            loader = loader.endpoint_url(url);
         }
         let mut base = loader.load().await;
         if base.region().is_none() {

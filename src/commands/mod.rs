@@ -1,5 +1,7 @@
 //! The subcommands, each a function from its validated arguments to an exit status.
 
+mod attest;
+mod man;
 pub mod progress;
 
 use std::io::{IsTerminal, Write};
@@ -10,7 +12,7 @@ use crate::aws::guard::ReadOnlyGuard;
 use crate::checks::{CHECKS, Check, Severity};
 use crate::cli::{
     AuditArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ListFormat,
-    PolicyCmdArgs, TicketArgs,
+    PolicyCmdArgs, PolicyFormat, TicketArgs,
 };
 use crate::engine::evaluate::Evaluator;
 use crate::engine::{RunError, gather_into, gather_with_progress};
@@ -28,7 +30,8 @@ struct Ui {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    init_logging(cli.verbose, cli.quiet, cli.color);
+    let verbosity = if cli.debug { DEBUG } else { cli.verbose };
+    init_logging(verbosity, cli.quiet, cli.color);
     let ui = Ui {
         color: cli.color,
         quiet: cli.quiet,
@@ -40,9 +43,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain { check_id } => explain(&check_id),
         Command::Policy(args) => policy(&args),
         Command::Ticket(args) => ticket(&args),
+        Command::Attest(args) => attest::attest(&args),
         Command::Schema => schema(),
         Command::Completions { shell } => completions(shell),
-        Command::Man => man(),
+        Command::Man(args) => man::man(&args),
     };
     match result {
         Ok(exit) => ExitCode::from(exit),
@@ -57,6 +61,9 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `--debug`: the verbosity of `-vvv`.
+const DEBUG: u8 = 3;
+
 /// Logs go to stderr, coloured as `--color` and NO_COLOR say. `--quiet` leaves only
 /// errors, whatever RUST_LOG says: the flag is the more deliberate of the two.
 fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
@@ -65,7 +72,9 @@ fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
     let default = match verbose {
         0 => "orgexit=warn,error",
         1 => "orgexit=info,warn",
-        _ => "orgexit=debug,aws_config=info,warn",
+        2 => "orgexit=debug,aws_config=info,warn",
+        // --debug: the SDK's own debug log too (each request, its endpoint and answer).
+        _ => "orgexit=trace,debug",
     };
     let filter = if quiet {
         tracing_subscriber::EnvFilter::new("error")
@@ -429,8 +438,19 @@ fn policy(args: &PolicyCmdArgs) -> Result<Exit, RunError> {
         .as_deref()
         .map(|id| crate::plan::AccountId::parse(id, "--trust-account"))
         .transpose()?;
-    let partition = crate::plan::parse_partition(&args.partition, "--partition")?;
-    let text = crate::permissions::render(
+    if args.format == PolicyFormat::Json && args.external_id.is_some() && trust.is_none() {
+        return Err(InputError::new(
+            "--external-id goes into the trust policy: give --trust-account ID too (the account that runs orgexit), or --format cloudformation|terraform",
+        )
+        .into());
+    }
+    let partition = args
+        .partition
+        .as_deref()
+        .map(|p| crate::plan::parse_partition(p, "--partition"))
+        .transpose()?;
+    let text = crate::permissions::render_as(
+        args.format,
         &checks,
         trust.as_ref(),
         args.external_id.as_deref(),
@@ -472,14 +492,5 @@ fn completions(shell: clap_complete::Shell) -> Result<Exit, RunError> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::definition(), "orgexit", &mut script);
     emit(&String::from_utf8_lossy(&script), None)?;
-    Ok(Exit::Success)
-}
-
-fn man() -> Result<Exit, RunError> {
-    let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::definition())
-        .render(&mut page)
-        .map_err(|e| RunError::Unreachable(format!("cannot render the man page: {e}")))?;
-    emit(&String::from_utf8_lossy(&page), None)?;
     Ok(Exit::Success)
 }

@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 // What the plan is made of, re-exported for the callers that build a plan.
-pub use crate::input::{AccountId, InputError, one_line, parse_date, parse_partition, read_file};
+pub use crate::input::{
+    AccountId, InputError, one_line, parse_date, parse_endpoint_url, parse_partition, read_file,
+};
 pub use crate::policy::{AccountAttestations, Attestations, Attested, Reseller, TicketWords};
 
 use crate::aws::config::AwsOptions;
 use crate::checks::{CHECKS, Check, Context, Phase};
-use crate::cli::{AccountArgs, AuditArgs, CheckSelection, PolicyArgs};
+use crate::cli::{AccountArgs, AccountList, AuditArgs, CheckSelection, PolicyArgs};
 use crate::facts::FactKind;
 
 /// Where facts come from.
@@ -78,36 +80,51 @@ impl Policy {
     }
 }
 
+/// The accounts of `--accounts` and `--accounts-file`, deduplicated and sorted.
+pub fn account_list(list: &AccountList) -> Result<BTreeSet<AccountId>, InputError> {
+    Ok(listed_accounts(list)?.0)
+}
+
+/// The accounts of `--accounts` and `--accounts-file`, and the names the file's comments
+/// give them (by account ID).
+fn listed_accounts(
+    list: &AccountList,
+) -> Result<(BTreeSet<AccountId>, BTreeMap<String, String>), InputError> {
+    let mut accounts = BTreeSet::new();
+    for value in list.accounts.iter().flat_map(|v| v.split(',')) {
+        if value.trim().is_empty() {
+            continue;
+        }
+        accounts.insert(AccountId::parse(value, "--accounts")?);
+    }
+    let mut names = BTreeMap::new();
+    if let Some(path) = &list.accounts_file {
+        let text = read_file(path, "accounts file")?;
+        for entry in accounts_file(&text, path)? {
+            if let Some(name) = entry.name {
+                names.insert(entry.id.to_string(), name);
+            }
+            accounts.insert(entry.id);
+        }
+        if accounts.is_empty() {
+            return Err(InputError::new(format_args!(
+                "accounts file {}: lists no account ID (one 12-digit ID a line, # for comments)",
+                path.display()
+            )));
+        }
+    }
+    Ok((accounts, names))
+}
+
 impl Targets {
     pub fn from_args(args: &AccountArgs) -> Result<Targets, InputError> {
-        let mut accounts = BTreeSet::new();
-        for value in args.accounts.iter().flat_map(|v| v.split(',')) {
-            if value.trim().is_empty() {
-                continue;
-            }
-            accounts.insert(AccountId::parse(value, "--accounts")?);
-        }
-        let mut names = BTreeMap::new();
-        if let Some(path) = &args.accounts_file {
-            let text = read_file(path, "accounts file")?;
-            for entry in accounts_file(&text, path)? {
-                if let Some(name) = entry.name {
-                    names.insert(entry.id.to_string(), name);
-                }
-                accounts.insert(entry.id);
-            }
-            if accounts.is_empty() {
-                return Err(InputError::new(format_args!(
-                    "accounts file {}: lists no account ID (one 12-digit ID a line, # for comments)",
-                    path.display()
-                )));
-            }
-        }
+        let (accounts, names) = listed_accounts(&args.list)?;
         let source = match &args.fixture {
             Some(path) => {
-                if args.role_name.is_some() || args.profile.is_some() {
+                if args.role_name.is_some() || args.profile.is_some() || args.endpoint_url.is_some()
+                {
                     return Err(InputError::new(
-                        "--fixture reads a snapshot and calls no AWS API: drop --role-name/--profile, or drop --fixture",
+                        "--fixture reads a snapshot and calls no AWS API: drop --role-name/--profile/--endpoint-url, or drop --fixture",
                     ));
                 }
                 Source::Fixture(path.clone())
@@ -134,6 +151,11 @@ impl Targets {
                     region: args.region.clone(),
                     role_name: args.role_name.clone(),
                     external_id: args.external_id.clone(),
+                    endpoint_url: args
+                        .endpoint_url
+                        .as_deref()
+                        .map(|url| parse_endpoint_url(url, "--endpoint-url"))
+                        .transpose()?,
                     operation_timeout: Duration::from_secs(args.timeout),
                     max_attempts: args.max_attempts,
                     ..AwsOptions::default()

@@ -185,6 +185,44 @@ keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]
         assert!(account.waiver_for("CTL-Other").is_none());
     }
 
+    /// The field names serde's derive gives `deserialize_struct` for `T`.
+    fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+        use serde::de::{Error, Visitor, value};
+        struct Capture(Option<&'static [&'static str]>);
+        impl<'de> serde::Deserializer<'de> for &mut Capture {
+            type Error = value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, value::Error> {
+                Err(Error::custom("only a struct's fields are captured"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, value::Error> {
+                self.0 = Some(fields);
+                Err(Error::custom("captured"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+                byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+                enum identifier ignored_any
+            }
+        }
+        let mut capture = Capture(None);
+        let _ = T::deserialize(&mut capture);
+        capture.0.expect("a struct")
+    }
+
+    #[test]
+    fn the_skeleton_shows_every_field_the_parser_accepts() {
+        let skeleton: Vec<_> = crate::policy::skeleton::FIELDS
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(skeleton, field_names::<AccountFile>());
+    }
+
     #[test]
     fn bad_values_are_named_on_one_line() {
         let cases = [

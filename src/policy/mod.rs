@@ -5,6 +5,7 @@
 
 mod attestations;
 mod reseller;
+pub mod skeleton;
 
 pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
 pub use reseller::{Reseller, TicketWords};

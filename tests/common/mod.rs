@@ -18,6 +18,17 @@ pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// A tool scripts/test.sh installs into ./.venv (tests/moto/requirements.txt).
+pub fn venv_tool(name: &str) -> PathBuf {
+    let path = repo(".venv/bin").join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: run the tests with scripts/test.sh (it installs tests/moto/requirements.txt into ./.venv)",
+        path.display()
+    );
+    path
+}
+
 pub fn orgexit() -> Command {
     let mut cmd = Command::cargo_bin("orgexit").unwrap();
     // Nothing from the developer's own AWS set-up may leak into these runs.

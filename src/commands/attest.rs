@@ -1,0 +1,113 @@
+//! `orgexit attest`: the attestations skeleton for a list of accounts (`--init`), and the
+//! check of a filled-in file against them (`--check`).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::cli::AttestArgs;
+use crate::engine::RunError;
+use crate::exit::Exit;
+use crate::plan::{AccountAttestations, AccountId, Attestations, InputError, account_list};
+use crate::policy::skeleton;
+
+use super::{emit, writable, write_atomic};
+
+pub(super) fn attest(args: &AttestArgs) -> Result<Exit, RunError> {
+    let accounts = account_list(&args.list)?;
+    if accounts.is_empty() {
+        return Err(InputError::new(
+            "no account: give --accounts-file FILE (or --accounts ID,...), the list you audit",
+        )
+        .into());
+    }
+    match &args.check {
+        Some(path) => check(path, &accounts),
+        None => init(&accounts, args.output.as_deref()),
+    }
+}
+
+fn init(accounts: &BTreeSet<AccountId>, output: Option<&Path>) -> Result<Exit, RunError> {
+    let accounts: Vec<_> = accounts.iter().cloned().collect();
+    let text = skeleton::render(&accounts);
+    match output {
+        Some(path) if path.exists() => Err(InputError::new(format_args!(
+            "--output {}: the file exists, and attest --init never overwrites one (it may be filled in): remove it or give another name",
+            path.display()
+        ))
+        .into()),
+        Some(path) => {
+            writable(path, "--output")?;
+            write_atomic(path, text.as_bytes())?;
+            Ok(Exit::Success)
+        }
+        None => {
+            emit(&text, None)?;
+            Ok(Exit::Success)
+        }
+    }
+}
+
+/// Every problem is said, each on its line; the last one is the error the run exits 2 with.
+fn check(path: &Path, accounts: &BTreeSet<AccountId>) -> Result<Exit, RunError> {
+    let attestations = Attestations::load(path)?;
+    let listed: BTreeSet<&str> = accounts.iter().map(AccountId::as_str).collect();
+    let mut problems: Vec<String> = Vec::new();
+    for id in attestations.accounts.keys() {
+        if !listed.contains(id.as_str()) {
+            problems.push(format!(
+                "attestations file {}: [accounts.\"{id}\"] is not in the account list: a typo, or an account to add to the list",
+                path.display()
+            ));
+        }
+    }
+    for id in &listed {
+        if !attestations.accounts.contains_key(*id) {
+            problems.push(format!(
+                "attestations file {}: no [accounts.\"{id}\"] table for a listed account: add one (orgexit attest --init writes one per account)",
+                path.display()
+            ));
+        }
+    }
+    if let Some(last) = problems.pop() {
+        for problem in &problems {
+            eprintln!("orgexit: error: {problem}");
+        }
+        return Err(InputError::new(last).into());
+    }
+    let mut text = format!(
+        "{}: valid for the {} listed account{}\n",
+        path.display(),
+        listed.len(),
+        if listed.len() == 1 { "" } else { "s" }
+    );
+    for (id, account) in &attestations.accounts {
+        text.push_str(&format!("  {id}  {}\n", attested(account)));
+    }
+    emit(&text, None)?;
+    Ok(Exit::Success)
+}
+
+/// What one account's table attests, in a line.
+fn attested(account: &AccountAttestations) -> String {
+    let mut said = Vec::new();
+    for (field, value) in [
+        ("payment_method", &account.payment_method),
+        ("root_credentials", &account.root_credentials),
+    ] {
+        if let Some(a) = value {
+            said.push(format!("{field} by {} on {}", a.by, a.on));
+        }
+    }
+    if let Some(decision) = account.buckets {
+        said.push(format!("buckets {}", decision.as_str()));
+    }
+    if !account.keep.is_empty() {
+        let names: Vec<_> = account.keep.iter().map(|w| w.name.as_str()).collect();
+        said.push(format!("keep {}", names.join(", ")));
+    }
+    if said.is_empty() {
+        "nothing attested yet".to_string()
+    } else {
+        said.join("; ")
+    }
+}

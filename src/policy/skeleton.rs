@@ -1,0 +1,140 @@
+//! `orgexit attest --init`: a commented attestations file for a list of accounts. Every
+//! account gets its table and every field a commented-out line, so an unedited skeleton
+//! parses and attests nothing; a line uncommented but not filled in (`by = ""`,
+//! `on = "YYYY-MM-DD"`) is refused, never read as an attestation.
+//!
+//! [`FIELDS`] is checked against what the parser accepts (`attestations.rs`'s tests):
+//! a field added there without its line here fails the build's tests.
+
+use crate::input::AccountId;
+
+/// One field of an account's table, as the skeleton shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    /// The commented-out value: the shape to fill in, never a valid attestation.
+    pub blank: &'static str,
+    /// What setting it means, and which check reads it.
+    pub meaning: &'static str,
+}
+
+pub const FIELDS: &[Field] = &[
+    Field {
+        name: "payment_method",
+        blank: r#"{ by = "", on = "YYYY-MM-DD" }"#,
+        meaning: "who confirmed that the account has a payment method of its own (Billing > Payment preferences), and on which date (payment-method)",
+    },
+    Field {
+        name: "root_credentials",
+        blank: r#"{ by = "", on = "YYYY-MM-DD" }"#,
+        meaning: "who confirmed that the root user is the customer's: its email a mailbox the customer controls, its password recoverable by the customer, its MFA the customer's to set; and on which date (root-credentials)",
+    },
+    Field {
+        name: "buckets",
+        blank: r#""keep|archive|delete""#,
+        meaning: "what the customer decided for the reseller's buckets (config-bucket-<ID>, ctlaudit-<ID>): keep, archive or delete (s3-reseller-buckets)",
+    },
+    Field {
+        name: "keep",
+        blank: r#"[{ name = "", reason = "" }]"#,
+        meaning: "reseller-marked policies, roles, users, groups or identity providers kept on purpose, each by its exact name with the reason (e.g. name = \"CTL-CAM-Provider\", reason = \"continuing CAM for ALM\"); the report shows the reason instead of a finding",
+    },
+];
+
+/// The skeleton for these accounts.
+pub fn render(accounts: &[AccountId]) -> String {
+    let mut text = String::from(
+        "# orgexit attestations: what a person vouches for that no AWS API shows.\n\
+         # Give it to `orgexit audit --attestations FILE`; check it with\n\
+         # `orgexit attest --check FILE --accounts-file accounts.txt`.\n\
+         #\n\
+         # Written by `orgexit attest --init`: nothing below is set, so as it is this file\n\
+         # attests nothing. Once a statement is true for an account, uncomment its line and\n\
+         # fill it in: `by` is who vouches (an email), `on` the date (YYYY-MM-DD). A line left\n\
+         # blank (by = \"\", on = \"YYYY-MM-DD\") is refused, never taken as attested.\n\
+         #\n\
+         # The fields of each [accounts.\"<ID>\"] table:\n",
+    );
+    for field in FIELDS {
+        text.push_str(&comment(&format!("{}: {}", field.name, field.meaning)));
+    }
+    for account in accounts {
+        text.push_str(&format!("\n[accounts.\"{account}\"]\n"));
+        for field in FIELDS {
+            text.push_str(&format!("# {} = {}\n", field.name, field.blank));
+        }
+    }
+    text
+}
+
+/// `text` as comment lines of at most about 90 columns: `#   ` first, `#     ` after.
+fn comment(text: &str) -> String {
+    let mut lines = vec![String::from("#  ")];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        if line.len() + 1 + word.len() > 90 && line.len() > 6 {
+            lines.push(format!("#     {word}"));
+        } else {
+            line.push(' ');
+            line.push_str(word);
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::policy::Attestations;
+
+    fn accounts() -> Vec<AccountId> {
+        ["111122223333", "222233334444"]
+            .map(|id| AccountId::parse(id, "t").unwrap())
+            .to_vec()
+    }
+
+    #[test]
+    fn an_unedited_skeleton_attests_nothing_for_every_account() {
+        let text = render(&accounts());
+        let parsed = Attestations::parse(&text, Path::new("skeleton.toml")).unwrap();
+        assert_eq!(
+            parsed.accounts.keys().collect::<Vec<_>>(),
+            ["111122223333", "222233334444"]
+        );
+        assert!(
+            parsed
+                .accounts
+                .values()
+                .all(|a| *a == crate::policy::AccountAttestations::default())
+        );
+        for field in FIELDS {
+            assert_eq!(
+                text.matches(&format!("\n# {} = ", field.name)).count(),
+                2,
+                "{} for every account",
+                field.name
+            );
+            assert!(
+                text.contains(&format!("#   {}: ", field.name)),
+                "{}",
+                field.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_blank_line_uncommented_is_refused_not_attested() {
+        for field in FIELDS {
+            let text = render(&accounts()[..1]).replace(
+                &format!("# {} = ", field.name),
+                &format!("{} = ", field.name),
+            );
+            let err = Attestations::parse(&text, Path::new("a.toml"))
+                .expect_err(field.name)
+                .to_string();
+            assert!(err.contains("a.toml"), "{}: {err}", field.name);
+        }
+    }
+}
