@@ -80,7 +80,7 @@ fn demo_json_follows_the_contract() {
         .iter()
         .map(|s| summary[s].as_u64().unwrap())
         .sum();
-    assert_eq!(total, 4 * 12, "every check for every account");
+    assert_eq!(total, 4 * 14, "every check for every account");
 
     let ids: Vec<&str> = report["accounts"]
         .as_array()
@@ -93,9 +93,9 @@ fn demo_json_follows_the_contract() {
     assert_eq!(ids, sorted, "accounts sorted by ID");
     for account in report["accounts"].as_array().unwrap() {
         let checks = account["checks"].as_array().unwrap();
-        assert_eq!(checks.len(), 12);
+        assert_eq!(checks.len(), 14);
         assert_eq!(checks[0]["id"], "org-membership");
-        assert_eq!(checks[11]["id"], "root-access-keys");
+        assert_eq!(checks[13]["id"], "root-access-keys");
         for check in checks {
             for field in [
                 "id",
@@ -122,7 +122,19 @@ fn demo_json_follows_the_contract() {
     assert_eq!(status(&report, "222233334444", "org-invitation"), "warn");
     assert_eq!(status(&report, "222233334444", "billing-contact"), "fail");
     assert_eq!(status(&report, "222233334444", "root-access-keys"), "fail");
-    assert_eq!(status(&report, "222233334444", "payment-method"), "manual");
+    // AWS lists only an INVALID card: fail, with nothing attested to weigh against it.
+    assert_eq!(status(&report, "222233334444", "payment-method"), "fail");
+    assert_eq!(status(&report, "222233334444", "primary-contact"), "fail");
+    assert_eq!(status(&report, "222233334444", "leave-permission"), "fail");
+    assert_eq!(status(&report, "111122223333", "leave-permission"), "pass");
+    assert_eq!(status(&report, "111122223333", "payment-method"), "pass");
+    // The Payments read was denied and nothing is attested: manual.
+    assert_eq!(status(&report, "333344445555", "payment-method"), "manual");
+    assert_eq!(status(&report, "333344445555", "primary-contact"), "fail");
+    assert_eq!(
+        status(&report, "333344445555", "leave-permission"),
+        "skipped"
+    );
     assert_eq!(status(&report, "333344445555", "org-invitation"), "error");
     assert_eq!(status(&report, "444455556666", "org-membership"), "warn");
 }
@@ -196,7 +208,7 @@ fn select_and_skip_narrow_the_checks_and_the_exit_status_follows() {
             .as_array()
             .unwrap()
             .len(),
-        9
+        11
     );
 }
 
@@ -224,7 +236,7 @@ fn an_account_missing_from_the_snapshot_is_error_not_dropped() {
             .iter()
             .all(|c| c["status"] == "error")
     );
-    assert_eq!(missing["checks"].as_array().unwrap().len(), 12);
+    assert_eq!(missing["checks"].as_array().unwrap().len(), 14);
 }
 
 #[test]
@@ -386,10 +398,10 @@ fn checks_lists_the_catalog_and_explain_prints_the_doc() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 12);
-    assert_eq!(list[8]["id"], "iam-federation");
+    assert_eq!(list.as_array().unwrap().len(), 14);
+    assert_eq!(list[10]["id"], "iam-federation");
     assert!(
-        list[8]["reads"]
+        list[10]["reads"]
             .as_array()
             .unwrap()
             .contains(&Value::from("iam:ListRoles"))
@@ -567,7 +579,7 @@ fn a_run_that_covers_no_account_exits_2_never_ready() {
 #[test]
 fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let full = json(&demo(&["--format", "json"]));
-    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 12);
+    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 14);
     assert_eq!(full["snapshot"]["collected_at"], "2026-11-24T09:00:00Z");
 
     let out = demo(&["--format", "json", "--select", "root-mfa,root-access-keys"]);
@@ -582,7 +594,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let second = table.lines().nth(1).unwrap();
     assert_eq!(
         second,
-        "facts from the snapshot collected 2026-11-24T09:00:00Z · only 2 of 12 checks: root-mfa, root-access-keys",
+        "facts from the snapshot collected 2026-11-24T09:00:00Z · only 2 of 14 checks: root-mfa, root-access-keys",
         "{table}"
     );
     let markdown = common::stdout(&demo(&[
@@ -593,7 +605,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     ]));
     assert!(
         markdown
-            .contains("- **Not a full audit:** only 2 of 12 checks: root-mfa, root-access-keys")
+            .contains("- **Not a full audit:** only 2 of 14 checks: root-mfa, root-access-keys")
             && markdown.contains("- **Facts from:** the snapshot collected 2026-11-24T09:00:00Z"),
         "{markdown}"
     );

@@ -378,6 +378,7 @@ fn verdict(facts: &AccountFacts, reseller: &Reseller, phase: Phase) -> (Status, 
         target_date: None,
         today: time::macros::date!(2026 - 11 - 24),
         attestations: &attestations,
+        leaver: None,
         audited: &audited,
     };
     let finding = find("iam-federation").unwrap().run(facts, &ctx);

@@ -16,7 +16,7 @@ use crate::engine::evaluate::Evaluator;
 use crate::engine::{RunError, gather_into, gather_with_progress};
 use crate::exit::Exit;
 use crate::facts::AccountFacts;
-use crate::plan::{AuditPlan, InputError, Targets, select_checks};
+use crate::plan::{AuditPlan, InputError, Leaver, Leavers, Targets, select_checks};
 use crate::report::{self, Report};
 use crate::snapshot::Snapshot;
 
@@ -246,7 +246,17 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
 }
 
 async fn collect(args: CollectArgs, ui: Ui) -> Result<Exit, RunError> {
-    let targets = Targets::from_args(&args.accounts)?;
+    let targets = Targets {
+        leavers: Leavers {
+            every: args
+                .leaver
+                .as_deref()
+                .map(|l| Leaver::parse_relative(l, "--leaver"))
+                .transpose()?,
+            ..Leavers::default()
+        },
+        ..Targets::from_args(&args.accounts)?
+    };
     let checks = select_checks(&args.selection)?;
     writable(&args.output, "--output")?;
     let needs = checks

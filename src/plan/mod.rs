@@ -11,7 +11,8 @@ pub use crate::input::{
     read_file,
 };
 pub use crate::policy::{
-    AccountAttestations, Attestations, Attested, BucketDecision, Reseller, TicketWords, Waiver,
+    AccountAttestations, Attestations, Attested, BucketDecision, LEAVER_FORMS, Leaver, Leavers,
+    Reseller, TicketWords, Waiver,
 };
 
 use crate::aws::config::AwsOptions;
@@ -38,6 +39,8 @@ pub struct Targets {
     pub concurrency: usize,
     /// Limit for one account as a whole, so one hung account cannot hold the run.
     pub account_deadline: Duration,
+    /// Whose permission to leave is simulated, per account (`leave-permission`).
+    pub leavers: Leavers,
 }
 
 /// What the checks are evaluated against.
@@ -49,6 +52,8 @@ pub struct Policy {
     pub target_date: Option<time::Date>,
     pub today: time::Date,
     pub attestations: Attestations,
+    /// `--leaver`: who leaves in every account without a `leaver` attestation.
+    pub leaver: Option<Leaver>,
     pub checks: Vec<&'static dyn Check>,
 }
 
@@ -65,17 +70,32 @@ impl Policy {
             .collect()
     }
 
+    /// Who leaves in each account: the attestations' `leaver`, else `--leaver`.
+    pub fn leavers(&self) -> Leavers {
+        Leavers {
+            every: self.leaver.clone(),
+            by_account: self
+                .attestations
+                .accounts
+                .iter()
+                .filter_map(|(id, a)| Some((id.clone(), a.leaver.clone()?)))
+                .collect(),
+        }
+    }
+
     pub fn context<'a>(&'a self, account_id: &str, audited: &'a BTreeSet<String>) -> Context<'a> {
+        let attestations = self
+            .attestations
+            .for_account(account_id)
+            .unwrap_or(&NO_ATTESTATIONS);
         Context {
             phase: self.phase,
             reseller: &self.reseller,
             new_org: self.new_org.as_deref(),
             target_date: self.target_date,
             today: self.today,
-            attestations: self
-                .attestations
-                .for_account(account_id)
-                .unwrap_or(&NO_ATTESTATIONS),
+            leaver: attestations.leaver.as_ref().or(self.leaver.as_ref()),
+            attestations,
             audited,
         }
     }
@@ -149,6 +169,7 @@ impl Targets {
             source,
             concurrency: usize::from(args.concurrency),
             account_deadline: Duration::from_secs(args.timeout.saturating_mul(4).max(30)),
+            leavers: Leavers::default(),
         })
     }
 }
@@ -226,6 +247,11 @@ impl Policy {
                 Some(path) => Attestations::load(path)?,
                 None => Attestations::default(),
             },
+            leaver: args
+                .leaver
+                .as_deref()
+                .map(|l| Leaver::parse_relative(l, "--leaver"))
+                .transpose()?,
             checks: select_checks(selection)?,
         })
     }
@@ -240,10 +266,12 @@ pub struct AuditPlan {
 
 impl AuditPlan {
     pub fn from_args(args: &AuditArgs) -> Result<AuditPlan, InputError> {
-        Ok(AuditPlan {
-            targets: Targets::from_args(&args.accounts)?,
-            policy: Policy::from_args(&args.policy, &args.selection)?,
-        })
+        let policy = Policy::from_args(&args.policy, &args.selection)?;
+        let targets = Targets {
+            leavers: policy.leavers(),
+            ..Targets::from_args(&args.accounts)?
+        };
+        Ok(AuditPlan { targets, policy })
     }
 }
 

@@ -4,7 +4,9 @@
 //! validates them; neither depends on the other through here.
 
 mod attestations;
+mod leaver;
 mod reseller;
 
 pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
+pub use leaver::{LEAVER_FORMS, Leaver, Leavers};
 pub use reseller::{Reseller, TicketWords, words};
