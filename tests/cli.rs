@@ -664,3 +664,109 @@ fn output_with_a_format_name_is_refused_and_points_at_format() {
     assert_eq!(out.status.code(), Some(1));
     assert!(dir.path().join("json.json").is_file());
 }
+
+#[test]
+fn a_bad_leaver_is_a_usage_error_naming_the_value_and_the_expected_form() {
+    let fixture = repo("fixtures/demo.json");
+    let fixture = fixture.to_str().unwrap();
+    for bad in [
+        "Admin",
+        "group/Admins",
+        "role/",
+        "role/has space",
+        "arn:aws:iam::111122223333:role/Admin",
+    ] {
+        for command in [
+            vec!["audit", "--fixture", fixture, "--leaver", bad],
+            vec![
+                "collect",
+                "--accounts",
+                "111122223333",
+                "--output",
+                "s.json",
+                "--leaver",
+                bad,
+            ],
+        ] {
+            assert_usage_error(&command, "--leaver: ");
+            assert_usage_error(&command, &format!("{bad:?}"));
+            assert_usage_error(&command, "role/NAME or user/NAME");
+        }
+    }
+    // A leaver in the attestations is checked the same way, with where it is.
+    let dir = tempfile::tempdir().unwrap();
+    let attestations = dir.path().join("a.toml");
+    std::fs::write(
+        &attestations,
+        "[accounts.\"111122223333\"]\nleaver = \"arn:aws:iam::999999999999:role/Admin\"\n",
+    )
+    .unwrap();
+    let args = [
+        "audit",
+        "--fixture",
+        fixture,
+        "--attestations",
+        attestations.to_str().unwrap(),
+    ];
+    assert_usage_error(&args, "leaver");
+    assert_usage_error(&args, "999999999999");
+}
+
+#[test]
+fn the_leaver_of_every_account_is_overridden_by_an_attestation() {
+    // The demo attestations' leaver (role/AcmeAdmin) wins where it is given; elsewhere
+    // --leaver applies, and the snapshot holds no simulation for it: error, never pass.
+    let out = demo(&["--format", "json", "--leaver", "user/alice"]);
+    let report = json(&out);
+    assert_eq!(status(&report, "111122223333", "leave-permission"), "pass");
+    assert_eq!(status(&report, "222233334444", "leave-permission"), "fail");
+    let other = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == "333344445555")
+        .unwrap()["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "leave-permission")
+        .unwrap()
+        .clone();
+    assert_eq!(other["status"], "error", "{other}");
+    assert!(
+        other["summary"]
+            .as_str()
+            .unwrap()
+            .contains("not in the snapshot"),
+        "{other}"
+    );
+}
+
+#[test]
+fn policy_grants_the_new_reads() {
+    let out = orgexit().arg("policy").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    for new in [
+        "payments:ListPaymentInstruments",
+        "account:GetContactInformation",
+        "iam:SimulatePrincipalPolicy",
+    ] {
+        assert!(actions.contains(&new), "{new} not in {actions:?}");
+    }
+    let out = orgexit()
+        .args(["policy", "--select", "leave-permission"])
+        .output()
+        .unwrap();
+    let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        policy["Statement"][0]["Action"],
+        serde_json::json!(["iam:SimulatePrincipalPolicy"])
+    );
+}
