@@ -770,3 +770,70 @@ fn policy_grants_the_new_reads() {
         serde_json::json!(["iam:SimulatePrincipalPolicy"])
     );
 }
+
+#[test]
+fn an_older_snapshot_without_the_new_facts_loads_and_those_checks_are_error() {
+    // The demo as an orgexit from before payment instruments, contact information and
+    // the leaver's simulation were read wrote it.
+    let mut snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("fixtures/demo.json")).unwrap())
+            .unwrap();
+    for account in snapshot["accounts"].as_array_mut().unwrap() {
+        let facts = account.as_object_mut().unwrap();
+        for newer in ["payment_instruments", "primary_contact", "leave_permission"] {
+            facts.remove(newer);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, snapshot.to_string()).unwrap();
+    let out = orgexit()
+        .args(["audit", "--fixture"])
+        .arg(&path)
+        .args([
+            "--attestations",
+            repo("fixtures/demo-attestations.toml").to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the old snapshot still loads");
+    let report = json(&out);
+    for id in ["111122223333", "222233334444"] {
+        for check in ["payment-method", "primary-contact", "leave-permission"] {
+            assert_eq!(status(&report, id, check), "error", "{id} {check}");
+        }
+    }
+    let summary = report["accounts"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "payment-method")
+        .unwrap()["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(summary.contains("not in the snapshot"), "{summary}");
+    // Without a leaver, leave-permission needs no fact: skipped as before.
+    assert_eq!(
+        status(&report, "333344445555", "leave-permission"),
+        "skipped"
+    );
+    // The checks that read nothing new are as they were.
+    assert_eq!(status(&report, "111122223333", "billing-contact"), "pass");
+}
+
+#[test]
+fn explain_says_how_to_set_the_contact_and_how_to_get_leave_permission() {
+    for (check, says) in [
+        ("primary-contact", "aws account put-contact-information"),
+        ("leave-permission", "organizations:LeaveOrganization"),
+        ("payment-method", "payments:ListPaymentInstruments"),
+    ] {
+        let out = orgexit().args(["explain", check]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(says), "{check}: {text}");
+    }
+}
