@@ -264,6 +264,11 @@ pub struct CollectArgs {
     #[arg(long, value_name = "role/NAME|user/NAME")]
     pub leaver: Option<String>,
 
+    /// Attestations (TOML) whose per-account `leaver` overrides --leaver; the rest of the
+    /// file is for `audit`.
+    #[arg(long, value_name = "FILE")]
+    pub attestations: Option<PathBuf>,
+
     /// Snapshot file to write (JSON).
     #[arg(long, value_name = "SNAPSHOT.json")]
     pub output: PathBuf,

@@ -259,6 +259,17 @@ impl Seeded {
         self.audit_as_given(accounts, &args)
     }
 
+    /// `orgexit collect` of `accounts` through the members' role into `output`.
+    fn collect(&self, accounts: &str, extra: &[&str], output: &Path) -> Output {
+        self.orgexit()
+            .args(["collect", "--accounts", accounts, "--role-name", ROLE])
+            .args(extra)
+            .arg("--output")
+            .arg(output)
+            .output()
+            .unwrap()
+    }
+
     /// `orgexit audit` of `accounts` through the members' role, as JSON, with only
     /// `extra` for policy.
     fn audit_as_given(&self, accounts: &str, extra: &[&str]) -> (Option<i32>, Value) {
@@ -610,10 +621,10 @@ fn aws_evidence_of_the_payment_method_outranks_an_attestation() {
 fn the_leaver_is_simulated_against_iam_and_the_scps() {
     let moto = Seeded::new(false);
     let (dirty, clean, removed) = (&moto.dirty, &moto.clean, &moto.removed);
-    let (code, report) = moto.audit(&moto.accounts(), &["--leaver", LEAVER]);
-    assert_consistent(&report, 3, CATALOG);
-    expect(&report, dirty, &[("leave-permission", "fail")]);
-    let denied = check(&report, dirty, "leave-permission");
+    let (code, live) = moto.audit(&moto.accounts(), &["--leaver", LEAVER]);
+    assert_consistent(&live, 3, CATALOG);
+    expect(&live, dirty, &[("leave-permission", "fail")]);
+    let denied = check(&live, dirty, "leave-permission");
     let summary = denied["summary"].as_str().unwrap();
     assert!(
         summary.contains("service control policies")
@@ -621,8 +632,8 @@ fn the_leaver_is_simulated_against_iam_and_the_scps() {
         "{summary}"
     );
     assert_eq!(denied["items"][0]["kind"], "denied-by-scp");
-    expect(&report, clean, &[("leave-permission", "pass")]);
-    expect(&report, removed, &[("leave-permission", "pass")]);
+    expect(&live, clean, &[("leave-permission", "pass")]);
+    expect(&live, removed, &[("leave-permission", "pass")]);
     assert_eq!(code, Some(1));
 
     // An attestation's leaver overrides --leaver for its account.
@@ -633,7 +644,7 @@ fn the_leaver_is_simulated_against_iam_and_the_scps() {
         format!("[accounts.\"{clean}\"]\nleaver = \"arn:aws:iam::{clean}:user/nobody\"\n"),
     )
     .unwrap();
-    let (_, report) = moto.audit(
+    let (_, overridden) = moto.audit(
         clean,
         &[
             "--leaver",
@@ -642,7 +653,7 @@ fn the_leaver_is_simulated_against_iam_and_the_scps() {
             attestations.to_str().unwrap(),
         ],
     );
-    let missing = check(&report, clean, "leave-permission");
+    let missing = check(&overridden, clean, "leave-permission");
     assert_eq!(missing["status"], "fail", "{missing}");
     assert!(
         missing["summary"]
@@ -650,6 +661,46 @@ fn the_leaver_is_simulated_against_iam_and_the_scps() {
             .unwrap()
             .contains("user/nobody does not exist"),
         "{missing}"
+    );
+
+    // collect reads the same attestations: the snapshot holds each account's own leaver,
+    // and support's audit of it says what the live audit said.
+    let snapshot = dir.path().join("snap.json");
+    let attested = attestations.to_str().unwrap();
+    let out = moto.collect(
+        &format!("{clean},{dirty}"),
+        &[
+            "--select",
+            "leave-permission",
+            "--leaver",
+            LEAVER,
+            "--attestations",
+            attested,
+        ],
+        &snapshot,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = moto
+        .orgexit()
+        .args(["audit", "--fixture"])
+        .arg(&snapshot)
+        .args(["--leaver", LEAVER, "--attestations"])
+        .arg(&attestations)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let replayed = report(&out, &moto.moto);
+    expect(&replayed, clean, &[("leave-permission", "fail")]);
+    expect(&replayed, dirty, &[("leave-permission", "fail")]);
+    assert_eq!(
+        check(&replayed, clean, "leave-permission"),
+        missing,
+        "the snapshot's audit says what the live audit said"
     );
 }
 
@@ -829,21 +880,7 @@ fn a_collected_snapshot_audits_like_the_live_accounts() {
     let moto = Seeded::new(false);
     let dir = tempfile::tempdir().unwrap();
     let snapshot = dir.path().join("snap.json");
-    let out = moto
-        .orgexit()
-        .args([
-            "collect",
-            "--accounts",
-            &moto.accounts(),
-            "--role-name",
-            ROLE,
-            "--leaver",
-            LEAVER,
-        ])
-        .arg("--output")
-        .arg(&snapshot)
-        .output()
-        .unwrap();
+    let out = moto.collect(&moto.accounts(), &["--leaver", LEAVER], &snapshot);
     // moto cannot answer ListHandshakesForAccount, and the removed account's Payments
     // read is denied: the snapshot is written, records those reads as errors, and the
     // exit status says it is incomplete.

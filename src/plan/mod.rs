@@ -72,15 +72,7 @@ impl Policy {
 
     /// Who leaves in each account: the attestations' `leaver`, else `--leaver`.
     pub fn leavers(&self) -> Leavers {
-        Leavers {
-            every: self.leaver.clone(),
-            by_account: self
-                .attestations
-                .accounts
-                .iter()
-                .filter_map(|(id, a)| Some((id.clone(), a.leaver.clone()?)))
-                .collect(),
-        }
+        Leavers::of(self.leaver.clone(), &self.attestations)
     }
 
     pub fn context<'a>(&'a self, account_id: &str, audited: &'a BTreeSet<String>) -> Context<'a> {

@@ -116,6 +116,18 @@ pub struct Leavers {
 }
 
 impl Leavers {
+    /// `--leaver` for every account, overridden by the attestations' `leaver`s.
+    pub fn of(every: Option<Leaver>, attestations: &super::Attestations) -> Leavers {
+        Leavers {
+            every,
+            by_account: attestations
+                .accounts
+                .iter()
+                .filter_map(|(id, a)| Some((id.clone(), a.leaver.clone()?)))
+                .collect(),
+        }
+    }
+
     pub fn for_account(&self, account: &str) -> Option<&Leaver> {
         self.by_account.get(account).or(self.every.as_ref())
     }
