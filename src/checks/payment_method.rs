@@ -29,7 +29,7 @@
 //! `[accounts."<ID>"] payment_method = { by = "ap@example.com", on = "2026-11-20" }`.
 
 use super::{Check, Context, Finding, Item, Severity, Status};
-use crate::facts::{AccountFacts, FactKind, Missing};
+use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument};
 
 pub struct PaymentMethod;
 
@@ -78,85 +78,12 @@ impl Check for PaymentMethod {
             ctx.attestations.payment_method.as_ref().map(|a| {
                 Item::about(ATTESTED, format!("on {}", a.on)).with_principal(a.by.clone())
             });
-        let attestation_words = |a: &Item| format!("attested by {} {}", a.principal(), a.reason());
-        let (status, summary, mut items) = match facts.payment_instruments() {
+        let (status, mut summary, mut items) = match facts.payment_instruments() {
+            Ok(instruments) => answered(instruments, attested),
+            Err(Missing::Failed(reason)) => unanswered(&reason, attested),
             // Not in a snapshot, or the account unreachable: nothing to fall back on.
-            Err(missing @ (Missing::NotCollected(_) | Missing::Account(_))) => {
-                return Err(missing);
-            }
-            Err(Missing::Failed(reason)) => {
-                let unread = Item::about(UNREAD, reason.clone());
-                match attested {
-                    Some(a) => (
-                        Status::Pass,
-                        format!(
-                            "payment method {}; AWS could not confirm it: {reason}",
-                            attestation_words(&a)
-                        ),
-                        vec![a, unread],
-                    ),
-                    None => (
-                        Status::Manual,
-                        format!(
-                            "AWS did not say whether a payment method is set ({reason}), and no attestation says so"
-                        ),
-                        vec![unread],
-                    ),
-                }
-            }
-            Ok(instruments) => {
-                let active: Vec<Item> = instruments
-                    .iter()
-                    .filter(|i| i.is_active())
-                    .map(|i| Item::new(ACTIVE, instrument_name(i)).with_principal(i.method.clone()))
-                    .collect();
-                if !active.is_empty() {
-                    let methods: Vec<&str> = active.iter().map(Item::principal).collect();
-                    let mut summary =
-                        format!("AWS lists an active payment method: {}", methods.join(", "));
-                    if let Some(a) = &attested {
-                        summary.push_str(&format!(" (also {})", attestation_words(a)));
-                    }
-                    (
-                        Status::Pass,
-                        summary,
-                        active.into_iter().chain(attested).collect(),
-                    )
-                } else {
-                    let mut items: Vec<Item> = instruments
-                        .iter()
-                        .map(|i| {
-                            Item::new(INACTIVE, instrument_name(i))
-                                .with_principal(i.method.clone())
-                                .with_reason(i.status.clone())
-                        })
-                        .collect();
-                    let seen = if items.is_empty() {
-                        items.push(Item::about(NONE, "AWS lists no payment instrument"));
-                        "AWS lists no payment method".to_string()
-                    } else {
-                        let listed: Vec<String> = items
-                            .iter()
-                            .map(|i| format!("{} {}", i.principal(), i.reason()))
-                            .collect();
-                        format!("AWS lists no active payment method: {}", listed.join(", "))
-                    };
-                    let summary = match &attested {
-                        Some(a) => format!(
-                            "{seen}, although the payment method is {}: AWS's answer wins",
-                            attestation_words(a)
-                        ),
-                        None => seen,
-                    };
-                    (
-                        Status::Fail,
-                        summary,
-                        items.into_iter().chain(attested).collect(),
-                    )
-                }
-            }
+            Err(missing) => return Err(missing),
         };
-        let mut summary = summary;
         if status != Status::Pass {
             match facts.roles() {
                 Ok(roles) if roles.iter().any(|r| r.name == ORG_CREATED_ROLE) => {
@@ -180,8 +107,88 @@ impl Check for PaymentMethod {
     }
 }
 
+type Verdict = (Status, String, Vec<Item>);
+
+/// "attested by ap@example.com on 2026-11-20".
+fn attestation_words(attested: &Item) -> String {
+    format!("attested by {} {}", attested.principal(), attested.reason())
+}
+
+/// AWS answered: an ACTIVE instrument passes; none fails, whatever is attested.
+fn answered(instruments: &[PaymentInstrument], attested: Option<Item>) -> Verdict {
+    let active: Vec<Item> = instruments
+        .iter()
+        .filter(|i| i.is_active())
+        .map(|i| Item::new(ACTIVE, instrument_name(i)).with_principal(i.method.clone()))
+        .collect();
+    if !active.is_empty() {
+        let methods: Vec<&str> = active.iter().map(Item::principal).collect();
+        let mut summary = format!("AWS lists an active payment method: {}", methods.join(", "));
+        if let Some(a) = &attested {
+            summary.push_str(&format!(" (also {})", attestation_words(a)));
+        }
+        return (
+            Status::Pass,
+            summary,
+            active.into_iter().chain(attested).collect(),
+        );
+    }
+    let mut items: Vec<Item> = instruments
+        .iter()
+        .map(|i| {
+            Item::new(INACTIVE, instrument_name(i))
+                .with_principal(i.method.clone())
+                .with_reason(i.status.clone())
+        })
+        .collect();
+    let seen = if items.is_empty() {
+        items.push(Item::about(NONE, "AWS lists no payment instrument"));
+        "AWS lists no payment method".to_string()
+    } else {
+        let listed: Vec<String> = items
+            .iter()
+            .map(|i| format!("{} {}", i.principal(), i.reason()))
+            .collect();
+        format!("AWS lists no active payment method: {}", listed.join(", "))
+    };
+    let summary = match &attested {
+        Some(a) => format!(
+            "{seen}, although the payment method is {}: AWS's answer wins",
+            attestation_words(a)
+        ),
+        None => seen,
+    };
+    (
+        Status::Fail,
+        summary,
+        items.into_iter().chain(attested).collect(),
+    )
+}
+
+/// AWS did not answer: the attestation decides, and the finding says why AWS could not.
+fn unanswered(reason: &str, attested: Option<Item>) -> Verdict {
+    let unread = Item::about(UNREAD, reason);
+    match attested {
+        Some(a) => (
+            Status::Pass,
+            format!(
+                "payment method {}; AWS could not confirm it: {reason}",
+                attestation_words(&a)
+            ),
+            vec![a, unread],
+        ),
+        None => (
+            Status::Manual,
+            format!(
+                "AWS did not say whether a payment method is set ({reason}), and no attestation says so"
+            ),
+            vec![unread],
+        ),
+    }
+}
+
 /// An instrument's id (or ARN, or method when AWS gives neither).
-fn instrument_name(i: &crate::facts::PaymentInstrument) -> String {
+fn instrument_name(i: &PaymentInstrument) -> String {
     i.id.clone()
         .or_else(|| i.arn.clone())
         .unwrap_or_else(|| i.method.clone())
@@ -192,7 +199,7 @@ mod tests {
     use super::*;
     use crate::checks::Phase;
     use crate::checks::testing::*;
-    use crate::facts::{Fact, PaymentInstrument, Role};
+    use crate::facts::{Fact, Role};
     use crate::policy::Attested;
 
     fn with(instruments: Option<Fact<Vec<PaymentInstrument>>>, roles: &[&str]) -> AccountFacts {

@@ -74,9 +74,9 @@ impl Leaver {
     /// Whether `arn` (of any partition) is this leaver in `account`.
     pub fn is(&self, arn: &str, account: &str) -> bool {
         match self {
-            Leaver::Named(resource) => {
+            Leaver::Named(_) => {
                 let partition = arn.split(':').nth(1).unwrap_or_default();
-                arn == self.arn(partition, account) && arn.ends_with(resource.as_str())
+                arn == self.arn(partition, account)
             }
             Leaver::Arn(own) => own == arn,
         }
