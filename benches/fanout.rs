@@ -32,10 +32,11 @@ use orgexit::checks::{CHECKS, Phase};
 use orgexit::engine::evaluate::Evaluator;
 use orgexit::engine::{Silent, gather_from, stream_from};
 use orgexit::facts::{
-    AccountFacts, AccountSummary, Contact, Fact, FactKind, Handshake, Membership, NamedEntity,
-    Organization, Role, SamlProvider,
+    AccountFacts, AccountSummary, Contact, ContactInformation, Fact, FactKind, Handshake,
+    LeaveOutcome, LeaveSimulation, Membership, NamedEntity, Organization, PaymentInstrument, Role,
+    SamlProvider,
 };
-use orgexit::plan::{AccountId, Attestations, Policy, Reseller, Source, Targets};
+use orgexit::plan::{AccountId, Attestations, Leaver, Policy, Reseller, Source, Targets};
 
 /// The allocator of the `orgexit` binary (`src/main.rs`), so the figures are its figures.
 #[global_allocator]
@@ -78,6 +79,8 @@ const SAML_PROVIDERS: usize = 2;
 const BUCKETS: usize = 25;
 const RESELLER: &str = "999988887777";
 const NEW_ORG: &str = "o-acmenew0001";
+/// Who leaves in every account (`--leaver`): its permission is simulated.
+const LEAVER: &str = "role/Admin";
 
 fn main() {
     let args = Args::parse();
@@ -225,6 +228,28 @@ fn template() -> AccountFacts {
             account_access_keys_present: false,
             account_signing_certificates_present: Some(false),
         })),
+        payment_instruments: Some(Fact::Ok(vec![PaymentInstrument {
+            id: Some("pi-bench-card".into()),
+            arn: None,
+            method: "CARD".into(),
+            status: "ACTIVE".into(),
+        }])),
+        primary_contact: Some(Fact::Ok(Some(ContactInformation {
+            full_name: Some("Jane Doe".into()),
+            company_name: Some("Acme Corp".into()),
+            address_line1: Some("1 Main St".into()),
+            city: Some("Springfield".into()),
+            country_code: Some("US".into()),
+            phone_number: Some("+1 555 0100".into()),
+            ..ContactInformation::default()
+        }))),
+        leave_permission: Some(Fact::Ok(LeaveSimulation {
+            principal: format!("arn:aws:iam::{account}:{LEAVER}"),
+            outcome: LeaveOutcome::Evaluated {
+                eval_decision: "allowed".into(),
+                allowed_by_organizations: Some(true),
+            },
+        })),
     }
 }
 
@@ -259,6 +284,7 @@ fn policy() -> Policy {
         target_date: Some(time::macros::date!(2026 - 12 - 15)),
         today: time::macros::date!(2026 - 11 - 25),
         attestations: Attestations::default(),
+        leaver: Some(Leaver::Named(LEAVER.into())),
         checks: CHECKS.to_vec(),
     }
 }
@@ -322,6 +348,7 @@ fn replay_run(args: &Args, n: usize) -> Line {
         concurrency: args.concurrency,
         account_deadline: Duration::from_secs(600),
         names: Default::default(),
+        leavers: policy.leavers(),
     };
     let rt = runtime();
     let (wall, report) = rt.block_on(async {
@@ -533,12 +560,21 @@ mod moto {
                 concurrency,
                 account_deadline: Duration::from_secs(600),
                 names: Default::default(),
+                leavers: Default::default(),
             };
             let guard = ReadOnlyGuard::new();
             let connection = Connection::from_config(base.clone(), &options, guard.clone());
-            // moto cannot answer ListHandshakesForAccount: leave the check out.
+            // moto alone cannot answer ListHandshakesForAccount, nor the reads its plugin
+            // (tests/moto/plugin.py) adds for the end-to-end tests: leave them out.
             let mut needs = policy.needs();
-            needs.remove(&FactKind::Handshakes);
+            for unanswered in [
+                FactKind::Handshakes,
+                FactKind::PaymentInstruments,
+                FactKind::PrimaryContact,
+                FactKind::LeavePermission,
+            ] {
+                needs.remove(&unanswered);
+            }
             let started = Instant::now();
             let gathered = gather_from(&connection, &targets, &needs, &Silent, std::future::pending())
                 .await

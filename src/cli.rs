@@ -228,9 +228,16 @@ pub struct PolicyArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub target_date: Option<String>,
 
-    /// Human attestations (TOML): payment method, root credentials, bucket decisions, waivers.
+    /// Human attestations (TOML): payment method, root credentials, bucket decisions,
+    /// leavers, waivers.
     #[arg(long, value_name = "FILE")]
     pub attestations: Option<PathBuf>,
+
+    /// The principal that will call LeaveOrganization in every account (role/NAME or
+    /// user/NAME); an attestation's `leaver` overrides it per account. Without one,
+    /// leave-permission is skipped: the reseller removes the accounts.
+    #[arg(long, value_name = "role/NAME|user/NAME")]
+    pub leaver: Option<String>,
 
     /// Evaluate as if today were this date (reproducible reports and tests).
     #[arg(long, value_name = "YYYY-MM-DD", hide = true)]
@@ -305,6 +312,16 @@ pub struct CollectArgs {
     pub accounts: AccountArgs,
     #[command(flatten)]
     pub selection: CheckSelection,
+
+    /// The principal that will call LeaveOrganization in every account (role/NAME or
+    /// user/NAME): its permission is simulated and recorded for leave-permission.
+    #[arg(long, value_name = "role/NAME|user/NAME")]
+    pub leaver: Option<String>,
+
+    /// Attestations (TOML) whose per-account `leaver` overrides --leaver; the rest of the
+    /// file is for `audit`.
+    #[arg(long, value_name = "FILE")]
+    pub attestations: Option<PathBuf>,
 
     /// Snapshot file to write (JSON).
     #[arg(long, value_name = "SNAPSHOT.json")]

@@ -17,7 +17,7 @@ use crate::aws::config::CredentialsProblem;
 use crate::aws::guard::ReadOnlyGuard;
 use crate::aws::{Connection, collect_account};
 use crate::facts::{AccountFacts, FactKind};
-use crate::plan::{InputError, Source, Targets};
+use crate::plan::{InputError, Leaver, Source, Targets};
 use crate::snapshot::Snapshot;
 
 /// Why a run could not produce a report at all.
@@ -194,8 +194,9 @@ pub async fn stream_from(
     let mut pending = futures::stream::iter(accounts.iter())
         .map(|id| {
             let (connection, needs, account) = (connection.clone(), Arc::clone(&needs), id.clone());
+            let leaver = targets.leavers.for_account(id).cloned();
             let task = Task(tokio::spawn(async move {
-                audit_account(&connection, &account, &needs, deadline).await
+                audit_account(&connection, &account, &needs, leaver.as_ref(), deadline).await
             }));
             task.finish(id.clone())
         })
@@ -246,11 +247,15 @@ async fn audit_account(
     connection: &Connection,
     account_id: &str,
     needs: &BTreeSet<FactKind>,
+    leaver: Option<&Leaver>,
     deadline: Duration,
 ) -> AccountFacts {
     let work = async {
         match connection.clients_for(account_id).await {
-            Ok(clients) => collect_account(&clients, account_id, needs).await,
+            Ok(clients) => {
+                let leaver = leaver.map(|l| l.arn(connection.partition(), account_id));
+                collect_account(&clients, account_id, needs, leaver.as_deref()).await
+            }
             Err(reason) => {
                 tracing::warn!(account = account_id, %reason, "account unreachable");
                 AccountFacts::unreachable(account_id, reason)

@@ -52,10 +52,13 @@ pub enum FactKind {
     OidcProviders,
     Buckets,
     AccountSummary,
+    PaymentInstruments,
+    PrimaryContact,
+    LeavePermission,
 }
 
 impl FactKind {
-    pub const ALL: [FactKind; 11] = [
+    pub const ALL: [FactKind; 14] = [
         FactKind::Organization,
         FactKind::Handshakes,
         FactKind::BillingContact,
@@ -67,6 +70,9 @@ impl FactKind {
         FactKind::OidcProviders,
         FactKind::Buckets,
         FactKind::AccountSummary,
+        FactKind::PaymentInstruments,
+        FactKind::PrimaryContact,
+        FactKind::LeavePermission,
     ];
 
     /// The field name used in snapshots and messages.
@@ -83,6 +89,9 @@ impl FactKind {
             FactKind::OidcProviders => "oidc_providers",
             FactKind::Buckets => "buckets",
             FactKind::AccountSummary => "account_summary",
+            FactKind::PaymentInstruments => "payment_instruments",
+            FactKind::PrimaryContact => "primary_contact",
+            FactKind::LeavePermission => "leave_permission",
         }
     }
 }
@@ -164,6 +173,72 @@ pub struct SamlProvider {
     pub issuer: Option<Fact<String>>,
 }
 
+/// One payment instrument of the account, as the AWS Payments API's
+/// `ListPaymentInstruments` summarises it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentInstrument {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// `CARD`, `US_ACH_BANK_ACCOUNT`, `SEPA_BANK_ACCOUNT`, …, `PAY_BY_INVOICE`; values
+    /// this build does not know are kept as AWS sent them.
+    pub method: String,
+    /// `ACTIVE`, `PENDING_SETUP`, `SETUP_IN_PROGRESS`, `INVALID` (or a newer value).
+    pub status: String,
+}
+
+impl PaymentInstrument {
+    /// Whether AWS can charge it.
+    pub fn is_active(&self) -> bool {
+        self.status == "ACTIVE"
+    }
+}
+
+/// The account's primary contact (`account:GetContactInformation`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactInformation {
+    pub full_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    pub address_line1: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_or_region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    pub country_code: Option<String>,
+    pub phone_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website_url: Option<String>,
+}
+
+/// What `iam:SimulatePrincipalPolicy` said of `organizations:LeaveOrganization` for the
+/// named leaver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaveSimulation {
+    /// The principal simulated (a role or user ARN in the account).
+    pub principal: String,
+    pub outcome: LeaveOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum LeaveOutcome {
+    /// `NoSuchEntity`: the principal does not exist in the account.
+    NoSuchPrincipal,
+    Evaluated {
+        /// `allowed`, `explicitDeny` or `implicitDeny`.
+        eval_decision: String,
+        /// `OrganizationsDecisionDetail.AllowedByOrganizations`; `None` when AWS does not
+        /// say (an account in no organization).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        allowed_by_organizations: Option<bool>,
+    },
+}
+
 /// Everything known about one account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -195,6 +270,14 @@ pub struct AccountFacts {
     pub buckets: Option<Fact<Vec<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_summary: Option<Fact<AccountSummary>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_instruments: Option<Fact<Vec<PaymentInstrument>>>,
+    /// `None` inside: AWS has no contact information for the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_contact: Option<Fact<Option<ContactInformation>>>,
+    /// Only for an account whose leaver was named when the facts were collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leave_permission: Option<Fact<LeaveSimulation>>,
 }
 
 /// Why a check cannot use a fact.
@@ -204,7 +287,9 @@ pub enum Missing {
     Account(String),
     #[error("{0}")]
     Failed(String),
-    #[error("{0} was not collected (the snapshot was taken without the checks that need it)")]
+    #[error(
+        "{0} was not collected: it is not in the snapshot (taken without the checks that need it, or by an older orgexit: collect it again)"
+    )]
     NotCollected(&'static str),
 }
 
@@ -251,6 +336,9 @@ impl AccountFacts {
             + failed(&self.oidc_providers)
             + failed(&self.buckets)
             + failed(&self.account_summary)
+            + failed(&self.payment_instruments)
+            + failed(&self.primary_contact)
+            + failed(&self.leave_permission)
     }
 
     pub fn organization(&self) -> Result<&Membership, Missing> {
@@ -285,5 +373,14 @@ impl AccountFacts {
     }
     pub fn account_summary(&self) -> Result<&AccountSummary, Missing> {
         self.get(FactKind::AccountSummary, &self.account_summary)
+    }
+    pub fn payment_instruments(&self) -> Result<&Vec<PaymentInstrument>, Missing> {
+        self.get(FactKind::PaymentInstruments, &self.payment_instruments)
+    }
+    pub fn primary_contact(&self) -> Result<&Option<ContactInformation>, Missing> {
+        self.get(FactKind::PrimaryContact, &self.primary_contact)
+    }
+    pub fn leave_permission(&self) -> Result<&LeaveSimulation, Missing> {
+        self.get(FactKind::LeavePermission, &self.leave_permission)
     }
 }

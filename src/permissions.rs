@@ -131,6 +131,11 @@ mod tests {
         );
         let attested = crate::checks::find("root-credentials").unwrap();
         assert!(actions(&[attested]).is_empty());
+        let leave = crate::checks::find("leave-permission").unwrap();
+        assert_eq!(
+            actions(&[leave]).into_iter().collect::<Vec<_>>(),
+            ["iam:SimulatePrincipalPolicy"]
+        );
         let federation = crate::checks::find("iam-federation").unwrap();
         assert_eq!(
             actions(&[federation]).into_iter().collect::<Vec<_>>(),
@@ -151,8 +156,15 @@ mod tests {
         assert_eq!(policy["Version"], "2012-10-17");
         assert_eq!(
             policy["Statement"][0]["Action"].as_array().unwrap().len(),
-            12
+            15
         );
+        for new in [
+            "payments:ListPaymentInstruments",
+            "account:GetContactInformation",
+            "iam:SimulatePrincipalPolicy",
+        ] {
+            assert!(text.contains(new), "{new} not in {text}");
+        }
         assert!(!text.contains(':') || !text.contains("Delete") && !text.contains("Put"));
 
         let account = AccountId::parse("111122223333", "t").unwrap();

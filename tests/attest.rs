@@ -126,7 +126,24 @@ fn the_skeleton_checks_clean_loads_in_audit_and_attests_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(report["notes"], serde_json::json!([]), "no stray account");
     assert_eq!(statuses_of(&report, "root-credentials"), ["manual"; 4]);
-    assert!(!statuses_of(&report, "payment-method").contains(&"pass".to_string()));
+    // The skeleton attests nothing: every check reads as with an empty attestations file
+    // (payment-method's passes are AWS's evidence, not an attestation).
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let (_, bare) = audit_with(&empty);
+    for check in [
+        "payment-method",
+        "root-credentials",
+        "s3-reseller-buckets",
+        "leave-permission",
+    ] {
+        assert_eq!(
+            statuses_of(&report, check),
+            statuses_of(&bare, check),
+            "{check}"
+        );
+    }
+    assert!(statuses_of(&bare, "payment-method").contains(&"manual".to_string()));
 }
 
 #[test]

@@ -80,7 +80,7 @@ fn demo_json_follows_the_contract() {
         .iter()
         .map(|s| summary[s].as_u64().unwrap())
         .sum();
-    assert_eq!(total, 4 * 12, "every check for every account");
+    assert_eq!(total, 4 * 14, "every check for every account");
 
     let ids: Vec<&str> = report["accounts"]
         .as_array()
@@ -93,9 +93,9 @@ fn demo_json_follows_the_contract() {
     assert_eq!(ids, sorted, "accounts sorted by ID");
     for account in report["accounts"].as_array().unwrap() {
         let checks = account["checks"].as_array().unwrap();
-        assert_eq!(checks.len(), 12);
+        assert_eq!(checks.len(), 14);
         assert_eq!(checks[0]["id"], "org-membership");
-        assert_eq!(checks[11]["id"], "root-access-keys");
+        assert_eq!(checks[13]["id"], "root-access-keys");
         for check in checks {
             for field in [
                 "id",
@@ -122,7 +122,19 @@ fn demo_json_follows_the_contract() {
     assert_eq!(status(&report, "222233334444", "org-invitation"), "warn");
     assert_eq!(status(&report, "222233334444", "billing-contact"), "fail");
     assert_eq!(status(&report, "222233334444", "root-access-keys"), "fail");
-    assert_eq!(status(&report, "222233334444", "payment-method"), "manual");
+    // AWS lists only an INVALID card: fail, with nothing attested to weigh against it.
+    assert_eq!(status(&report, "222233334444", "payment-method"), "fail");
+    assert_eq!(status(&report, "222233334444", "primary-contact"), "fail");
+    assert_eq!(status(&report, "222233334444", "leave-permission"), "fail");
+    assert_eq!(status(&report, "111122223333", "leave-permission"), "pass");
+    assert_eq!(status(&report, "111122223333", "payment-method"), "pass");
+    // The Payments read was denied and nothing is attested: manual.
+    assert_eq!(status(&report, "333344445555", "payment-method"), "manual");
+    assert_eq!(status(&report, "333344445555", "primary-contact"), "fail");
+    assert_eq!(
+        status(&report, "333344445555", "leave-permission"),
+        "skipped"
+    );
     assert_eq!(status(&report, "333344445555", "org-invitation"), "error");
     assert_eq!(status(&report, "444455556666", "org-membership"), "warn");
 }
@@ -196,7 +208,7 @@ fn select_and_skip_narrow_the_checks_and_the_exit_status_follows() {
             .as_array()
             .unwrap()
             .len(),
-        9
+        11
     );
 }
 
@@ -224,7 +236,7 @@ fn an_account_missing_from_the_snapshot_is_error_not_dropped() {
             .iter()
             .all(|c| c["status"] == "error")
     );
-    assert_eq!(missing["checks"].as_array().unwrap().len(), 12);
+    assert_eq!(missing["checks"].as_array().unwrap().len(), 14);
 }
 
 #[test]
@@ -386,10 +398,10 @@ fn checks_lists_the_catalog_and_explain_prints_the_doc() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 12);
-    assert_eq!(list[8]["id"], "iam-federation");
+    assert_eq!(list.as_array().unwrap().len(), 14);
+    assert_eq!(list[10]["id"], "iam-federation");
     assert!(
-        list[8]["reads"]
+        list[10]["reads"]
             .as_array()
             .unwrap()
             .contains(&Value::from("iam:ListRoles"))
@@ -567,7 +579,7 @@ fn a_run_that_covers_no_account_exits_2_never_ready() {
 #[test]
 fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let full = json(&demo(&["--format", "json"]));
-    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 12);
+    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 14);
     assert_eq!(full["snapshot"]["collected_at"], "2026-11-24T09:00:00Z");
 
     let out = demo(&["--format", "json", "--select", "root-mfa,root-access-keys"]);
@@ -582,7 +594,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let second = table.lines().nth(1).unwrap();
     assert_eq!(
         second,
-        "facts from the snapshot collected 2026-11-24T09:00:00Z · only 2 of 12 checks: root-mfa, root-access-keys",
+        "facts from the snapshot collected 2026-11-24T09:00:00Z · only 2 of 14 checks: root-mfa, root-access-keys",
         "{table}"
     );
     let markdown = common::stdout(&demo(&[
@@ -593,7 +605,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     ]));
     assert!(
         markdown
-            .contains("- **Not a full audit:** only 2 of 12 checks: root-mfa, root-access-keys")
+            .contains("- **Not a full audit:** only 2 of 14 checks: root-mfa, root-access-keys")
             && markdown.contains("- **Facts from:** the snapshot collected 2026-11-24T09:00:00Z"),
         "{markdown}"
     );
@@ -806,9 +818,190 @@ fn checks_explain_and_readme_agree_on_what_each_check_reads() {
             "{explain}"
         );
     }
-    // The one that disagreed: the payment method is attested; the roles only say
-    // whether the reseller created the account.
-    let payment = &list[2];
-    assert_eq!(payment["id"], "payment-method");
+    // The one that disagreed: the payment method is read from the Payments API, else
+    // attested; the roles only say whether the reseller created the account.
+    let payment = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "payment-method")
+        .unwrap();
     assert_eq!(payment["attestation"], "payment_method");
+    assert_eq!(
+        payment["reads"],
+        serde_json::json!(["payments:ListPaymentInstruments", "iam:ListRoles"])
+    );
+}
+
+#[test]
+fn a_bad_leaver_is_a_usage_error_naming_the_value_and_the_expected_form() {
+    let fixture = repo("fixtures/demo.json");
+    let fixture = fixture.to_str().unwrap();
+    for bad in [
+        "Admin",
+        "group/Admins",
+        "role/",
+        "role/has space",
+        "arn:aws:iam::111122223333:role/Admin",
+    ] {
+        for command in [
+            vec!["audit", "--fixture", fixture, "--leaver", bad],
+            vec![
+                "collect",
+                "--accounts",
+                "111122223333",
+                "--output",
+                "s.json",
+                "--leaver",
+                bad,
+            ],
+        ] {
+            assert_usage_error(&command, "--leaver: ");
+            assert_usage_error(&command, &format!("{bad:?}"));
+            assert_usage_error(&command, "role/NAME or user/NAME");
+        }
+    }
+    // A leaver in the attestations is checked the same way, with where it is.
+    let dir = tempfile::tempdir().unwrap();
+    let attestations = dir.path().join("a.toml");
+    std::fs::write(
+        &attestations,
+        "[accounts.\"111122223333\"]\nleaver = \"arn:aws:iam::999999999999:role/Admin\"\n",
+    )
+    .unwrap();
+    let args = [
+        "audit",
+        "--fixture",
+        fixture,
+        "--attestations",
+        attestations.to_str().unwrap(),
+    ];
+    assert_usage_error(&args, "leaver");
+    assert_usage_error(&args, "999999999999");
+}
+
+#[test]
+fn the_leaver_of_every_account_is_overridden_by_an_attestation() {
+    // The demo attestations' leaver (role/AcmeAdmin) wins where it is given; elsewhere
+    // --leaver applies, and the snapshot holds no simulation for it: error, never pass.
+    let out = demo(&["--format", "json", "--leaver", "user/alice"]);
+    let report = json(&out);
+    assert_eq!(status(&report, "111122223333", "leave-permission"), "pass");
+    assert_eq!(status(&report, "222233334444", "leave-permission"), "fail");
+    let other = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == "333344445555")
+        .unwrap()["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "leave-permission")
+        .unwrap()
+        .clone();
+    assert_eq!(other["status"], "error", "{other}");
+    assert!(
+        other["summary"]
+            .as_str()
+            .unwrap()
+            .contains("not in the snapshot"),
+        "{other}"
+    );
+}
+
+#[test]
+fn policy_grants_the_new_reads() {
+    let out = orgexit().arg("policy").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    for new in [
+        "payments:ListPaymentInstruments",
+        "account:GetContactInformation",
+        "iam:SimulatePrincipalPolicy",
+    ] {
+        assert!(actions.contains(&new), "{new} not in {actions:?}");
+    }
+    let out = orgexit()
+        .args(["policy", "--select", "leave-permission"])
+        .output()
+        .unwrap();
+    let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        policy["Statement"][0]["Action"],
+        serde_json::json!(["iam:SimulatePrincipalPolicy"])
+    );
+}
+
+#[test]
+fn an_older_snapshot_without_the_new_facts_loads_and_those_checks_are_error() {
+    // The demo as an orgexit from before payment instruments, contact information and
+    // the leaver's simulation were read wrote it.
+    let mut snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("fixtures/demo.json")).unwrap())
+            .unwrap();
+    for account in snapshot["accounts"].as_array_mut().unwrap() {
+        let facts = account.as_object_mut().unwrap();
+        for newer in ["payment_instruments", "primary_contact", "leave_permission"] {
+            facts.remove(newer);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, snapshot.to_string()).unwrap();
+    let out = orgexit()
+        .args(["audit", "--fixture"])
+        .arg(&path)
+        .args([
+            "--attestations",
+            repo("fixtures/demo-attestations.toml").to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the old snapshot still loads");
+    let report = json(&out);
+    for id in ["111122223333", "222233334444"] {
+        for check in ["payment-method", "primary-contact", "leave-permission"] {
+            assert_eq!(status(&report, id, check), "error", "{id} {check}");
+        }
+    }
+    let summary = report["accounts"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "payment-method")
+        .unwrap()["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(summary.contains("not in the snapshot"), "{summary}");
+    // Without a leaver, leave-permission needs no fact: skipped as before.
+    assert_eq!(
+        status(&report, "333344445555", "leave-permission"),
+        "skipped"
+    );
+    // The checks that read nothing new are as they were.
+    assert_eq!(status(&report, "111122223333", "billing-contact"), "pass");
+}
+
+#[test]
+fn explain_says_how_to_set_the_contact_and_how_to_get_leave_permission() {
+    for (check, says) in [
+        ("primary-contact", "aws account put-contact-information"),
+        ("leave-permission", "organizations:LeaveOrganization"),
+        ("payment-method", "payments:ListPaymentInstruments"),
+    ] {
+        let out = orgexit().args(["explain", check]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(says), "{check}: {text}");
+    }
 }

@@ -40,6 +40,7 @@ fn policy() -> Policy {
         target_date: Some(date!(2026 - 12 - 07)),
         today: date!(2026 - 11 - 24),
         attestations,
+        leaver: None,
         checks: CHECKS.to_vec(),
     }
 }
@@ -48,6 +49,11 @@ fn policy() -> Policy {
 /// verdict is the attestation's; the roles only tell whether the reseller created the
 /// account. A failed read must leave such a check as it was.
 const HINTS: &[(&str, FactKind)] = &[("payment-method", FactKind::Roles)];
+
+/// Facts a check falls back from by contract when AWS does not answer: payment-method
+/// then takes the attestation (the target account's is attested: still `pass`), and must
+/// say that AWS could not confirm it, naming the operation and the cause.
+const FALLBACKS: &[(&str, FactKind)] = &[("payment-method", FactKind::PaymentInstruments)];
 
 /// Each fault, words of which the reason must contain one, and the kind of read failure
 /// the check's item must carry (what the ticket acts on).
@@ -193,10 +199,26 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
                 continue;
             }
             assert!(other.error.is_none());
+            let mut blocked = false;
             for (check, (now, then)) in CHECKS.iter().zip(other.checks.iter().zip(&before.checks)) {
                 let needs = check.needs().contains(&kind)
                     && check.reads_under(Phase::Pre, Some("o-acmenew0001"))
                     && !HINTS.contains(&(now.id.as_str(), kind));
+                if needs && FALLBACKS.contains(&(now.id.as_str(), kind)) {
+                    let said = now.summary.contains("AWS could not confirm")
+                        && now.summary.contains(case.action)
+                        && case.causes.iter().any(|c| now.summary.contains(c));
+                    if now.status != then.status || !said {
+                        problems.push(format!(
+                            "{label}: {} did not fall back to the attestation saying why: {} {}",
+                            now.id,
+                            now.status.as_str(),
+                            now.summary
+                        ));
+                    }
+                    continue;
+                }
+                blocked |= needs;
                 if !needs {
                     if now != then {
                         problems.push(format!(
@@ -245,9 +267,17 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
                     ));
                 }
             }
-            if other.ready {
+            if blocked && other.ready {
                 problems.push(format!("{label}: the account is still ready"));
             }
+        }
+        let only_fallbacks = CHECKS
+            .iter()
+            .filter(|c| c.needs().contains(&kind))
+            .all(|c| FALLBACKS.contains(&(c.id(), kind)) || HINTS.contains(&(c.id(), kind)));
+        if only_fallbacks {
+            // Only a fallback reads this fact: the run is as ready as without the fault.
+            continue;
         }
         // Alone, the target account has an error and nothing failing: exit 3.
         let target = case.facts.iter().find(|f| f.account_id == TARGET).unwrap();

@@ -176,7 +176,7 @@ fn markdown_tables_keep_their_columns_and_many_accounts_get_a_row_each() {
     let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(
         rows.len(),
-        2 + 1 + 12,
+        2 + 1 + 14,
         "header, rule, ready, a row per check"
     );
     assert!(rows.iter().all(|r| unescaped_pipes(r) == 6), "{text}");
@@ -275,7 +275,7 @@ fn folded_table_at_80_and_60_columns() {
             );
         }
         assert!(
-            text.contains("111122223333 · ready · 9 checks pass\n"),
+            text.contains("111122223333 · ready · 11 checks pass\n"),
             "{text}"
         );
         assert!(text.contains("--all shows every check"), "{text}");

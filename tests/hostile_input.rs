@@ -119,6 +119,7 @@ proptest! {
             target_date: None,
             today: time::macros::date!(2026 - 11 - 24),
             attestations: Attestations::default(),
+            leaver: None,
             checks: vec![orgexit::checks::find("iam-federation").unwrap()],
         };
         let report = evaluate(&policy, &facts[3..], time::OffsetDateTime::UNIX_EPOCH);
@@ -143,7 +144,7 @@ fn the_shipped_files_parse() {
             .unwrap()
             .accounts
             .len(),
-        2
+        3
     );
     assert_eq!(
         Reseller::parse(CTL, Path::new("ctl.toml")).unwrap().name,

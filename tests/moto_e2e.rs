@@ -3,12 +3,17 @@
 //! departing accounts (dirty, clean, removed from the organization), and the customer's
 //! new organization with an account that has arrived in it.
 //!
-//! Needs `moto_server` and a Python with boto3: `scripts/test.sh` installs both into
-//! `./.venv` and exports `ORGEXIT_MOTO_SERVER` and `ORGEXIT_PYTHON`. Without them these
-//! tests fail (they never skip): run `scripts/test.sh --test moto_e2e`.
+//! Needs a Python with moto and boto3: `scripts/test.sh` installs both into `./.venv` and
+//! exports `ORGEXIT_PYTHON`. Without them these tests fail (they never skip): run
+//! `scripts/test.sh --test moto_e2e`.
 //!
 //! Each test starts its own moto server on a free port and seeds it, so tests share no
-//! state and run in parallel. What moto does not do, and how it shows here:
+//! state and run in parallel. The server is moto's, run by `tests/moto/server.py` with a
+//! small plugin that answers, from data the seed script gives it, the three reads moto
+//! does not implement: the AWS Payments API's ListPaymentInstruments, the Account API's
+//! GetContactInformation and IAM's SimulatePrincipalPolicy. The real SDK clients (and
+//! orgexit's Payments client) talk to it over HTTP like to AWS. What moto does not do,
+//! and how it shows here:
 //! - ListHandshakesForAccount is not implemented (HTTP 500): `org-invitation` must be
 //!   `error` naming the operation, after the retries;
 //! - GetAccountSummary always reports no root MFA and no root access keys;
@@ -31,7 +36,9 @@ const ROLE: &str = "OrganizationAccountAccessRole";
 /// An account that exists nowhere in the emulator, and whose role the runner may not assume.
 const STRANGER: &str = "111122223333";
 
-const HOW_TO_RUN: &str = "run the moto tests with `scripts/test.sh --test moto_e2e` (it installs moto into ./.venv and exports ORGEXIT_MOTO_SERVER and ORGEXIT_PYTHON)";
+const HOW_TO_RUN: &str = "run the moto tests with `scripts/test.sh --test moto_e2e` (it installs moto into ./.venv and exports ORGEXIT_PYTHON)";
+/// The leaver the seed script gives a simulated LeaveOrganization in each account.
+const LEAVER: &str = "role/AcmeAdmin";
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -70,7 +77,8 @@ struct Moto {
 
 impl Moto {
     fn start() -> Moto {
-        let server = tool("ORGEXIT_MOTO_SERVER", "moto_server", "moto_server");
+        let python = tool("ORGEXIT_PYTHON", "python", "python3");
+        let server = repo("tests/moto/server.py");
         let mut last_log = String::new();
         // The port is free between the probe and moto binding it unless something else
         // takes it meanwhile: then moto exits at once, and another port is tried.
@@ -83,13 +91,14 @@ impl Moto {
             let dir = tempfile::tempdir().unwrap();
             let log = dir.path().join("moto.log");
             let out = std::fs::File::create(&log).unwrap();
-            let child = std::process::Command::new(&server)
+            let child = std::process::Command::new(&python)
+                .arg(&server)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .stdin(Stdio::null())
                 .stdout(out.try_clone().unwrap())
                 .stderr(out)
                 .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {}: {e}; {HOW_TO_RUN}", server.display()));
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}; {HOW_TO_RUN}", python.display()));
             let mut moto = Moto {
                 child,
                 port,
@@ -100,12 +109,12 @@ impl Moto {
                 Ok(()) => return moto,
                 Err(true) => last_log = moto.log_text(),
                 Err(false) => panic!(
-                    "moto_server did not answer on port {port} within 30 s:\n{}",
+                    "moto (tests/moto/server.py) did not answer on port {port} within 30 s:\n{}",
                     moto.log_text()
                 ),
             }
         }
-        panic!("moto_server exited at start three times:\n{last_log}")
+        panic!("moto (tests/moto/server.py) exited at start three times:\n{last_log}")
     }
 
     fn endpoint(&self) -> String {
@@ -250,6 +259,17 @@ impl Seeded {
         self.audit_as_given(accounts, &args)
     }
 
+    /// `orgexit collect` of `accounts` through the members' role into `output`.
+    fn collect(&self, accounts: &str, extra: &[&str], output: &Path) -> Output {
+        self.orgexit()
+            .args(["collect", "--accounts", accounts, "--role-name", ROLE])
+            .args(extra)
+            .arg("--output")
+            .arg(output)
+            .output()
+            .unwrap()
+    }
+
     /// `orgexit audit` of `accounts` through the members' role, as JSON, with only
     /// `extra` for policy.
     fn audit_as_given(&self, accounts: &str, extra: &[&str]) -> (Option<i32>, Value) {
@@ -386,7 +406,7 @@ fn assert_consistent(report: &Value, accounts: usize, checks: usize) {
     }
 }
 
-const CATALOG: usize = 12;
+const CATALOG: usize = 14;
 
 #[test]
 fn pre_phase_reports_each_account_as_it_is() {
@@ -402,9 +422,14 @@ fn pre_phase_reports_each_account_as_it_is() {
         &[
             ("org-membership", "pass"),
             ("org-invitation", "skipped"),
-            ("payment-method", "manual"),
+            // No leaver named: the reseller removes the account.
+            ("leave-permission", "skipped"),
+            // The plugin's Payments API lists only an INVALID card.
+            ("payment-method", "fail"),
             ("root-credentials", "manual"),
             ("billing-contact", "fail"),
+            // GetContactInformation: ResourceNotFoundException.
+            ("primary-contact", "fail"),
             ("iam-reseller-policies", "warn"),
             ("iam-reseller-roles", "warn"),
             ("iam-reseller-users-groups", "warn"),
@@ -463,15 +488,32 @@ fn pre_phase_reports_each_account_as_it_is() {
         .unwrap();
     assert!(payment.contains(ROLE), "reseller-created: {payment}");
 
+    // An ACTIVE card (on the Payments API's second page): pass, with no attestation.
+    expect(&report, clean, &[("payment-method", "pass")]);
+    let card = check(&report, clean, "payment-method")["summary"]
+        .as_str()
+        .unwrap();
+    assert!(card.contains("CARD"), "{card}");
+    // The Payments read denied, nothing attested: manual, naming the read error.
+    expect(&report, removed, &[("payment-method", "manual")]);
+    let denied = check(&report, removed, "payment-method")["summary"]
+        .as_str()
+        .unwrap();
+    assert!(
+        denied.contains("payments:ListPaymentInstruments")
+            && denied.contains("AccessDeniedException"),
+        "{denied}"
+    );
     for id in [clean, removed] {
         expect(
             &report,
             id,
             &[
                 ("org-invitation", "skipped"),
-                ("payment-method", "manual"),
+                ("leave-permission", "skipped"),
                 ("root-credentials", "manual"),
                 ("billing-contact", "pass"),
+                ("primary-contact", "pass"),
                 ("iam-reseller-policies", "pass"),
                 ("iam-reseller-roles", "pass"),
                 ("iam-reseller-users-groups", "pass"),
@@ -527,6 +569,141 @@ fn pre_phase_reports_each_account_as_it_is() {
     assert_eq!(code, Some(0));
 }
 
+/// What AWS says of the payment method wins over an attestation; where AWS does not
+/// answer, the attestation decides and the report says AWS could not confirm it.
+#[test]
+fn aws_evidence_of_the_payment_method_outranks_an_attestation() {
+    let moto = Seeded::new(false);
+    let (dirty, removed) = (&moto.dirty, &moto.removed);
+    let dir = tempfile::tempdir().unwrap();
+    let attestations = dir.path().join("attestations.toml");
+    let attested = "payment_method = { by = \"ap@acme.example\", on = \"2026-11-20\" }";
+    std::fs::write(
+        &attestations,
+        format!("[accounts.\"{dirty}\"]\n{attested}\n[accounts.\"{removed}\"]\n{attested}\n"),
+    )
+    .unwrap();
+    let (_, report) = moto.audit(
+        &format!("{dirty},{removed}"),
+        &["--attestations", attestations.to_str().unwrap()],
+    );
+    // The only instrument is INVALID: fail although attested, and the report shows both.
+    let invalid = check(&report, dirty, "payment-method");
+    assert_eq!(invalid["status"], "fail", "{invalid}");
+    let summary = invalid["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("CARD INVALID") && summary.contains("ap@acme.example"),
+        "{summary}"
+    );
+    let kinds: Vec<&str> = invalid["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"inactive-instrument") && kinds.contains(&"attested"),
+        "{kinds:?}"
+    );
+    // The read denied: the attestation decides, saying why AWS could not confirm it.
+    let fallback = check(&report, removed, "payment-method");
+    assert_eq!(fallback["status"], "pass", "{fallback}");
+    let summary = fallback["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("AWS could not confirm") && summary.contains("AccessDeniedException"),
+        "{summary}"
+    );
+}
+
+/// The leaver's LeaveOrganization, simulated: the reseller's SCP denies it in one
+/// account, it is allowed in another, and a leaver that does not exist is said so.
+#[test]
+fn the_leaver_is_simulated_against_iam_and_the_scps() {
+    let moto = Seeded::new(false);
+    let (dirty, clean, removed) = (&moto.dirty, &moto.clean, &moto.removed);
+    let (code, live) = moto.audit(&moto.accounts(), &["--leaver", LEAVER]);
+    assert_consistent(&live, 3, CATALOG);
+    expect(&live, dirty, &[("leave-permission", "fail")]);
+    let denied = check(&live, dirty, "leave-permission");
+    let summary = denied["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("service control policies")
+            && summary.contains(&format!("arn:aws:iam::{dirty}:{LEAVER}")),
+        "{summary}"
+    );
+    assert_eq!(denied["items"][0]["kind"], "leave-denied-by-scp");
+    expect(&live, clean, &[("leave-permission", "pass")]);
+    expect(&live, removed, &[("leave-permission", "pass")]);
+    assert_eq!(code, Some(1));
+
+    // An attestation's leaver overrides --leaver for its account.
+    let dir = tempfile::tempdir().unwrap();
+    let attestations = dir.path().join("attestations.toml");
+    std::fs::write(
+        &attestations,
+        format!("[accounts.\"{clean}\"]\nleaver = \"arn:aws:iam::{clean}:user/nobody\"\n"),
+    )
+    .unwrap();
+    let (_, overridden) = moto.audit(
+        clean,
+        &[
+            "--leaver",
+            LEAVER,
+            "--attestations",
+            attestations.to_str().unwrap(),
+        ],
+    );
+    let missing = check(&overridden, clean, "leave-permission");
+    assert_eq!(missing["status"], "fail", "{missing}");
+    assert!(
+        missing["summary"]
+            .as_str()
+            .unwrap()
+            .contains("user/nobody does not exist"),
+        "{missing}"
+    );
+
+    // collect reads the same attestations: the snapshot holds each account's own leaver,
+    // and support's audit of it says what the live audit said.
+    let snapshot = dir.path().join("snap.json");
+    let attested = attestations.to_str().unwrap();
+    let out = moto.collect(
+        &format!("{clean},{dirty}"),
+        &[
+            "--select",
+            "leave-permission",
+            "--leaver",
+            LEAVER,
+            "--attestations",
+            attested,
+        ],
+        &snapshot,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = moto
+        .orgexit()
+        .args(["audit", "--fixture"])
+        .arg(&snapshot)
+        .args(["--leaver", LEAVER, "--attestations"])
+        .arg(&attestations)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let replayed = report(&out, &moto.moto);
+    expect(&replayed, clean, &[("leave-permission", "fail")]);
+    expect(&replayed, dirty, &[("leave-permission", "fail")]);
+    assert_eq!(
+        check(&replayed, clean, "leave-permission"),
+        missing,
+        "the snapshot's audit says what the live audit said"
+    );
+}
+
 #[test]
 fn post_phase_fails_what_the_reseller_left_behind() {
     let moto = Seeded::new(false);
@@ -541,9 +718,11 @@ fn post_phase_fails_what_the_reseller_left_behind() {
         &[
             ("org-membership", "fail"),
             ("org-invitation", "skipped"),
-            ("payment-method", "manual"),
+            ("leave-permission", "skipped"),
+            ("payment-method", "fail"),
             ("root-credentials", "manual"),
             ("billing-contact", "fail"),
+            ("primary-contact", "fail"),
             ("iam-reseller-policies", "fail"),
             ("iam-reseller-roles", "fail"),
             ("iam-reseller-users-groups", "fail"),
@@ -560,6 +739,7 @@ fn post_phase_fails_what_the_reseller_left_behind() {
             &[
                 ("org-invitation", "skipped"),
                 ("billing-contact", "pass"),
+                ("primary-contact", "pass"),
                 ("iam-reseller-policies", "pass"),
                 ("iam-reseller-roles", "pass"),
                 ("iam-reseller-users-groups", "pass"),
@@ -700,25 +880,14 @@ fn a_collected_snapshot_audits_like_the_live_accounts() {
     let moto = Seeded::new(false);
     let dir = tempfile::tempdir().unwrap();
     let snapshot = dir.path().join("snap.json");
-    let out = moto
-        .orgexit()
-        .args([
-            "collect",
-            "--accounts",
-            &moto.accounts(),
-            "--role-name",
-            ROLE,
-        ])
-        .arg("--output")
-        .arg(&snapshot)
-        .output()
-        .unwrap();
-    // moto cannot answer ListHandshakesForAccount: the snapshot is written, records
-    // those reads as errors, and the exit status says it is incomplete.
+    let out = moto.collect(&moto.accounts(), &["--leaver", LEAVER], &snapshot);
+    // moto cannot answer ListHandshakesForAccount, and the removed account's Payments
+    // read is denied: the snapshot is written, records those reads as errors, and the
+    // exit status says it is incomplete.
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("wrote 3 accounts") && stderr.contains("3 reads failed"),
+        stderr.contains("wrote 3 accounts") && stderr.contains("4 reads failed"),
         "{stderr}"
     );
     assert!(out.stdout.is_empty(), "the snapshot goes to --output only");
@@ -734,10 +903,13 @@ fn a_collected_snapshot_audits_like_the_live_accounts() {
             phase,
             "--reseller-account",
             RESELLER,
+            "--leaver",
+            LEAVER,
             "--format",
             "json",
         ];
-        let (live_code, live) = moto.audit(&moto.accounts(), &["--phase", phase]);
+        let (live_code, live) =
+            moto.audit(&moto.accounts(), &["--phase", phase, "--leaver", LEAVER]);
         let out = moto
             .orgexit()
             .args(["audit", "--fixture"])
@@ -748,6 +920,11 @@ fn a_collected_snapshot_audits_like_the_live_accounts() {
         let replayed = report(&out, &moto.moto);
         let live_statuses = statuses(&live);
         assert_eq!(live_statuses.len(), 3);
+        if phase == "pre" {
+            // The simulation is in the snapshot: the leaver's verdict replays.
+            assert_eq!(live_statuses[&moto.dirty]["leave-permission"], "fail");
+            assert_eq!(live_statuses[&moto.clean]["leave-permission"], "pass");
+        }
         assert_eq!(statuses(&replayed), live_statuses, "{phase} phase");
         assert_eq!(out.status.code(), live_code, "{phase} phase exit status");
     }

@@ -13,8 +13,8 @@ use common::one_account_with;
 use orgexit::aws::replay::{Call, Fault, Replay, Rule};
 use orgexit::checks::trust_policy::{Grant, Trusted, grants};
 use orgexit::checks::{Context, Phase, Status, find};
-use orgexit::facts::{AccountFacts, Fact, FactKind, Membership, Organization};
-use orgexit::plan::{AccountAttestations, Reseller};
+use orgexit::facts::{AccountFacts, Fact, FactKind, LeaveOutcome, Membership, Organization};
+use orgexit::plan::{AccountAttestations, Leaver, Reseller};
 
 /// The account of the IAM API Reference samples.
 const ACCOUNT: &str = "123456789012";
@@ -369,6 +369,17 @@ async fn published_account() -> AccountFacts {
 }
 
 fn verdict(facts: &AccountFacts, reseller: &Reseller, phase: Phase) -> (Status, String) {
+    judge("iam-federation", facts, reseller, phase, None)
+}
+
+/// `check`'s status and summary on the facts.
+fn judge(
+    check: &str,
+    facts: &AccountFacts,
+    reseller: &Reseller,
+    phase: Phase,
+    leaver: Option<&Leaver>,
+) -> (Status, String) {
     let attestations = AccountAttestations::default();
     let audited = [ACCOUNT.to_string()].into();
     let ctx = Context {
@@ -378,9 +389,10 @@ fn verdict(facts: &AccountFacts, reseller: &Reseller, phase: Phase) -> (Status, 
         target_date: None,
         today: time::macros::date!(2026 - 11 - 24),
         attestations: &attestations,
+        leaver,
         audited: &audited,
     };
-    let finding = find("iam-federation").unwrap().run(facts, &ctx);
+    let finding = find(check).unwrap().run(facts, &ctx);
     (finding.status, finding.summary)
 }
 
@@ -433,4 +445,107 @@ async fn a_published_saml_issuer_marks_the_provider_and_the_role_trusting_it() {
             .contains("SAMLFederatedAccess (arn:aws:iam::123456789012:saml-provider/MyUniversity"),
         "{summary}"
     );
+}
+
+/// `answer`, for the Account API (restJson): its error code travels in a header.
+fn account_answer(file: &str) -> Rule {
+    let fault = match file.strip_suffix("-404.json") {
+        Some(_) => Fault::raw(404, "application/json", published(file))
+            .with_header("x-amzn-ErrorType", "ResourceNotFoundException"),
+        None => Fault::raw(200, "application/json", published(file)),
+    };
+    Rule::new(fault).operation("GetContactInformation")
+}
+
+fn run(check: &str, facts: &AccountFacts, leaver: Option<&Leaver>) -> (Status, String) {
+    judge(check, facts, &Reseller::ctl(), Phase::Pre, leaver)
+}
+
+/// Every member of the Response Syntax is read (or skipped) as the SDK parses it, and a
+/// complete contact of someone else's company passes.
+#[tokio::test(start_paused = true)]
+async fn contact_information_reads_every_published_member() {
+    let (facts, replay) = read(
+        vec![account_answer("account-GetContactInformation.json")],
+        &[FactKind::PrimaryContact],
+    )
+    .await;
+    assert_eq!(calls_of(&replay, "GetContactInformation").len(), 1);
+    let contact = ok(&facts.primary_contact, "contact")
+        .as_ref()
+        .expect("a contact");
+    assert_eq!(contact.full_name.as_deref(), Some("Jane Doe"));
+    assert_eq!(contact.company_name.as_deref(), Some("Example Corp"));
+    assert_eq!(contact.address_line1.as_deref(), Some("410 Terry Ave N"));
+    assert_eq!(contact.city.as_deref(), Some("Seattle"));
+    assert_eq!(contact.country_code.as_deref(), Some("US"));
+    assert_eq!(contact.phone_number.as_deref(), Some("+1 (206) 555-0100"));
+    assert_eq!(
+        contact.website_url.as_deref(),
+        Some("https://www.example.com")
+    );
+    let (status, summary) = run("primary-contact", &facts, None);
+    assert_eq!(status, Status::Pass, "{summary}");
+}
+
+/// ResourceNotFoundException (HTTP 404, code in x-amzn-ErrorType) is "no contact
+/// information", which fails the check; it is not an error of the read.
+#[tokio::test(start_paused = true)]
+async fn no_contact_information_is_resource_not_found() {
+    let (facts, _) = read(
+        vec![account_answer(
+            "account-GetContactInformation-ResourceNotFound-404.json",
+        )],
+        &[FactKind::PrimaryContact],
+    )
+    .await;
+    assert_eq!(ok(&facts.primary_contact, "contact"), &None);
+    let (status, summary) = run("primary-contact", &facts, None);
+    assert_eq!(status, Status::Fail, "{summary}");
+    assert!(summary.contains("no contact information"), "{summary}");
+}
+
+/// The simulation's result for organizations:LeaveOrganization is found among others
+/// and its organizations' verdict read; without OrganizationsDecisionDetail (a same-account
+/// simulation) the organizations say nothing and IAM's decision stands.
+#[tokio::test(start_paused = true)]
+async fn simulate_principal_policy_results_are_read_per_action() {
+    let leaver = Leaver::Named(common::LEAVER.into());
+    for (file, decision, by_orgs, status) in [
+        (
+            "iam-SimulatePrincipalPolicy.xml",
+            "implicitDeny",
+            Some(false),
+            Status::Fail,
+        ),
+        (
+            "iam-SimulatePrincipalPolicy-same-account.xml",
+            "allowed",
+            None,
+            Status::Pass,
+        ),
+    ] {
+        let (facts, replay) =
+            read_one("SimulatePrincipalPolicy", file, FactKind::LeavePermission).await;
+        let sent = calls_of(&replay, "SimulatePrincipalPolicy");
+        assert_eq!(sent.len(), 1, "{file}");
+        let simulation = ok(&facts.leave_permission, file);
+        assert_eq!(
+            simulation.principal,
+            format!("arn:aws:iam::{ACCOUNT}:{}", common::LEAVER)
+        );
+        assert_eq!(
+            simulation.outcome,
+            LeaveOutcome::Evaluated {
+                eval_decision: decision.into(),
+                allowed_by_organizations: by_orgs,
+            },
+            "{file}"
+        );
+        let (verdict, summary) = run("leave-permission", &facts, Some(&leaver));
+        assert_eq!(verdict, status, "{file}: {summary}");
+        if by_orgs == Some(false) {
+            assert!(summary.contains("service control policies"), "{summary}");
+        }
+    }
 }

@@ -21,6 +21,7 @@ fn policy(checks: Vec<&'static dyn Check>, new_org: Option<&str>) -> Policy {
         target_date: Some(date!(2026 - 12 - 07)),
         today: date!(2026 - 11 - 24),
         attestations: Attestations::default(),
+        leaver: Some(orgexit::plan::Leaver::Named(common::LEAVER.into())),
         checks,
     }
 }

@@ -124,11 +124,12 @@ fn the_demo_ticket_field_by_field() {
         field(
             "Who do you want to handle removing your member accounts from our AWS organization? (Lumen or your company)"
         ),
-        BLANK
+        "your company for 111122223333, 222233334444; Lumen for 333344445555",
+        "leave-permission: a leaver named in two accounts, none in the third (the fourth has left)"
     );
     assert_eq!(
         field("If your company, identify any AWS Users needing permissions"),
-        BLANK
+        "role/AcmeAdmin in 111122223333 (may leave); role/AcmeAdmin in 222233334444 (Lumen's service control policy denies it organizations:LeaveOrganization: Lumen must exempt it)"
     );
     assert_eq!(
         field("Do you wish to continue using CAM for ALM?"),
@@ -144,6 +145,7 @@ fn the_demo_ticket_field_by_field() {
             "111122223333: Lumen's access to remove: roles that let Lumen in: OrganizationAccountAccessRole (999988887777)",
             "222233334444: Lumen's access to remove: roles role/CTL-Support; users and groups user/ctl-automation, group/CTL-Operators; roles that let Lumen in: OrganizationAccountAccessRole (999988887777), CTL-Support (999988887777); Lumen's identity providers: CTL-Okta (CTL)",
             "Accounts without a confirmed payment method (each needs one before it can leave the organization): 222233334444, 333344445555",
+            "Payment method per account: 111122223333 CARD active (AWS lists it); 222233334444 none active (AWS lists CARD INVALID); 333344445555 unknown (AWS did not answer, nothing attested); 444455556666 US_ACH_BANK_ACCOUNT active (AWS lists it)",
             "333344445555: could not be read: organizations:ListHandshakesForAccount (Lumen's service control policy denies organizations:ListHandshakesForAccount: Lumen must allow it to the audit role)",
         ]
     );
@@ -153,7 +155,7 @@ fn the_demo_ticket_field_by_field() {
     );
     assert!(
         special.last().unwrap().starts_with(
-            "orgexit report attached: phase pre, 1 of 4 accounts ready (8 blocking findings in all)"
+            "orgexit report attached: phase pre, 1 of 4 accounts ready (11 blocking findings in all)"
         ),
         "{special:?}"
     );
@@ -262,7 +264,7 @@ fn root_access_not_checked_is_said_not_guessed() {
     let (fields, special) = fields(&text);
     assert!(
         special.last().unwrap().contains(
-            "; not a full audit: only 11 of 12 checks: org-membership, org-invitation, payment-method, billing-contact,"
+            "; not a full audit: only 13 of 14 checks: org-membership, org-invitation, leave-permission, payment-method, billing-contact,"
         ),
         "{special:?}"
     );

@@ -12,8 +12,8 @@ use time::OffsetDateTime;
 use super::config::AccountClients;
 use super::error::{code, describe};
 use crate::facts::{
-    AccountFacts, AccountSummary, Contact, Fact, FactKind, Handshake, Membership, NamedEntity,
-    Organization, Role, SamlProvider,
+    AccountFacts, AccountSummary, Contact, ContactInformation, Fact, FactKind, Handshake,
+    LeaveOutcome, LeaveSimulation, Membership, NamedEntity, Organization, Role, SamlProvider,
 };
 
 type Read<T> = Result<T, String>;
@@ -23,11 +23,16 @@ const IAM_PAGE: i32 = 1000;
 /// S3's largest ListBuckets page.
 const BUCKET_PAGE: i32 = 10_000;
 
-/// Fetches the facts in `needs` for one account, concurrently.
+/// The action `leave-permission` simulates.
+pub const LEAVE_ACTION: &str = "organizations:LeaveOrganization";
+
+/// Fetches the facts in `needs` for one account, concurrently. `leaver` is the ARN of the
+/// principal whose permission to leave is simulated; without one that fact is not read.
 pub async fn collect_account(
     clients: &AccountClients,
     account_id: &str,
     needs: &BTreeSet<FactKind>,
+    leaver: Option<&str>,
 ) -> AccountFacts {
     async fn when<T, F: Future<Output = Read<T>>>(
         wanted: bool,
@@ -54,6 +59,9 @@ pub async fn collect_account(
         oidc_providers,
         buckets,
         account_summary,
+        payment_instruments,
+        primary_contact,
+        leave_permission,
     ) = futures::join!(
         when(need(FactKind::Organization), || organization(clients)),
         when(need(FactKind::Handshakes), || handshakes(clients)),
@@ -66,6 +74,13 @@ pub async fn collect_account(
         when(need(FactKind::OidcProviders), || oidc_providers(clients)),
         when(need(FactKind::Buckets), || buckets(clients)),
         when(need(FactKind::AccountSummary), || account_summary(clients)),
+        when(need(FactKind::PaymentInstruments), || {
+            clients.payments.list_payment_instruments()
+        }),
+        when(need(FactKind::PrimaryContact), || primary_contact(clients)),
+        when(need(FactKind::LeavePermission) && leaver.is_some(), || {
+            leave_permission(clients, leaver.unwrap_or_default())
+        }),
     );
     AccountFacts {
         account_id: account_id.to_string(),
@@ -81,6 +96,9 @@ pub async fn collect_account(
         oidc_providers,
         buckets,
         account_summary,
+        payment_instruments,
+        primary_contact,
+        leave_permission,
     }
 }
 
@@ -185,6 +203,71 @@ async fn billing_contact(c: &AccountClients) -> Read<Option<Contact>> {
         Err(e) if code(&e) == Some("ResourceNotFoundException") => Ok(None),
         Err(e) => Err(describe(ACTION, &e)),
     }
+}
+
+async fn primary_contact(c: &AccountClients) -> Read<Option<ContactInformation>> {
+    const ACTION: &str = "account:GetContactInformation";
+    match c.account.get_contact_information().send().await {
+        Ok(out) => {
+            let info = out
+                .contact_information
+                .ok_or_else(|| format!("{ACTION}: the answer has no ContactInformation"))?;
+            // Required fields the answer leaves out arrive as "": said as missing.
+            let given = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+            let optional = |v: Option<String>| v.and_then(given);
+            Ok(Some(ContactInformation {
+                full_name: given(info.full_name),
+                company_name: optional(info.company_name),
+                address_line1: given(info.address_line1),
+                address_line2: optional(info.address_line2),
+                city: given(info.city),
+                state_or_region: optional(info.state_or_region),
+                postal_code: given(info.postal_code),
+                country_code: given(info.country_code),
+                phone_number: given(info.phone_number),
+                website_url: optional(info.website_url),
+            }))
+        }
+        // The documented answer when no contact information is set.
+        Err(e) if code(&e) == Some("ResourceNotFoundException") => Ok(None),
+        Err(e) => Err(describe(ACTION, &e)),
+    }
+}
+
+/// `iam:SimulatePrincipalPolicy` of `organizations:LeaveOrganization` for `principal`.
+async fn leave_permission(c: &AccountClients, principal: &str) -> Read<LeaveSimulation> {
+    const ACTION: &str = "iam:SimulatePrincipalPolicy";
+    let outcome = match c
+        .iam
+        .simulate_principal_policy()
+        .policy_source_arn(principal)
+        .action_names(LEAVE_ACTION)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            let result = out
+                .evaluation_results
+                .unwrap_or_default()
+                .into_iter()
+                .find(|r| r.eval_action_name.eq_ignore_ascii_case(LEAVE_ACTION))
+                .ok_or_else(|| {
+                    format!("{ACTION}: the answer has no EvaluationResult for {LEAVE_ACTION}")
+                })?;
+            LeaveOutcome::Evaluated {
+                eval_decision: result.eval_decision.as_str().to_string(),
+                allowed_by_organizations: result
+                    .organizations_decision_detail
+                    .map(|d| d.allowed_by_organizations),
+            }
+        }
+        Err(e) if code(&e) == Some("NoSuchEntity") => LeaveOutcome::NoSuchPrincipal,
+        Err(e) => return Err(describe(ACTION, &e)),
+    };
+    Ok(LeaveSimulation {
+        principal: principal.to_string(),
+        outcome,
+    })
 }
 
 async fn policies(c: &AccountClients) -> Read<Vec<NamedEntity>> {

@@ -110,13 +110,25 @@ pub const ALLOWED: &[Operation] = &[
         "iam:GetAccountSummary",
         Some(FactKind::AccountSummary),
     ),
-    // AWS Payments API (`super::payments`). No fact yet: the payment-method check will
-    // gather `FactKind::PaymentInstruments` with it, and `orgexit policy` then grants it.
+    // AWS Payments API (`super::payments`).
     op(
         "Payments",
         "ListPaymentInstruments",
         "payments:ListPaymentInstruments",
-        None,
+        Some(FactKind::PaymentInstruments),
+    ),
+    op(
+        "Account",
+        "GetContactInformation",
+        "account:GetContactInformation",
+        Some(FactKind::PrimaryContact),
+    ),
+    // Simulates a call, never makes it: read-only.
+    op(
+        "IAM",
+        "SimulatePrincipalPolicy",
+        "iam:SimulatePrincipalPolicy",
+        Some(FactKind::LeavePermission),
     ),
     // Reaching the account: run with the base credentials, not the audit role's.
     op("STS", "AssumeRole", "sts:AssumeRole", None),
@@ -249,7 +261,9 @@ mod tests {
             let read = ["List", "Get", "Describe"]
                 .iter()
                 .any(|p| op.name.starts_with(p))
-                || op.name == "AssumeRole";
+                || op.name == "AssumeRole"
+                // Evaluates policies for a principal; changes nothing, calls nothing.
+                || op.name == "SimulatePrincipalPolicy";
             assert!(read, "{} is not a read", op.name);
             let (_, action) = op.action.split_once(':').unwrap();
             assert!(

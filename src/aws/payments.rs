@@ -49,7 +49,7 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SigningName;
 use aws_types::region::{Region, SigningRegion};
 use aws_types::service_config::ServiceConfigKey;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::error::describe;
 use super::guard::ReadOnlyGuard;
@@ -72,24 +72,7 @@ const API_VERSION: &str = "2026-09-23";
 /// The endpoint is in us-east-1, whatever region the rest of the run uses.
 const SIGNING_REGION: &str = "us-east-1";
 
-/// One payment instrument of the account, as `ListPaymentInstruments` summarises it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentInstrument {
-    pub id: Option<String>,
-    pub arn: Option<String>,
-    /// `CARD`, `US_ACH_BANK_ACCOUNT`, `SEPA_BANK_ACCOUNT`, …, `PAY_BY_INVOICE`; values
-    /// this build does not know are kept as AWS sent them.
-    pub method: String,
-    /// `ACTIVE`, `PENDING_SETUP`, `SETUP_IN_PROGRESS`, `INVALID` (or a newer value).
-    pub status: String,
-}
-
-impl PaymentInstrument {
-    /// Whether AWS can charge it.
-    pub fn is_active(&self) -> bool {
-        self.status == "ACTIVE"
-    }
-}
+pub use crate::facts::PaymentInstrument;
 
 /// The request of one page.
 #[derive(Debug)]

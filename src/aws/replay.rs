@@ -58,7 +58,7 @@ use aws_smithy_types::body::SdkBody;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::facts::{AccountFacts, Fact, Membership};
+use crate::facts::{AccountFacts, Fact, LeaveOutcome, LeaveSimulation, Membership};
 
 /// The access key of the base credentials; assumed-role keys are `ASIA` + account ID.
 pub const BASE_ACCESS_KEY: &str = "AKIAORGEXITREPLAY000";
@@ -525,6 +525,7 @@ impl Request {
                 let path = uri.split("amazonaws.com").nth(1).unwrap_or(uri);
                 let operation = match path.trim_start_matches('/') {
                     "getAlternateContact" => "GetAlternateContact".to_string(),
+                    "getContactInformation" => "GetContactInformation".to_string(),
                     other => format!("{} /{other}", request.method()),
                 };
                 let params = json_params(&body);
@@ -963,13 +964,97 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                 body,
             })
         }
-        // No fact holds payment instruments yet: an account without any, unless a rule
-        // answers otherwise.
-        ("Payments", "ListPaymentInstruments") => Ok(Answer::Response {
-            status: 200,
-            headers: vec![("content-type".into(), JSON10.into())],
-            body: serde_json::json!({ "paymentInstrumentSummaries": [] }).to_string(),
-        }),
+        // Paginated like the service: `nextToken` the offset of the next page.
+        ("Payments", "ListPaymentInstruments") => {
+            let instruments = ok(&facts.payment_instruments)?
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let start: usize = r
+                .params
+                .get("nextToken")
+                .and_then(|t| t.strip_prefix("page-"))
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+            let end = instruments.len().min(start + page_size.min(25));
+            let summaries: Vec<_> = instruments
+                .get(start..end)
+                .unwrap_or(&[])
+                .iter()
+                .map(|i| {
+                    serde_json::json!({
+                        "id": i.id, "arn": i.arn, "paymentMethod": i.method, "status": i.status,
+                    })
+                })
+                .collect();
+            let mut body = serde_json::json!({ "paymentInstrumentSummaries": summaries });
+            if end < instruments.len() {
+                body["nextToken"] = format!("page-{end}").into();
+            }
+            Ok(Answer::Response {
+                status: 200,
+                headers: vec![("content-type".into(), JSON10.into())],
+                body: body.to_string(),
+            })
+        }
+        ("Account", "GetContactInformation") => match ok(&facts.primary_contact)? {
+            Some(Some(c)) => Ok(Answer::Response {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: serde_json::json!({
+                    "ContactInformation": {
+                        "FullName": c.full_name, "CompanyName": c.company_name,
+                        "AddressLine1": c.address_line1, "AddressLine2": c.address_line2,
+                        "City": c.city, "StateOrRegion": c.state_or_region,
+                        "PostalCode": c.postal_code, "CountryCode": c.country_code,
+                        "PhoneNumber": c.phone_number, "WebsiteUrl": c.website_url,
+                    }
+                })
+                .to_string(),
+            }),
+            _ => Err(Fault::Error {
+                status: 404,
+                code: "ResourceNotFoundException".into(),
+                message: "Contact information not found for the account.".into(),
+            }),
+        },
+        // The simulation recorded for the principal asked about (its name: a world may
+        // share one account's facts among many); any other principal does not exist.
+        ("IAM", "SimulatePrincipalPolicy") => {
+            let asked = r.params.get("PolicySourceArn").cloned().unwrap_or_default();
+            let action = r
+                .params
+                .get("ActionNames.member.1")
+                .cloned()
+                .unwrap_or_default();
+            match ok(&facts.leave_permission)? {
+                Some(LeaveSimulation {
+                    principal,
+                    outcome:
+                        LeaveOutcome::Evaluated {
+                            eval_decision,
+                            allowed_by_organizations,
+                        },
+                }) if principal.rsplit(':').next() == asked.rsplit(':').next() => {
+                    let orgs = allowed_by_organizations.map_or(String::new(), |a| {
+                        format!("<OrganizationsDecisionDetail><AllowedByOrganizations>{a}</AllowedByOrganizations></OrganizationsDecisionDetail>")
+                    });
+                    Ok(query_ok(
+                        "SimulatePrincipalPolicy",
+                        IAM_NS,
+                        &format!(
+                            "<IsTruncated>false</IsTruncated><EvaluationResults><member><EvalActionName>{}</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>{}</EvalDecision><MatchedStatements/><MissingContextValues/>{orgs}</member></EvaluationResults>",
+                            xml(&action),
+                            xml(eval_decision)
+                        ),
+                    ))
+                }
+                _ => Err(Fault::Error {
+                    status: 404,
+                    code: "NoSuchEntity".into(),
+                    message: format!("The principal {asked} does not exist."),
+                }),
+            }
+        }
         _ => Err(Fault::unimplemented()),
     }
 }

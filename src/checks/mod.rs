@@ -12,17 +12,19 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::facts::{AccountFacts, FactKind, Failure, Missing, Unread};
-use crate::policy::{AccountAttestations, Reseller, Waiver};
+use crate::policy::{AccountAttestations, Leaver, Reseller, Waiver};
 
 mod billing_contact;
 mod iam_federation;
 mod iam_reseller_policies;
 mod iam_reseller_roles;
 mod iam_reseller_users_groups;
+mod leave_permission;
 mod marked;
 mod org_invitation;
 mod org_membership;
 mod payment_method;
+mod primary_contact;
 mod root_access_keys;
 mod root_credentials;
 mod root_mfa;
@@ -38,9 +40,11 @@ pub(crate) mod testing;
 pub static CHECKS: &[&dyn Check] = &[
     &org_membership::OrgMembership,
     &org_invitation::OrgInvitation,
+    &leave_permission::LeavePermission,
     &payment_method::PaymentMethod,
     &root_credentials::RootCredentials,
     &billing_contact::BillingContact,
+    &primary_contact::PrimaryContact,
     &iam_reseller_policies::IamResellerPolicies,
     &iam_reseller_roles::IamResellerRoles,
     &iam_reseller_users_groups::IamResellerUsersGroups,
@@ -124,7 +128,7 @@ impl Severity {
                 "the account cannot leave, or someone other than the customer keeps control of it (payment method, root user, a way in for the reseller)"
             }
             Severity::High => {
-                "the reseller keeps a standing or access in the account (its organization, its IAM policies, roles, users and groups)"
+                "the reseller keeps a standing or access in the account (its organization, its IAM policies, roles, users and groups), or the account cannot leave on its own (its primary contact, its leaver's permission)"
             }
             Severity::Medium => {
                 "the departure is late or AWS reaches the wrong people (the invitation, the billing contact)"
@@ -316,6 +320,9 @@ pub struct Context<'a> {
     pub today: time::Date,
     /// This account's attestations (empty when none were given).
     pub attestations: &'a AccountAttestations,
+    /// Who will leave the organization in this account: its attestation's `leaver`, else
+    /// `--leaver`; `None` when nobody is named.
+    pub leaver: Option<&'a Leaver>,
     /// Every account in this audit: trust between them is not "outside".
     pub audited: &'a BTreeSet<String>,
 }
@@ -440,9 +447,11 @@ mod tests {
             [
                 "org-membership",
                 "org-invitation",
+                "leave-permission",
                 "payment-method",
                 "root-credentials",
                 "billing-contact",
+                "primary-contact",
                 "iam-reseller-policies",
                 "iam-reseller-roles",
                 "iam-reseller-users-groups",
@@ -462,9 +471,33 @@ mod tests {
         let expected: &[(&str, &[&str])] = &[
             ("org-membership", &[]),
             ("org-invitation", &[]),
-            ("payment-method", &[]),
+            (
+                "leave-permission",
+                &[
+                    "leave-allowed",
+                    "leave-denied-by-scp",
+                    "leave-denied-by-iam",
+                    "no-such-principal",
+                    "reseller-removes",
+                ],
+            ),
+            (
+                "payment-method",
+                &[
+                    "active-instrument",
+                    "inactive-instrument",
+                    "no-instrument",
+                    "unread",
+                    "attested",
+                    "reseller-created",
+                ],
+            ),
             ("root-credentials", &[]),
             ("billing-contact", &[]),
+            (
+                "primary-contact",
+                &["missing-contact", "missing-field", "reseller-contact"],
+            ),
             ("iam-reseller-policies", &["marked-policy", "waived"]),
             ("iam-reseller-roles", &["marked-role", "waived"]),
             (

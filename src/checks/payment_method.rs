@@ -1,11 +1,18 @@
 //! # payment-method: every account has its own payment method
 //!
 //! ## What it checks
-//! No AWS API in the Rust SDK shows an account's payment method, so this check reads the
-//! attestations file: `payment_method = { by = "...", on = "YYYY-MM-DD" }` for the account
-//! makes it `pass`; without one it is `manual`. When the account has the role
-//! `OrganizationAccountAccessRole` it was most likely created by the reseller through
-//! Organizations, and such accounts never had a payment method: the summary says so.
+//! Reads the account's payment instruments through the AWS Payments API
+//! (`payments:ListPaymentInstruments`). An `ACTIVE` instrument: `pass`, naming its method
+//! (e.g. `CARD`). AWS answers but none is `ACTIVE` (none at all, or only `PENDING_SETUP`,
+//! `SETUP_IN_PROGRESS`, `INVALID`): `fail`, whatever the attestations say; the report
+//! shows both AWS's answer and the attestation. When AWS does not answer (access denied,
+//! e.g. IAM access to billing not activated or a service control policy; the service
+//! unavailable or not implemented), the attestations file decides:
+//! `payment_method = { by = "...", on = "YYYY-MM-DD" }` makes it `pass`, saying AWS could
+//! not confirm it and why; without one it is `manual`, naming the read error. When the
+//! account has the role `OrganizationAccountAccessRole` it was most likely created by the
+//! reseller through Organizations, and such accounts never had a payment method: the
+//! summary says so. The same in both phases.
 //!
 //! ## Why it blocks departure
 //! AWS refuses to let an account leave an organization unless it has a valid payment
@@ -15,17 +22,32 @@
 //! ## How to fix
 //! Sign in to the account (root, or IAM with billing access), open Billing and Cost
 //! Management → Payment preferences and add a payment method
-//! (<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/edit-payment-method.html>).
-//! Then record it in the attestations file:
+//! (<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/edit-payment-method.html>);
+//! an instrument AWS lists as `INVALID` must be replaced or repaired there. Let the audit
+//! role read it (`payments:ListPaymentInstruments`; IAM access to billing must be
+//! activated), or, where it cannot, record it in the attestations file:
 //! `[accounts."<ID>"] payment_method = { by = "ap@example.com", on = "2026-11-20" }`.
 
-use super::{Check, Context, Finding, Severity, Status};
-use crate::facts::{AccountFacts, FactKind, Missing};
+use super::{Check, Context, Finding, Item, Severity, Status};
+use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument};
 
 pub struct PaymentMethod;
 
 /// The role AWS Organizations creates in accounts it creates.
 const ORG_CREATED_ROLE: &str = "OrganizationAccountAccessRole";
+
+/// An instrument AWS can charge (resource: its id, principal: its method).
+const ACTIVE: &str = "active-instrument";
+/// An instrument AWS cannot charge (reason: its status).
+const INACTIVE: &str = "inactive-instrument";
+/// AWS answered with no instrument at all.
+const NONE: &str = "no-instrument";
+/// AWS did not answer (reason: why).
+const UNREAD: &str = "unread";
+/// The attestation (principal: who, reason: when).
+const ATTESTED: &str = "attested";
+/// The account has OrganizationAccountAccessRole: the reseller probably created it.
+const RESELLER_CREATED: &str = "reseller-created";
 
 impl Check for PaymentMethod {
     fn id(&self) -> &'static str {
@@ -38,8 +60,8 @@ impl Check for PaymentMethod {
         Severity::Critical
     }
     fn needs(&self) -> &'static [FactKind] {
-        // Roles only enrich the message; the verdict is the attestation's.
-        &[FactKind::Roles]
+        // Roles only enrich the message.
+        &[FactKind::PaymentInstruments, FactKind::Roles]
     }
     fn attestation(&self) -> Option<&'static str> {
         Some("payment_method")
@@ -48,31 +70,131 @@ impl Check for PaymentMethod {
         include_str!("payment_method.rs")
     }
     fn remediation(&self) -> &'static str {
-        "Add a payment method in Billing → Payment preferences, then attest it (payment_method) in the attestations file."
+        "Add a payment method in Billing → Payment preferences; let the audit role read it (payments:ListPaymentInstruments), or attest it (payment_method) in the attestations file."
+    }
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &[ACTIVE, INACTIVE, NONE, UNREAD, ATTESTED, RESELLER_CREATED]
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
-        if let Some(attested) = &ctx.attestations.payment_method {
-            return Ok(Finding::new(
-                Status::Pass,
-                format!(
-                    "payment method attested by {} on {}",
-                    attested.by, attested.on
-                ),
-            ));
-        }
-        let hint = match facts.roles() {
-            Ok(roles) if roles.iter().any(|r| r.name == ORG_CREATED_ROLE) => {
-                "; the account has OrganizationAccountAccessRole, so the reseller probably created it and it has no payment method"
-            }
-            Ok(_) => "",
-            Err(_) => "; could not read the roles to tell whether the reseller created the account",
+        let attested =
+            ctx.attestations.payment_method.as_ref().map(|a| {
+                Item::about(ATTESTED, format!("on {}", a.on)).with_principal(a.by.clone())
+            });
+        let (status, mut summary, mut items) = match facts.payment_instruments() {
+            Ok(instruments) => answered(instruments, attested),
+            Err(Missing::Failed(reason)) => unanswered(&reason, attested),
+            // Not in a snapshot, or the account unreachable: nothing to fall back on.
+            Err(missing) => return Err(missing),
         };
-        Ok(Finding::new(
-            Status::Manual,
-            format!("no attestation that a payment method is set (no AWS API shows it){hint}"),
-        ))
+        if status != Status::Pass {
+            match facts.roles() {
+                Ok(roles) if roles.iter().any(|r| r.name == ORG_CREATED_ROLE) => {
+                    summary.push_str("; the account has OrganizationAccountAccessRole, so the reseller probably created it and it never had a payment method");
+                    items.push(Item::new(RESELLER_CREATED, ORG_CREATED_ROLE));
+                }
+                Ok(_) => {}
+                Err(_) => summary.push_str(
+                    "; could not read the roles to tell whether the reseller created the account",
+                ),
+            }
+        }
+        let resources = items
+            .iter()
+            .filter(|i| i.is(ACTIVE) || i.is(INACTIVE))
+            .map(|i| i.resource().to_string())
+            .collect();
+        Ok(Finding::new(status, summary)
+            .with_resources(resources)
+            .with_items(items))
     }
+}
+
+type Verdict = (Status, String, Vec<Item>);
+
+/// "attested by ap@example.com on 2026-11-20".
+fn attestation_words(attested: &Item) -> String {
+    format!("attested by {} {}", attested.principal(), attested.reason())
+}
+
+/// AWS answered: an ACTIVE instrument passes; none fails, whatever is attested.
+fn answered(instruments: &[PaymentInstrument], attested: Option<Item>) -> Verdict {
+    let active: Vec<Item> = instruments
+        .iter()
+        .filter(|i| i.is_active())
+        .map(|i| Item::new(ACTIVE, instrument_name(i)).with_principal(i.method.clone()))
+        .collect();
+    if !active.is_empty() {
+        let methods: Vec<&str> = active.iter().map(Item::principal).collect();
+        let mut summary = format!("AWS lists an active payment method: {}", methods.join(", "));
+        if let Some(a) = &attested {
+            summary.push_str(&format!(" (also {})", attestation_words(a)));
+        }
+        return (
+            Status::Pass,
+            summary,
+            active.into_iter().chain(attested).collect(),
+        );
+    }
+    let mut items: Vec<Item> = instruments
+        .iter()
+        .map(|i| {
+            Item::new(INACTIVE, instrument_name(i))
+                .with_principal(i.method.clone())
+                .with_reason(i.status.clone())
+        })
+        .collect();
+    let seen = if items.is_empty() {
+        items.push(Item::about(NONE, "AWS lists no payment instrument"));
+        "AWS lists no payment method".to_string()
+    } else {
+        let listed: Vec<String> = items
+            .iter()
+            .map(|i| format!("{} {}", i.principal(), i.reason()))
+            .collect();
+        format!("AWS lists no active payment method: {}", listed.join(", "))
+    };
+    let summary = match &attested {
+        Some(a) => format!(
+            "{seen}, although the payment method is {}: AWS's answer wins",
+            attestation_words(a)
+        ),
+        None => seen,
+    };
+    (
+        Status::Fail,
+        summary,
+        items.into_iter().chain(attested).collect(),
+    )
+}
+
+/// AWS did not answer: the attestation decides, and the finding says why AWS could not.
+fn unanswered(reason: &str, attested: Option<Item>) -> Verdict {
+    let unread = Item::about(UNREAD, reason);
+    match attested {
+        Some(a) => (
+            Status::Pass,
+            format!(
+                "payment method {}; AWS could not confirm it: {reason}",
+                attestation_words(&a)
+            ),
+            vec![a, unread],
+        ),
+        None => (
+            Status::Manual,
+            format!(
+                "AWS did not say whether a payment method is set ({reason}), and no attestation says so"
+            ),
+            vec![unread],
+        ),
+    }
+}
+
+/// An instrument's id (or ARN, or method when AWS gives neither).
+fn instrument_name(i: &PaymentInstrument) -> String {
+    i.id.clone()
+        .or_else(|| i.arn.clone())
+        .unwrap_or_else(|| i.method.clone())
 }
 
 #[cfg(test)]
@@ -83,8 +205,8 @@ mod tests {
     use crate::facts::{Fact, Role};
     use crate::policy::Attested;
 
-    fn with_roles(names: &[&str]) -> AccountFacts {
-        let roles = names
+    fn with(instruments: Option<Fact<Vec<PaymentInstrument>>>, roles: &[&str]) -> AccountFacts {
+        let roles = roles
             .iter()
             .map(|n| Role {
                 name: n.to_string(),
@@ -95,43 +217,113 @@ mod tests {
             .collect();
         AccountFacts {
             roles: Some(Fact::Ok(roles)),
+            payment_instruments: instruments,
             ..facts()
         }
     }
 
+    fn instrument(method: &str, status: &str) -> PaymentInstrument {
+        PaymentInstrument {
+            id: Some(format!("pi-{}", method.to_lowercase())),
+            arn: None,
+            method: method.into(),
+            status: status.into(),
+        }
+    }
+
+    fn answered(list: Vec<PaymentInstrument>) -> Option<Fact<Vec<PaymentInstrument>>> {
+        Some(Fact::Ok(list))
+    }
+
+    fn denied() -> Option<Fact<Vec<PaymentInstrument>>> {
+        Some(Fact::Error(
+            "payments:ListPaymentInstruments: AccessDeniedException: not authorized".into(),
+        ))
+    }
+
+    fn attested(phase: Phase) -> Setup {
+        let mut s = Setup::new(phase);
+        s.attestations.payment_method = Some(Attested {
+            by: "ap@example.com".into(),
+            on: time::macros::date!(2026 - 11 - 20),
+        });
+        s
+    }
+
     #[test]
-    fn attested_passes_in_both_phases() {
-        for phase in [Phase::Pre, Phase::Post] {
-            let mut s = Setup::new(phase);
-            s.attestations.payment_method = Some(Attested {
-                by: "ap@example.com".into(),
-                on: time::macros::date!(2026 - 11 - 20),
-            });
-            let f = s.run(&PaymentMethod, &with_roles(&[]));
+    fn an_active_instrument_passes_and_names_its_method_without_attestation() {
+        let facts = with(
+            answered(vec![
+                instrument("SEPA_BANK_ACCOUNT", "INVALID"),
+                instrument("CARD", "ACTIVE"),
+            ]),
+            &[ORG_CREATED_ROLE],
+        );
+        for phase in Phase::ALL {
+            let f = Setup::new(phase).run(&PaymentMethod, &facts);
             assert_eq!(f.status, Status::Pass);
-            assert!(f.summary.contains("ap@example.com") && f.summary.contains("2026-11-20"));
+            assert!(f.summary.contains("CARD"), "{}", f.summary);
+            assert!(!f.summary.contains(ORG_CREATED_ROLE), "{}", f.summary);
+            assert_eq!(f.resources, ["pi-card"]);
+            assert!(
+                f.items
+                    .iter()
+                    .any(|i| i.is(ACTIVE) && i.principal() == "CARD")
+            );
         }
     }
 
     #[test]
-    fn unattested_is_manual_and_says_when_reseller_created() {
-        assert_eq!(
-            Setup::both(&PaymentMethod, &with_roles(&["Admin"])),
-            (Status::Manual, Status::Manual)
+    fn answered_without_an_active_instrument_fails_even_when_attested() {
+        for list in [vec![instrument("CARD", "INVALID")], vec![]] {
+            let facts = with(answered(list), &[ORG_CREATED_ROLE]);
+            for phase in Phase::ALL {
+                let f = attested(phase).run(&PaymentMethod, &facts);
+                assert_eq!(f.status, Status::Fail, "{}", f.summary);
+                // Both AWS's answer and the attestation are in the report.
+                assert!(f.summary.contains("ap@example.com"), "{}", f.summary);
+                assert!(f.items.iter().any(|i| i.is(ATTESTED)));
+                assert!(f.items.iter().any(|i| i.is(INACTIVE) || i.is(NONE)));
+                assert!(f.summary.contains(ORG_CREATED_ROLE), "{}", f.summary);
+                assert!(f.items.iter().any(|i| i.is(RESELLER_CREATED)));
+            }
+        }
+        let f = attested(Phase::Pre).run(
+            &PaymentMethod,
+            &with(answered(vec![instrument("CARD", "INVALID")]), &[]),
         );
-        let f = Setup::new(Phase::Pre).run(&PaymentMethod, &with_roles(&[ORG_CREATED_ROLE]));
+        assert!(
+            f.summary.contains("payment method: CARD INVALID"),
+            "{}",
+            f.summary
+        );
+    }
+
+    #[test]
+    fn unanswered_falls_back_to_the_attestation_and_says_why() {
+        let facts = with(denied(), &["Admin"]);
+        let f = attested(Phase::Pre).run(&PaymentMethod, &facts);
+        assert_eq!(f.status, Status::Pass);
+        assert!(
+            f.summary.contains("AWS could not confirm")
+                && f.summary.contains("AccessDeniedException"),
+            "{}",
+            f.summary
+        );
+        assert!(f.items.iter().any(|i| i.is(UNREAD)));
+        let f = Setup::new(Phase::Post).run(&PaymentMethod, &facts);
         assert_eq!(f.status, Status::Manual);
-        assert!(
-            f.summary.contains("OrganizationAccountAccessRole"),
-            "{}",
-            f.summary
-        );
-        let f = Setup::new(Phase::Pre).run(&PaymentMethod, &with_roles(&["Admin"]));
-        assert!(
-            !f.summary.contains("OrganizationAccountAccessRole"),
-            "{}",
-            f.summary
-        );
+        assert!(f.summary.contains("AccessDeniedException"), "{}", f.summary);
+        assert!(!f.summary.contains(ORG_CREATED_ROLE), "{}", f.summary);
+        let f = Setup::new(Phase::Pre).run(&PaymentMethod, &with(denied(), &[ORG_CREATED_ROLE]));
+        assert!(f.summary.contains(ORG_CREATED_ROLE), "{}", f.summary);
+    }
+
+    #[test]
+    fn not_in_the_snapshot_is_an_error_even_when_attested() {
+        let f = attested(Phase::Pre).run(&PaymentMethod, &with(None, &[]));
+        assert_eq!(f.status, Status::Error);
+        assert!(f.summary.contains("not in the snapshot"), "{}", f.summary);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{Check, Context, Finding, Phase, Status};
 use crate::facts::AccountFacts;
-use crate::policy::{AccountAttestations, Reseller};
+use crate::policy::{AccountAttestations, Leaver, Reseller};
 
 pub const ACCOUNT: &str = "111111111111";
 pub const RESELLER_MGMT: &str = "999999999999";
@@ -18,6 +18,7 @@ pub struct Setup {
     pub target_date: Option<time::Date>,
     pub today: time::Date,
     pub attestations: AccountAttestations,
+    pub leaver: Option<Leaver>,
     pub audited: BTreeSet<String>,
 }
 
@@ -32,6 +33,7 @@ impl Setup {
             target_date: None,
             today: time::macros::date!(2026 - 11 - 24),
             attestations: AccountAttestations::default(),
+            leaver: None,
             audited: [ACCOUNT.to_string()].into(),
         }
     }
@@ -44,6 +46,7 @@ impl Setup {
             target_date: self.target_date,
             today: self.today,
             attestations: &self.attestations,
+            leaver: self.leaver.as_ref(),
             audited: &self.audited,
         }
     }
@@ -91,6 +94,10 @@ pub fn assert_fails_closed(check: &dyn Check) {
         failed.oidc_providers = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
         failed.buckets = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
         failed.account_summary = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.payment_instruments =
+            Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.primary_contact = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.leave_permission = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
         let status = setup.run(check, &failed).status;
         // These two judge by attestation; the facts they read only enrich the message.
         let attestation_only = ["payment-method", "root-credentials"].contains(&check.id());

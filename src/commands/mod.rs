@@ -18,7 +18,7 @@ use crate::engine::evaluate::Evaluator;
 use crate::engine::{RunError, gather_into, gather_with_progress};
 use crate::exit::Exit;
 use crate::facts::AccountFacts;
-use crate::plan::{AuditPlan, InputError, Targets, select_checks};
+use crate::plan::{Attestations, AuditPlan, InputError, Leaver, Leavers, Targets, select_checks};
 use crate::report::{self, Report};
 use crate::snapshot::Snapshot;
 
@@ -283,7 +283,20 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
 }
 
 async fn collect(args: CollectArgs, ui: Ui) -> Result<Exit, RunError> {
-    let targets = Targets::from_args(&args.accounts)?;
+    // Who leaves, as `audit` will read it: the attestations' `leaver`, else --leaver.
+    let every = args
+        .leaver
+        .as_deref()
+        .map(|l| Leaver::parse_relative(l, "--leaver"))
+        .transpose()?;
+    let attestations = match &args.attestations {
+        Some(path) => Attestations::load(path)?,
+        None => Attestations::default(),
+    };
+    let targets = Targets {
+        leavers: Leavers::of(every, &attestations),
+        ..Targets::from_args(&args.accounts)?
+    };
     let checks = select_checks(&args.selection)?;
     writable(&args.output, "--output")?;
     let needs = checks

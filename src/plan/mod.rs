@@ -9,7 +9,10 @@ use std::time::Duration;
 pub use crate::input::{
     AccountId, InputError, one_line, parse_date, parse_endpoint_url, parse_partition, read_file,
 };
-pub use crate::policy::{AccountAttestations, Attestations, Attested, Reseller, TicketWords};
+pub use crate::policy::{
+    AccountAttestations, Attestations, Attested, LEAVER_FORMS, Leaver, Leavers, Reseller,
+    TicketWords,
+};
 
 use crate::aws::config::AwsOptions;
 use crate::checks::{CHECKS, Check, Context, Phase};
@@ -37,6 +40,8 @@ pub struct Targets {
     pub account_deadline: Duration,
     /// Account names from the accounts file's comments (`111122223333  # prod`), by ID.
     pub names: BTreeMap<String, String>,
+    /// Whose permission to leave is simulated, per account (`leave-permission`).
+    pub leavers: Leavers,
 }
 
 /// What the checks are evaluated against.
@@ -48,6 +53,8 @@ pub struct Policy {
     pub target_date: Option<time::Date>,
     pub today: time::Date,
     pub attestations: Attestations,
+    /// `--leaver`: who leaves in every account without a `leaver` attestation.
+    pub leaver: Option<Leaver>,
     pub checks: Vec<&'static dyn Check>,
 }
 
@@ -64,17 +71,24 @@ impl Policy {
             .collect()
     }
 
+    /// Who leaves in each account: the attestations' `leaver`, else `--leaver`.
+    pub fn leavers(&self) -> Leavers {
+        Leavers::of(self.leaver.clone(), &self.attestations)
+    }
+
     pub fn context<'a>(&'a self, account_id: &str, audited: &'a BTreeSet<String>) -> Context<'a> {
+        let attestations = self
+            .attestations
+            .for_account(account_id)
+            .unwrap_or(&NO_ATTESTATIONS);
         Context {
             phase: self.phase,
             reseller: &self.reseller,
             new_org: self.new_org.as_deref(),
             target_date: self.target_date,
             today: self.today,
-            attestations: self
-                .attestations
-                .for_account(account_id)
-                .unwrap_or(&NO_ATTESTATIONS),
+            leaver: attestations.leaver.as_ref().or(self.leaver.as_ref()),
+            attestations,
             audited,
         }
     }
@@ -168,6 +182,7 @@ impl Targets {
             concurrency: usize::from(args.concurrency),
             account_deadline: Duration::from_secs(args.timeout.saturating_mul(4).max(30)),
             names,
+            leavers: Leavers::default(),
         })
     }
 }
@@ -295,6 +310,11 @@ impl Policy {
                 Some(path) => Attestations::load(path)?,
                 None => Attestations::default(),
             },
+            leaver: args
+                .leaver
+                .as_deref()
+                .map(|l| Leaver::parse_relative(l, "--leaver"))
+                .transpose()?,
             checks: select_checks(selection)?,
         })
     }
@@ -309,10 +329,12 @@ pub struct AuditPlan {
 
 impl AuditPlan {
     pub fn from_args(args: &AuditArgs) -> Result<AuditPlan, InputError> {
-        Ok(AuditPlan {
-            targets: Targets::from_args(&args.accounts)?,
-            policy: Policy::from_args(&args.policy, &args.selection)?,
-        })
+        let policy = Policy::from_args(&args.policy, &args.selection)?;
+        let targets = Targets {
+            leavers: policy.leavers(),
+            ..Targets::from_args(&args.accounts)?
+        };
+        Ok(AuditPlan { targets, policy })
     }
 }
 

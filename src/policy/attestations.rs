@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::leaver::Leaver;
 use crate::input::{AccountId, InputError, parse_date, parse_toml, read_file};
 
 #[derive(Debug, Deserialize)]
@@ -27,6 +28,7 @@ struct AccountFile {
     payment_method: Option<AttestedFile>,
     root_credentials: Option<AttestedFile>,
     buckets: Option<BucketDecision>,
+    leaver: Option<String>,
     #[serde(default)]
     keep: Vec<Waiver>,
 }
@@ -84,6 +86,8 @@ pub struct AccountAttestations {
     pub payment_method: Option<Attested>,
     pub root_credentials: Option<Attested>,
     pub buckets: Option<BucketDecision>,
+    /// Who will leave the organization in this account (`leave-permission`).
+    pub leaver: Option<Leaver>,
     pub keep: Vec<Waiver>,
 }
 
@@ -140,6 +144,11 @@ impl Attestations {
                     payment_method: attested("payment_method", account.payment_method)?,
                     root_credentials: attested("root_credentials", account.root_credentials)?,
                     buckets: account.buckets,
+                    leaver: account
+                        .leaver
+                        .as_deref()
+                        .map(|l| Leaver::parse_for(l, id.as_str(), &format!("{origin}.leaver")))
+                        .transpose()?,
                     keep: account.keep,
                 },
             );
@@ -168,6 +177,7 @@ mod tests {
 payment_method = { by = "ap@example.com", on = "2026-11-20" }
 root_credentials = { by = "secops@example.com", on = "2026-11-21" }
 buckets = "archive"
+leaver = "role/Admin"
 keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]
 "#,
         )
@@ -178,6 +188,7 @@ keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]
             "ap@example.com"
         );
         assert_eq!(account.buckets, Some(BucketDecision::Archive));
+        assert_eq!(account.leaver, Some(Leaver::Named("role/Admin".into())));
         assert_eq!(
             account.waiver_for("ctl-cam-provider").unwrap().reason,
             "continuing CAM for ALM"
@@ -252,6 +263,10 @@ keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]
                 "expected a waiver like { name = ",
             ),
             ("accounts = [1]", "line 1"),
+            (
+                "[accounts.\"123456789012\"]\nleaver = \"Admin\"",
+                "leaver: invalid leaver \"Admin\": expected role/NAME or user/NAME",
+            ),
         ];
         for (text, expected) in cases {
             let err = parse(text).unwrap_err();

@@ -4,8 +4,10 @@
 //! validates them; neither depends on the other through here.
 
 mod attestations;
+mod leaver;
 mod reseller;
 pub mod skeleton;
 
 pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
-pub use reseller::{Reseller, TicketWords};
+pub use leaver::{LEAVER_FORMS, Leaver, Leavers};
+pub use reseller::{Reseller, TicketWords, words};

@@ -35,6 +35,11 @@ pub const FIELDS: &[Field] = &[
         meaning: "what the customer decided for the reseller's buckets (config-bucket-<ID>, ctlaudit-<ID>): keep, archive or delete (s3-reseller-buckets)",
     },
     Field {
+        name: "leaver",
+        blank: r#""""#,
+        meaning: "who will call LeaveOrganization in this account: \"role/NAME\", \"user/NAME\" or the full ARN; overrides --leaver for this account (leave-permission)",
+    },
+    Field {
         name: "keep",
         blank: r#"[{ name = "", reason = "" }]"#,
         meaning: "reseller-marked policies, roles, users, groups or identity providers kept on purpose, each by its exact name with the reason (e.g. name = \"CTL-CAM-Provider\", reason = \"continuing CAM for ALM\"); the report shows the reason instead of a finding",

@@ -17,7 +17,7 @@ use orgexit::aws::guard::ReadOnlyGuard;
 use orgexit::aws::replay::{Replay, Rule};
 use orgexit::engine::{Silent, gather_from};
 use orgexit::facts::{AccountFacts, FactKind};
-use orgexit::plan::{AccountId, Source, Targets};
+use orgexit::plan::{AccountId, Leaver, Leavers, Source, Targets};
 use orgexit::snapshot::Snapshot;
 
 /// A recorded AWS answer from `fixtures/aws/`.
@@ -87,6 +87,9 @@ pub async fn gather(
     )
 }
 
+/// The leaver every replayed account is asked about (the demo attestations' `leaver`).
+pub const LEAVER: &str = "role/AcmeAdmin";
+
 /// Gathers `needs` for `accounts` through `connection`.
 pub async fn gather_through(
     connection: &Connection,
@@ -104,6 +107,11 @@ pub async fn gather_through(
         concurrency: 16,
         account_deadline: options.operation_timeout * 10,
         names: Default::default(),
+        // Who leaves in every account, as the demo attestations name it.
+        leavers: Leavers {
+            every: Some(Leaver::Named(LEAVER.into())),
+            ..Leavers::default()
+        },
     };
     let gathered = gather_from(connection, &targets, needs, &Silent, std::future::pending())
         .await

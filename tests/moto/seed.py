@@ -25,6 +25,13 @@ gives each of those roles an administrator policy (as AWS does), and switches mo
 authorization on: AssumeRole into any other account is then AccessDenied, as it is on AWS
 when a role is missing or does not trust the caller.
 
+Last, it seeds the plugin of tests/moto/server.py with what moto itself cannot answer
+(POST /orgexit-plugin/seed): each account's payment instruments (dirty: only an INVALID
+card; clean: 25 expired cards, then an ACTIVE one on the second page; removed: the read
+denied; arrived: an ACTIVE card), its contact information (none for dirty, the
+customer's elsewhere) and the simulated LeaveOrganization of role/AcmeAdmin (dirty:
+denied by the reseller's SCP; clean: allowed; removed, standalone: allowed by IAM).
+
 Prints one JSON object on stdout: {"dirty": ID, "clean": ID, "removed": ID,
 "arrived": ID, "new_org": ORG_ID,
 "runner": {"access_key_id": ..., "secret_access_key": ...} | null}.
@@ -233,6 +240,67 @@ def seed_new_org(endpoint, sts):
     return org_id, arrived
 
 
+LEAVER = "role/AcmeAdmin"
+
+
+def contact(full_name):
+    return {
+        "FullName": full_name,
+        "CompanyName": "Acme Corp",
+        "AddressLine1": "100 Market St",
+        "City": "Springfield",
+        "PostalCode": "62701",
+        "CountryCode": "US",
+        "PhoneNumber": "+1 555 0100",
+        "WebsiteUrl": "https://www.acme.example",
+    }
+
+
+def card(account_id, n, status):
+    return {"id": f"pi-{account_id}-{n:02d}", "method": "CARD", "status": status}
+
+
+def seed_plugin(endpoint, ids):
+    """What only the plugin answers: payments, contact information, the leaver's fate."""
+    leaver = lambda account_id: f"arn:aws:iam::{account_id}:{LEAVER}"  # noqa: E731
+    data = {
+        ids["dirty"]: {
+            "payments": [card(ids["dirty"], 1, "INVALID")],
+            "leavers": {
+                leaver(ids["dirty"]): {
+                    "decision": "implicitDeny",
+                    "allowed_by_organizations": False,
+                }
+            },
+        },
+        ids["clean"]: {
+            "payments": [card(ids["clean"], n, "INVALID") for n in range(25)]
+            + [card(ids["clean"], 25, "ACTIVE")],
+            "contact": contact("Jane Roe"),
+            "leavers": {
+                leaver(ids["clean"]): {"decision": "allowed", "allowed_by_organizations": True}
+            },
+        },
+        ids["removed"]: {
+            "payments": "denied",
+            "contact": contact("Sam Poe"),
+            "leavers": {leaver(ids["removed"]): {"decision": "allowed"}},
+        },
+        ids["arrived"]: {
+            "payments": [card(ids["arrived"], 1, "ACTIVE")],
+            "contact": contact("Ann Lee"),
+        },
+    }
+    request = urllib.request.Request(
+        f"{endpoint}/orgexit-plugin/seed",
+        data=json.dumps(data).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as answer:
+        answer.read()
+
+
 def main():
     endpoint = sys.argv[1]
     master = session(endpoint)
@@ -252,6 +320,7 @@ def main():
     seed_clean(assume(endpoint, sts, ids["removed"]), ids["removed"])
     org.remove_account_from_organization(AccountId=ids["removed"])
     new_org, ids["arrived"] = seed_new_org(endpoint, sts)
+    seed_plugin(endpoint, ids)
     runner = None
     if "--enforce-auth" in sys.argv[2:]:
         runner = enforce_auth(endpoint, master, list(ids.values()))

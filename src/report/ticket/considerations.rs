@@ -4,7 +4,7 @@
 //!   marker checks), and the roles and identity providers that let it in
 //!   (`iam-federation`), whether `warn` (before the cut-over) or `fail`;
 //! - the accounts without a confirmed payment method, which cannot leave until one is
-//!   added;
+//!   added, and the payment method of each account as AWS (or an attestation) shows it;
 //! - what could not be read, as "could not be read: <action> (<who must grant what>)",
 //!   never the raw AccessDenied trace;
 //! - the attached report: phase, readiness, the snapshot's age and, for a partial audit,
@@ -57,6 +57,9 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
             ids(unpaid.into_iter())
         ));
     }
+    if let Some(payments) = payment_status(report) {
+        lines.push(payments);
+    }
     for account in &report.accounts {
         lines.extend(unread(account, company));
     }
@@ -67,6 +70,49 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
     }
     lines.push(attached(report));
     lines
+}
+
+/// "Payment method per account: 111122223333 CARD active (AWS lists it); …", from
+/// `payment-method`'s items; `None` when the check did not run.
+fn payment_status(report: &Report) -> Option<String> {
+    let per_account: Vec<String> = report
+        .accounts
+        .iter()
+        .filter_map(|a| {
+            let check = a.checks.iter().find(|c| c.id == PAYMENT_METHOD)?;
+            let of = |kind: &str| -> Vec<&crate::checks::Item> {
+                check.items.iter().filter(|i| i.is(kind)).collect()
+            };
+            let active = of("active-instrument");
+            let inactive = of("inactive-instrument");
+            let attested = of("attested");
+            let said = if !active.is_empty() {
+                let methods: Vec<&str> = active.iter().map(|i| i.principal()).collect();
+                format!("{} active (AWS lists it)", methods.join(", "))
+            } else if !inactive.is_empty() {
+                let listed: Vec<String> = inactive
+                    .iter()
+                    .map(|i| format!("{} {}", i.principal(), i.reason()))
+                    .collect();
+                format!("none active (AWS lists {})", listed.join(", "))
+            } else if !of("no-instrument").is_empty() {
+                "none (AWS lists no payment method)".to_string()
+            } else if let Some(a) = attested.first() {
+                format!(
+                    "attested by {} {}, AWS could not confirm it",
+                    a.principal(),
+                    a.reason()
+                )
+            } else if !of("unread").is_empty() {
+                "unknown (AWS did not answer, nothing attested)".to_string()
+            } else {
+                "not evaluated".to_string()
+            };
+            Some(format!("{} {said}", a.account_id))
+        })
+        .collect();
+    (!per_account.is_empty())
+        .then(|| format!("Payment method per account: {}", per_account.join("; ")))
 }
 
 /// "roles CTL-Admin; users and groups ctl-operator, CTLAdmins; roles that let <company>

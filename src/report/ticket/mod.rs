@@ -5,14 +5,16 @@
 //!
 //! The ticket says only what the report supports. Filled in: the goal, the target date,
 //! the departing accounts (those that already left are listed apart), the accounts whose
-//! root-credentials check ran and found no attestation, whether the customer keeps CAM
+//! root-credentials check ran and found no attestation, who removes the accounts and the
+//! leavers needing permissions ([`leavers`], from `leave-permission`), whether the customer keeps CAM
 //! for ALM (only from a waiver on a resource the reseller definition names for it), and
 //! under *Special Considerations* what the reseller acts on ([`considerations`]). What
 //! only a person knows (the account representative, how root credentials are delivered,
-//! who removes the accounts), and whatever the report cannot tell, stays a visible blank,
+//! who removes the accounts when no leaver is named), and whatever the report cannot tell, stays a visible blank,
 //! [`BLANK`], with what is unknown said next to it.
 
 mod considerations;
+mod leavers;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -85,12 +87,12 @@ pub fn render(report: &Report, words: &TicketWords) -> String {
         &format!(
             "Who do you want to handle removing your member accounts from our AWS organization? ({company} or your company)"
         ),
-        BLANK,
+        &leavers::who_removes(report, company),
     );
     field(
         &mut out,
         "If your company, identify any AWS Users needing permissions",
-        BLANK,
+        &leavers::leavers(report, company),
     );
     if let Some(product) = &words.keep_product {
         field(

@@ -1,0 +1,290 @@
+//! # primary-contact: the account's contact information is the customer's
+//!
+//! ## What it checks
+//! Reads the account's primary contact (`account:GetContactInformation`, for the account
+//! itself). Complete (full name, address line 1, city, country code, phone number) and not
+//! the reseller's: `pass`. None set (`ResourceNotFoundException`) or incomplete: `fail`.
+//! The reseller's: `fail` — a company or full name that carries a reseller marker as a
+//! word (e.g. `CTL`) or the reseller's name (e.g. `CenturyLink`), or a website whose host
+//! is in one of the reseller's email domains (e.g. `www.ctl.io`). The same in both phases.
+//!
+//! ## Why it blocks departure
+//! AWS requires a standalone account to have complete contact information: it is who AWS
+//! writes to about the account, and AWS asks for it before the account can leave its
+//! organization. An account the reseller created carries the reseller's contact, or none;
+//! after the cut-over AWS would write to the reseller about an account it no longer runs.
+//!
+//! ## How to fix
+//! Account → Contact information → Edit, and enter your company's. With the AWS CLI, run
+//! inside the account itself (credentials of that account):
+//! `aws account put-contact-information --contact-information
+//! FullName="Jane Doe",CompanyName="Acme Corp",AddressLine1="1 Main St",City=Springfield,PostalCode=12345,CountryCode=US,PhoneNumber="+1 555 0100"`.
+
+use super::{Check, Context, Finding, Item, Severity, Status};
+use crate::facts::{AccountFacts, ContactInformation, FactKind, Missing};
+use crate::policy::{Reseller, words};
+
+pub struct PrimaryContact;
+
+/// No contact information at all.
+const MISSING: &str = "missing-contact";
+/// A required field left empty (resource: the field).
+const MISSING_FIELD: &str = "missing-field";
+/// A field that is the reseller's (resource: the field, principal: its value, reason: why).
+const RESELLER_FIELD: &str = "reseller-contact";
+
+impl Check for PrimaryContact {
+    fn id(&self) -> &'static str {
+        "primary-contact"
+    }
+    fn title(&self) -> &'static str {
+        "Primary contact information"
+    }
+    fn severity(&self) -> Severity {
+        Severity::High
+    }
+    fn needs(&self) -> &'static [FactKind] {
+        &[FactKind::PrimaryContact]
+    }
+    fn source(&self) -> &'static str {
+        include_str!("primary_contact.rs")
+    }
+    fn remediation(&self) -> &'static str {
+        "Set your company's contact information (Account → Contact information, or `aws account put-contact-information` inside the account)."
+    }
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &[MISSING, MISSING_FIELD, RESELLER_FIELD]
+    }
+
+    fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
+        let Some(contact) = facts.primary_contact()? else {
+            return Ok(Finding::new(
+                Status::Fail,
+                "the account has no contact information (AWS requires it of a standalone account)",
+            )
+            .with_items(vec![Item::about(
+                MISSING,
+                "account:GetContactInformation: ResourceNotFoundException",
+            )]));
+        };
+        let required = [
+            ("FullName", &contact.full_name),
+            ("AddressLine1", &contact.address_line1),
+            ("City", &contact.city),
+            ("CountryCode", &contact.country_code),
+            ("PhoneNumber", &contact.phone_number),
+        ];
+        let missing: Vec<Item> = required
+            .iter()
+            .filter(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+            .map(|(field, _)| Item::new(MISSING_FIELD, *field))
+            .collect();
+        let reseller = reseller_fields(contact, ctx.reseller);
+        if !reseller.is_empty() {
+            let said: Vec<String> = reseller
+                .iter()
+                .map(|i| format!("{} {:?} ({})", i.resource(), i.principal(), i.reason()))
+                .collect();
+            return Ok(Finding::new(
+                Status::Fail,
+                format!(
+                    "the contact information is the reseller's ({}): {}",
+                    ctx.reseller.ticket.company,
+                    said.join(", ")
+                ),
+            )
+            .with_resources(reseller.iter().map(|i| i.principal().to_string()).collect())
+            .with_items(reseller.into_iter().chain(missing).collect()));
+        }
+        if !missing.is_empty() {
+            let fields: Vec<&str> = missing.iter().map(Item::resource).collect();
+            return Ok(Finding::new(
+                Status::Fail,
+                format!(
+                    "the contact information is incomplete: no {}",
+                    fields.join(", ")
+                ),
+            )
+            .with_items(missing));
+        }
+        let who = contact
+            .company_name
+            .as_deref()
+            .or(contact.full_name.as_deref())
+            .unwrap_or_default();
+        Ok(Finding::new(
+            Status::Pass,
+            format!(
+                "contact information is {who}, {}, {}",
+                contact.city.as_deref().unwrap_or_default(),
+                contact.country_code.as_deref().unwrap_or_default()
+            ),
+        )
+        .with_resources(vec![who.to_string()]))
+    }
+}
+
+/// The fields that make the contact the reseller's.
+fn reseller_fields(contact: &ContactInformation, reseller: &Reseller) -> Vec<Item> {
+    let mut found = Vec::new();
+    for (field, value) in [
+        ("CompanyName", &contact.company_name),
+        ("FullName", &contact.full_name),
+    ] {
+        let Some(value) = value.as_deref() else {
+            continue;
+        };
+        let why = reseller
+            .marks(value)
+            .map(|m| format!("carries {m}"))
+            .or_else(|| names_reseller(value, reseller).map(|n| format!("names {n}")));
+        if let Some(why) = why {
+            found.push(
+                Item::new(RESELLER_FIELD, field)
+                    .with_principal(value)
+                    .with_reason(why),
+            );
+        }
+    }
+    if let Some(url) = contact.website_url.as_deref()
+        && let Some(why) = website_domain(url, reseller)
+    {
+        found.push(
+            Item::new(RESELLER_FIELD, "WebsiteUrl")
+                .with_principal(url)
+                .with_reason(why),
+        );
+    }
+    found
+}
+
+/// The reseller's name that stands as words in `value`: its id, a part of its display name
+/// (`CenturyLink`, `Lumen`), or the company of its ticket words.
+fn names_reseller<'a>(value: &str, reseller: &'a Reseller) -> Option<&'a str> {
+    let value_words = words(value);
+    std::iter::once(reseller.name.as_str())
+        .chain(reseller.display_name.split(['/', ',', '(', ')']))
+        .chain(std::iter::once(reseller.ticket.company.as_str()))
+        .map(str::trim)
+        .find(|name| {
+            let name = words(name);
+            !name.is_empty()
+                && value_words
+                    .windows(name.len())
+                    .any(|w| w == name.as_slice())
+        })
+}
+
+/// "www.ctl.io is in ctl.io" when the website's host is in a reseller domain.
+fn website_domain(url: &str, reseller: &Reseller) -> Option<String> {
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .to_lowercase();
+    reseller
+        .email_domains
+        .iter()
+        .find(|d| host == **d || host.ends_with(&format!(".{d}")))
+        .map(|d| format!("{host} is in {d}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::*;
+    use crate::facts::Fact;
+
+    fn complete() -> ContactInformation {
+        ContactInformation {
+            full_name: Some("Jane Doe".into()),
+            company_name: Some("Acme Corp".into()),
+            address_line1: Some("1 Main St".into()),
+            city: Some("Springfield".into()),
+            postal_code: Some("12345".into()),
+            country_code: Some("US".into()),
+            phone_number: Some("+1 555 0100".into()),
+            website_url: Some("https://www.acme.example".into()),
+            ..ContactInformation::default()
+        }
+    }
+
+    fn with(contact: Option<ContactInformation>) -> AccountFacts {
+        AccountFacts {
+            primary_contact: Some(Fact::Ok(contact)),
+            ..facts()
+        }
+    }
+
+    #[test]
+    fn table() {
+        let change = |f: fn(&mut ContactInformation)| {
+            let mut c = complete();
+            f(&mut c);
+            Some(c)
+        };
+        let cases: Vec<(Option<ContactInformation>, Status, &str)> = vec![
+            (Some(complete()), Status::Pass, "Acme Corp"),
+            (None, Status::Fail, "no contact information"),
+            (
+                change(|c| c.phone_number = None),
+                Status::Fail,
+                "PhoneNumber",
+            ),
+            (change(|c| c.city = Some(" ".into())), Status::Fail, "City"),
+            (
+                change(|c| c.company_name = Some("CTL Managed Accounts".into())),
+                Status::Fail,
+                "CTL",
+            ),
+            (
+                change(|c| c.company_name = Some("CenturyLink Inc".into())),
+                Status::Fail,
+                "CenturyLink",
+            ),
+            (
+                change(|c| c.full_name = Some("Lumen Cloud Ops".into())),
+                Status::Fail,
+                "Lumen",
+            ),
+            (
+                change(|c| c.website_url = Some("https://www.ctl.io/cam".into())),
+                Status::Fail,
+                "www.ctl.io is in ctl.io",
+            ),
+            // A marker glued into another word is not a marker: "kubectl" is not "CTL".
+            (
+                change(|c| c.company_name = Some("Kubectl Consulting".into())),
+                Status::Pass,
+                "Kubectl",
+            ),
+            (
+                change(|c| c.website_url = Some("https://notctl.io".into())),
+                Status::Pass,
+                "Acme",
+            ),
+            (
+                change(|c| {
+                    c.company_name = None;
+                }),
+                Status::Pass,
+                "Jane Doe",
+            ),
+        ];
+        for (contact, expected, said) in cases {
+            let facts = with(contact.clone());
+            for phase in crate::checks::Phase::ALL {
+                let f = Setup::new(phase).run(&PrimaryContact, &facts);
+                assert_eq!(f.status, expected, "{contact:?}: {}", f.summary);
+                assert!(f.summary.contains(said), "{said:?} not in {}", f.summary);
+            }
+        }
+    }
+
+    #[test]
+    fn fails_closed() {
+        assert_fails_closed(&PrimaryContact);
+    }
+}

@@ -1,0 +1,96 @@
+//! The ticket's two lines about who removes the accounts, from `leave-permission`: an
+//! account with a leaver named leaves by itself ("your company"); one without is removed
+//! by the reseller. The leavers are the AWS users (or roles) needing permissions, each
+//! with what the simulation said.
+
+use std::collections::BTreeMap;
+
+use super::{BLANK, has_left};
+use crate::report::{AccountReport, Report};
+
+const LEAVE_PERMISSION: &str = "leave-permission";
+/// `leave-permission`'s item kinds.
+const ALLOWED: &str = "leave-allowed";
+const DENIED_BY_SCP: &str = "leave-denied-by-scp";
+const DENIED_BY_IAM: &str = "leave-denied-by-iam";
+const NO_SUCH_PRINCIPAL: &str = "no-such-principal";
+const RESELLER_REMOVES: &str = "reseller-removes";
+
+/// What `leave-permission` said of an account still to leave: who removes it, and the
+/// leaver with its verdict; `None` when the check did not run or could not say.
+fn leaving(account: &AccountReport, company: &str) -> Option<(bool, Option<String>)> {
+    let check = account.checks.iter().find(|c| c.id == LEAVE_PERMISSION)?;
+    let item = check.items.first()?;
+    if item.is(RESELLER_REMOVES) {
+        return Some((false, None));
+    }
+    let verdict = match item.kind.as_str() {
+        ALLOWED => "may leave".to_string(),
+        DENIED_BY_SCP => format!(
+            "{company}'s service control policy denies it organizations:LeaveOrganization: {company} must exempt it"
+        ),
+        DENIED_BY_IAM => {
+            "its IAM policies do not allow organizations:LeaveOrganization yet".to_string()
+        }
+        NO_SUCH_PRINCIPAL => "does not exist in the account".to_string(),
+        _ => return None,
+    };
+    let name = short(item.principal());
+    Some((
+        true,
+        Some(format!("{name} in {} ({verdict})", account.account_id)),
+    ))
+}
+
+/// `arn:aws:iam::1:role/Admin` → `role/Admin`.
+fn short(arn: &str) -> &str {
+    arn.strip_prefix("arn:")
+        .and_then(|rest| rest.splitn(5, ':').nth(4))
+        .unwrap_or(arn)
+}
+
+/// "Who do you want to handle removing your member accounts…": the company, the
+/// reseller, or both with their accounts; a blank for what the report does not say.
+pub(super) fn who_removes(report: &Report, company: &str) -> String {
+    let mut by: BTreeMap<bool, Vec<&str>> = BTreeMap::new();
+    let mut unknown = Vec::new();
+    for account in report.accounts.iter().filter(|a| !has_left(a)) {
+        match leaving(account, company) {
+            Some((ours, _)) => by.entry(ours).or_default().push(&account.account_id),
+            None => unknown.push(account.account_id.as_str()),
+        }
+    }
+    let mut text = match (by.get(&true), by.get(&false)) {
+        (None, None) => BLANK.to_string(),
+        (Some(_), None) => "your company".to_string(),
+        (None, Some(_)) => company.to_string(),
+        (Some(ours), Some(theirs)) => format!(
+            "your company for {}; {company} for {}",
+            ours.join(", "),
+            theirs.join(", ")
+        ),
+    };
+    if !unknown.is_empty() && !by.is_empty() {
+        text.push_str(&format!(
+            " ({LEAVE_PERMISSION} not evaluated for {}: fill in)",
+            unknown.join(", ")
+        ));
+    }
+    text
+}
+
+/// "If your company, identify any AWS Users needing permissions": each leaver with what
+/// the simulation said; a blank when no leaver is named.
+pub(super) fn leavers(report: &Report, company: &str) -> String {
+    let named: Vec<String> = report
+        .accounts
+        .iter()
+        .filter(|a| !has_left(a))
+        .filter_map(|a| leaving(a, company)?.1)
+        .collect();
+    if named.is_empty() {
+        BLANK.to_string()
+    } else {
+        named.join("; ")
+    }
+}
