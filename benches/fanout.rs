@@ -185,6 +185,7 @@ fn template() -> AccountFacts {
     buckets.push(format!("ctlaudit-{account}"));
     AccountFacts {
         account_id: account.into(),
+        reached_through: None,
         error: None,
         organization: Some(Fact::Ok(Membership::Member(Organization {
             id: "o-ctlreseller1".into(),

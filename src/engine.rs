@@ -254,7 +254,10 @@ async fn audit_account(
         match connection.clients_for(account_id).await {
             Ok(clients) => {
                 let leaver = leaver.map(|l| l.arn(connection.partition(), account_id));
-                collect_account(&clients, account_id, needs, leaver.as_deref()).await
+                let mut facts =
+                    collect_account(&clients, account_id, needs, leaver.as_deref()).await;
+                facts.reached_through = connection.reached_through();
+                facts
             }
             Err(reason) => {
                 tracing::warn!(account = account_id, %reason, "account unreachable");

@@ -239,11 +239,23 @@ pub enum LeaveOutcome {
     },
 }
 
+/// How orgexit reached an account: the audit role it assumed (`--role-name`) and the
+/// account it came from. The role's trust in that account is the audit's own, not a door.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReachedThrough {
+    pub role: String,
+    pub from_account: String,
+}
+
 /// Everything known about one account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountFacts {
     pub account_id: String,
+    /// Set when orgexit assumed a role to reach the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reached_through: Option<ReachedThrough>,
     /// Set when the account could not be reached at all (e.g. the role could not be
     /// assumed); every check of the account is then `error` with this reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]

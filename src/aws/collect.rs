@@ -84,6 +84,7 @@ pub async fn collect_account(
     );
     AccountFacts {
         account_id: account_id.to_string(),
+        reached_through: None,
         error: None,
         organization,
         handshakes,

@@ -287,6 +287,15 @@ impl Connection {
             .map_or(DEFAULT_PARTITION, |c| c.partition.as_str())
     }
 
+    /// The audit role assumed in each account, and the account orgexit runs from, once
+    /// [`Connection::identify`] has run; `None` when accounts are reached without a role.
+    pub fn reached_through(&self) -> Option<crate::facts::ReachedThrough> {
+        Some(crate::facts::ReachedThrough {
+            role: self.role_name.clone()?,
+            from_account: self.caller.as_ref()?.account.clone(),
+        })
+    }
+
     /// The account the base credentials belong to.
     pub async fn caller_account(&self) -> Result<String, String> {
         if let Some(caller) = &self.caller {

@@ -29,6 +29,10 @@
 //! outside trust cannot be told apart from the reseller's: `manual` after the cut-over,
 //! never a warn that lets the account be ready.
 //!
+//! The audit role orgexit assumed (`--role-name`) trusting the account orgexit runs from
+//! is the audit's own and not counted (the snapshot records both); a reseller account in
+//! its trust policy still is, and `OrganizationAccountAccessRole` is never the audit's.
+//!
 //! A trust policy or SAML metadata that cannot be read is `error`, naming it; so are
 //! outside trusts found while the organization could not be read
 //! (`organizations:DescribeOrganization`). A role or provider kept by a `keep` waiver is
@@ -58,7 +62,9 @@ use super::{
     Check, Context, Finding, Item, Severity, Status, WAIVED, count, kept_list, leftover_status,
     name_list,
 };
-use crate::facts::{AccountFacts, FactKind, Membership, Missing, NamedEntity, SamlProvider};
+use crate::facts::{
+    AccountFacts, FactKind, Membership, Missing, NamedEntity, ReachedThrough, SamlProvider,
+};
 use crate::policy::Waiver;
 
 /// The item kinds: a role that lets the reseller in (principal: who, and what says so).
@@ -110,6 +116,8 @@ struct Judge<'a> {
     new_org_management: Option<String>,
     /// Providers of this account, by ARN, with what marks them as the reseller's.
     providers: Vec<(String, Option<String>)>,
+    /// The audit role orgexit came in through, and the account it came from.
+    reached_through: Option<&'a ReachedThrough>,
 }
 
 impl Judge<'_> {
@@ -117,6 +125,12 @@ impl Judge<'_> {
         account == self.account_id
             || self.ctx.audited.contains(account)
             || self.new_org_management.as_deref() == Some(account)
+    }
+
+    /// The audit role trusting the account orgexit ran from: the audit's own door.
+    fn is_audit_role(&self, role: &str, account: &str) -> bool {
+        self.reached_through
+            .is_some_and(|r| r.role == role && r.from_account == account)
     }
 
     fn account(&self, id: &str, role: &str) -> Who {
@@ -128,6 +142,8 @@ impl Judge<'_> {
             Who::Reseller(format!(
                 "{id}, which created the account: not audited, not the new organization's"
             ))
+        } else if self.is_audit_role(role, id) {
+            Who::Inside
         } else if self.reseller_known {
             Who::Outside(id.to_string())
         } else {
@@ -245,6 +261,7 @@ impl Check for IamFederation {
             reseller_org: None,
             new_org_management: None,
             providers,
+            reached_through: facts.reached_through.as_ref(),
         };
         match &organization {
             Ok(Membership::Member(org)) if is_reseller_org(org, ctx) => {
@@ -914,6 +931,60 @@ mod tests {
             ),
         );
         assert_eq!(f.status, Status::Pass, "{}", f.summary);
+    }
+
+    /// The audit role trusting the account orgexit ran from is the audit's own door; the
+    /// same role trusting another account, another role trusting the runner, and the
+    /// audit role trusting a reseller account still count.
+    #[test]
+    fn the_audit_roles_trust_in_the_runner_is_not_a_door() {
+        let runner = r#"{"AWS":"arn:aws:iam::555555555555:root"}"#;
+        let reached = crate::facts::ReachedThrough {
+            role: "OrgExitAudit".into(),
+            from_account: "555555555555".into(),
+        };
+        // Reached through OrganizationAccountAccessRole: still the reseller's way back.
+        let mut facts = with(vec![role(ORG_ACCESS_ROLE, runner)], vec![], vec![]);
+        facts.reached_through = Some(crate::facts::ReachedThrough {
+            role: ORG_ACCESS_ROLE.into(),
+            from_account: "555555555555".into(),
+        });
+        let f = Setup::new(Phase::Post).run(&IamFederation, &facts);
+        assert_eq!(f.status, Status::Fail, "{}", f.summary);
+
+        for phase in [Phase::Pre, Phase::Post] {
+            let setup = Setup::new(phase);
+            let mut facts = with(vec![role("OrgExitAudit", runner)], vec![], vec![]);
+            let before = setup.run(&IamFederation, &facts);
+            assert_ne!(
+                before.status,
+                Status::Pass,
+                "without the record it is outside"
+            );
+            facts.reached_through = Some(reached.clone());
+            let f = setup.run(&IamFederation, &facts);
+            assert_eq!(f.status, Status::Pass, "{phase:?}: {}", f.summary);
+
+            for other in [
+                role(
+                    "OrgExitAudit",
+                    r#"{"AWS":"arn:aws:iam::666666666666:root"}"#,
+                ),
+                role("Admin", runner),
+                role("OrgExitAudit", r#"{"AWS":"999988887777"}"#),
+            ] {
+                let mut facts = with(vec![other.clone()], vec![], vec![]);
+                facts.reached_through = Some(reached.clone());
+                let f = setup.run(&IamFederation, &facts);
+                assert_ne!(
+                    f.status,
+                    Status::Pass,
+                    "{phase:?} {}: {}",
+                    other.name,
+                    f.summary
+                );
+            }
+        }
     }
 
     #[test]

@@ -341,6 +341,19 @@ impl Walk {
                     ("root-access-keys", "pass"),
                 ],
             );
+            // The audit role trusts the runner: the audit's own, not a door (a StackSet's
+            // execution role, trusting its administration account, is one to review).
+            let federation = &account(&report, id)["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == "iam-federation")
+                .unwrap()
+                .clone();
+            assert!(
+                !federation.to_string().contains("OrgExitAudit"),
+                "{id}: {federation}"
+            );
             // moto does not implement ListHandshakesForAccount; nothing else is an error.
             let errors: Vec<_> = statuses(&report)[id]
                 .iter()
