@@ -503,6 +503,7 @@ mod moto {
             // Seed, outside the guard: the organization and its accounts.
             let base = {
                 let loaded = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .http_client(orgexit::aws::config::https_client(Default::default()))
                     .region(aws_config::Region::new("us-east-1"))
                     .endpoint_url(&server.endpoint)
                     .credentials_provider(aws_credential_types::Credentials::new(
