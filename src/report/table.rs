@@ -197,7 +197,7 @@ fn overview(report: &Report, look: Look) -> Table {
             .checks
             .iter()
             .filter(|c| c.status.blocks())
-            .map(|c| c.id.as_str())
+            .map(|c| &*c.id)
             .collect();
         table.add_row(vec![
             Cell::new(&account.account_id),

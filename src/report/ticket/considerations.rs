@@ -143,7 +143,11 @@ fn unread(account: &AccountReport, company: &str) -> Vec<String> {
         .filter(|c| c.status == Status::Error)
         .filter_map(|c| {
             let (what, who) = cause(&c.summary, company);
-            let what = if what == UNKNOWN { c.id.clone() } else { what };
+            let what = if what == UNKNOWN {
+                c.id.to_string()
+            } else {
+                what
+            };
             seen.insert(what.clone())
                 .then(|| format!("{id}: could not be read: {what} ({who})"))
         })
@@ -268,13 +272,13 @@ mod tests {
         use crate::checks::{Item, Severity};
         let federation = CheckResult {
             id: FEDERATION.into(),
-            title: String::new(),
+            title: "".into(),
             severity: Severity::Critical,
             status: Status::Fail,
             // The summary is not read: what it says here is not what the ticket says.
             summary: "1 role lets the reseller in: Fake (1)".into(),
             resources: Vec::new(),
-            remediation: String::new(),
+            remediation: "".into(),
             waived: Vec::new(),
             items: vec![
                 Item::new(RESELLER_TRUST, "CTL-Admin").with_principal("999988887777"),
