@@ -64,6 +64,10 @@ struct Args {
     /// Fail unless every account made exactly the minimum calls and nothing is `error`.
     #[arg(long)]
     check: bool,
+    /// Run the configuration under `valgrind --tool=callgrind` and add its instruction
+    /// counts per account (the whole process; the replay's share; the rest, the tool's).
+    #[arg(long)]
+    callgrind: bool,
     /// Passed by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -88,6 +92,9 @@ fn main() {
         return suite();
     }
     let accounts = args.accounts.unwrap_or(50);
+    if args.callgrind {
+        callgrind::run(accounts);
+    }
     let line = if args.moto {
         moto::run(accounts, args.concurrency)
     } else {
@@ -118,12 +125,58 @@ fn suite() {
             "64",
         ],
     ];
+    let mut rss_mb = HashMap::new();
     for run in runs {
-        let status = Command::new(&me).args(*run).status().expect("runs");
-        if !status.success() {
-            eprintln!("fanout {}: {status}", run.join(" "));
+        let out = Command::new(&me)
+            .args(*run)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        print!("{stdout}");
+        if !out.status.success() {
+            eprintln!("fanout {}: {}", run.join(" "), out.status);
+        }
+        if let Some(rss) = stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("fanout: "))
+            .filter(|l| l.contains("latency_ms=50 ") && !run.contains(&"--throttle-pct"))
+            .find_map(|l| field(l, "peak_rss_mb"))
+        {
+            rss_mb.insert(run[1], rss);
         }
     }
+    // Memory per account: the slope between 1000 and 5000 accounts (the start-up's
+    // arenas and the runtime cancel out).
+    if let (Some(small), Some(large)) = (rss_mb.get("1000"), rss_mb.get("5000")) {
+        println!(
+            "fanout-memory: peak_rss_mb_1000={small:.1} peak_rss_mb_5000={large:.1} growth_kb_per_account={:.1}",
+            (large - small) * 1024.0 / 4000.0
+        );
+    }
+}
+
+/// The value of `name=` in a `fanout:` line.
+fn field(line: &str, name: &str) -> Option<f64> {
+    line.split_whitespace()
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        .and_then(|v| v.parse().ok())
+}
+
+/// CPU time of the whole process so far (user + system, every thread), in seconds.
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name (in parentheses): state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<f64>().ok());
+    // Linux's USER_HZ is 100 on every architecture the benchmark runs on.
+    ticks(14)
+        .zip(ticks(15))
+        .map_or(0.0, |(u, s)| (u + s) / 100.0)
 }
 
 struct Line {
@@ -328,7 +381,10 @@ fn replay_run(args: &Args, n: usize) -> Line {
     let policy = policy();
     let min = min_calls(&policy);
     let latency = Duration::from_millis(args.latency_ms);
-    let mut builder = Replay::builder().latency(latency).page_size(PAGE);
+    let mut builder = Replay::builder()
+        .latency(latency)
+        .page_size(PAGE)
+        .without_params();
     if let Some(one_in) = 100u64.checked_div(args.throttle_pct) {
         builder = builder.throttle_one_in(one_in.max(1));
     }
@@ -373,8 +429,8 @@ fn replay_run(args: &Args, n: usize) -> Line {
         .await
         .expect("gathers");
         let report = builder.finish(time::OffsetDateTime::now_utc());
-        let json = orgexit::report::json::render(&report);
-        std::hint::black_box(json.len());
+        // As `--format json` writes it: streamed, never one string.
+        orgexit::report::json::write(&report, &mut std::io::sink()).expect("serializes");
         (started.elapsed(), report)
     });
 
@@ -435,12 +491,13 @@ fn replay_run(args: &Args, n: usize) -> Line {
     );
     let calls_per_account = calls.len() as f64 / n as f64;
     let text = format!(
-        "fanout: accounts={n} latency_ms={} concurrency={} wall_s={wall_s:.3} bound_s={bound:.3} ratio={:.3} calls_per_account={} min_calls_per_account={min} peak_rss_mb={:.1}",
+        "fanout: accounts={n} latency_ms={} concurrency={} wall_s={wall_s:.3} bound_s={bound:.3} ratio={:.3} calls_per_account={} min_calls_per_account={min} peak_rss_mb={:.1} cpu_ms_per_account={:.2}",
         args.latency_ms,
         args.concurrency,
         wall_s / bound,
         fmt_calls(calls_per_account),
-        peak_rss_mb()
+        peak_rss_mb(),
+        cpu_s() * 1000.0 / n as f64,
     );
     let all_minimal = fewest == min && most == min && per_account.len() == n;
     Line {
@@ -458,6 +515,68 @@ fn fmt_calls(x: f64) -> String {
         format!("{}", x.round() as u64)
     } else {
         format!("{x:.2}")
+    }
+}
+
+/// The same configuration under callgrind: instruction counts do not depend on the
+/// machine's load, unlike seconds.
+mod callgrind {
+    use super::*;
+
+    /// The replay's own work: parsing each request and writing its answer (inclusive
+    /// cost, the answer's future included).
+    const REPLAY: &str = "orgexit::aws::replay::Replay as aws_smithy_runtime_api::client::http::HttpConnector>::call";
+
+    pub fn run(n: usize) -> ! {
+        let me = std::env::current_exe().expect("the benchmark's own path");
+        let args: Vec<String> = std::env::args()
+            .skip(1)
+            .filter(|a| a != "--callgrind" && a != "--bench")
+            .collect();
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let out = dir.path().join("callgrind.out");
+        let status = Command::new("valgrind")
+            .arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", out.display()))
+            .arg(&me)
+            .args(&args)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap_or_else(|e| {
+                eprintln!("fanout --callgrind: cannot run valgrind: {e}");
+                std::process::exit(2)
+            });
+        let annotated = Command::new("callgrind_annotate")
+            .args(["--inclusive=yes", "--threshold=100"])
+            .arg(&out)
+            .output()
+            .expect("callgrind_annotate runs");
+        let text = String::from_utf8_lossy(&annotated.stdout);
+        let count = |line: &str| -> u64 {
+            line.split_whitespace()
+                .next()
+                .map(|v| v.replace(',', ""))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        let total = text
+            .lines()
+            .find(|l| l.contains("PROGRAM TOTALS"))
+            .map_or(0, count);
+        // The call itself and the future it returns (`call::{{closure}}`).
+        let replay: u64 = text.lines().filter(|l| l.contains(REPLAY)).map(count).sum();
+        let per = |x: u64| x as f64 / n as f64;
+        println!(
+            "fanout-callgrind: accounts={n} instructions_per_account={:.0} replay_instructions_per_account={:.0} tool_instructions_per_account={:.0}",
+            per(total),
+            per(replay),
+            per(total.saturating_sub(replay)),
+        );
+        println!(
+            "rerun: cargo bench --bench fanout -- --callgrind {}",
+            args.join(" ")
+        );
+        std::process::exit(if status.success() && total > 0 { 0 } else { 1 })
     }
 }
 
@@ -532,6 +651,7 @@ mod moto {
             // Seed, outside the guard: the organization and its accounts.
             let base = {
                 let loaded = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .http_client(orgexit::aws::config::https_client(Default::default()))
                     .region(aws_config::Region::new("us-east-1"))
                     .endpoint_url(&server.endpoint)
                     .credentials_provider(aws_credential_types::Credentials::new(

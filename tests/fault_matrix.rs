@@ -203,8 +203,8 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
             for (check, (now, then)) in CHECKS.iter().zip(other.checks.iter().zip(&before.checks)) {
                 let needs = check.needs().contains(&kind)
                     && check.reads_under(Phase::Pre, Some("o-acmenew0001"))
-                    && !HINTS.contains(&(now.id.as_str(), kind));
-                if needs && FALLBACKS.contains(&(now.id.as_str(), kind)) {
+                    && !HINTS.contains(&(&*now.id, kind));
+                if needs && FALLBACKS.contains(&(&*now.id, kind)) {
                     let said = now.summary.contains("AWS could not confirm")
                         && now.summary.contains(case.action)
                         && case.causes.iter().any(|c| now.summary.contains(c));

@@ -13,13 +13,20 @@
 
 use std::time::{Duration, SystemTime};
 
-use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::environment::EnvironmentVariableRegionProvider;
+use aws_config::imds::region::ImdsRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
+use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::provider::error::CredentialsError;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::error::{cause, describe};
@@ -148,6 +155,31 @@ impl AccountClients {
     }
 }
 
+/// The HTTPS client of the run: hyper 1 with rustls on `ring`, trusting `trust`
+/// ([`TrustStore::default`]: the platform's roots), the proxy from `HTTPS_PROXY`/`NO_PROXY`.
+/// It is what the SDK's `default-https-client` feature builds, with `ring` instead of
+/// `aws-lc` (Cargo.toml): one crypto library, and no C build through cmake. Every client
+/// of the run shares it, the credentials providers' (STS, SSO) included.
+pub fn https_client(trust: TrustStore) -> SharedHttpClient {
+    let context = TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .expect("a TLS context with a trust store only is always valid");
+    Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut connector = ConnectorBuilder::default()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .tls_context(context.clone());
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
 /// Retry and timeout settings shared by every client.
 pub fn resilience(options: &AwsOptions) -> (RetryConfig, TimeoutConfig) {
     let attempt = options.operation_timeout.min(Duration::from_secs(20));
@@ -170,8 +202,18 @@ impl Connection {
         options: &AwsOptions,
         guard: ReadOnlyGuard,
     ) -> Result<Connection, CredentialsProblem> {
+        Self::load_with(options, guard, https_client(TrustStore::default())).await
+    }
+
+    /// [`Connection::load`] over the given HTTP client (tests give a local one).
+    pub async fn load_with(
+        options: &AwsOptions,
+        guard: ReadOnlyGuard,
+        http: SharedHttpClient,
+    ) -> Result<Connection, CredentialsProblem> {
         let (retry, timeout) = resilience(options);
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http.clone())
             .retry_config(retry)
             .timeout_config(timeout);
         if options.profile.is_none()
@@ -180,31 +222,49 @@ impl Connection {
             // As with the AWS CLI, a profile named in the environment must exist too.
             known_profile(&profile, "AWS_PROFILE=").await?;
         }
+        // The region before the credentials: the providers' own STS clients (web
+        // identity, a profile's role) need one too.
+        let region = match &options.region {
+            Some(region) => Region::new(region.clone()),
+            None => {
+                // The SDK's default region chain (environment, profile, instance
+                // metadata), its metadata client over the run's HTTP client.
+                let providers = ProviderConfig::default().with_http_client(http.clone());
+                let mut profile_region = ProfileFileRegionProvider::builder();
+                if let Some(profile) = &options.profile {
+                    profile_region = profile_region.profile_name(profile);
+                }
+                RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+                    .or_else(profile_region.build())
+                    .or_else(ImdsRegionProvider::builder().configure(&providers).build())
+                    .region()
+                    .await
+                    .unwrap_or_else(|| Region::new(DEFAULT_REGION))
+            }
+        };
+        loader = loader.region(region.clone());
         if let Some(profile) = &options.profile {
             known_profile(profile, "--profile ").await?;
             // The default chain reads the environment's keys before any profile; a
-            // profile asked for by name wins, as `aws --profile` does.
+            // profile asked for by name wins, as `aws --profile` does. Its STS and SSO
+            // clients get the run's HTTP client (the SDK has no default one without its
+            // `default-https-client` feature) and region.
+            let providers = ProviderConfig::default()
+                .with_http_client(http.clone())
+                .with_region(Some(region));
             loader = loader.profile_name(profile).credentials_provider(
                 ProfileFileCredentialsProvider::builder()
+                    .configure(&providers)
                     .profile_name(profile)
                     .build(),
             );
-        }
-        if let Some(region) = &options.region {
-            loader = loader.region(Region::new(region.clone()));
         }
         if let Some(url) = &options.endpoint_url {
             // Set in code, it wins over AWS_ENDPOINT_URL_<SERVICE> and the profile's, in
             // every client (the Payments one too: `super::payments::endpoint_url`).
             loader = loader.endpoint_url(url);
         }
-        let mut base = loader.load().await;
-        if base.region().is_none() {
-            base = base
-                .to_builder()
-                .region(Region::new(DEFAULT_REGION))
-                .build();
-        }
+        let base = loader.load().await;
         Self::from_config(base, options, guard).identify().await
     }
 

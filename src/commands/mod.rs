@@ -100,27 +100,43 @@ fn block_on<F: Future<Output = Result<Exit, RunError>>>(future: F) -> Result<Exi
 
 /// Writes `text` to FILE atomically (temporary file + rename), or to stdout.
 pub fn emit(text: &str, output: Option<&Path>) -> Result<(), InputError> {
+    emit_with(output, |out| out.write_all(text.as_bytes()))
+}
+
+/// [`emit`] for output written piece by piece (a large report is never one string).
+pub fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), InputError> {
     match output {
         None => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`| head`) is not an error worth a message.
-            let _ = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush());
+            let _ = write(&mut stdout).and_then(|()| stdout.flush());
             Ok(())
         }
-        Some(path) => write_atomic(path, text.as_bytes()),
+        Some(path) => write_atomic_with(path, write),
     }
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), InputError> {
     let fail = |e: &dyn std::fmt::Display| {
         InputError::new(format_args!("cannot write {}: {e}", path.display()))
     };
-    let mut file = tempfile::NamedTempFile::new_in(directory_of(path)).map_err(|e| fail(&e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
+    let file = tempfile::NamedTempFile::new_in(directory_of(path)).map_err(|e| fail(&e))?;
+    let mut out = std::io::BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| out.flush())
         .map_err(|e| fail(&e))?;
+    let file = out.into_inner().map_err(|e| fail(e.error()))?;
+    file.as_file().sync_all().map_err(|e| fail(&e))?;
     file.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }
@@ -155,13 +171,21 @@ fn table_width(to_terminal: bool) -> Option<u16> {
     }
 }
 
-fn render(report: &Report, format: Format, look: report::table::Look) -> String {
-    match format {
-        Format::Json => report::json::render(report),
+/// Writes the report in `format`; JSON as it is serialized, never as one string (tens of
+/// kilobytes per account).
+fn render(
+    report: &Report,
+    format: Format,
+    look: report::table::Look,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let text = match format {
+        Format::Json => return report::json::write(report, out),
         Format::Junit => report::junit::render(report),
         Format::Markdown => report::markdown::render(report),
         Format::Table => report::table::render(report, look),
-    }
+    };
+    out.write_all(text.as_bytes())
 }
 
 /// The directory a file is written in (`report.json` is in `.`).
@@ -256,17 +280,15 @@ async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
         width: table_width(false),
         all: args.all,
     };
-    let mut failed: Vec<InputError> = std::iter::once(emit(
-        &render(&report, args.format, look),
-        args.output.as_deref(),
-    ))
-    .chain(
-        args.also
-            .iter()
-            .map(|(format, path)| write_atomic(path, render(&report, *format, plain).as_bytes())),
-    )
-    .filter_map(Result::err)
-    .collect();
+    let mut failed: Vec<InputError> =
+        std::iter::once(emit_with(args.output.as_deref(), |out| {
+            render(&report, args.format, look, out)
+        }))
+        .chain(args.also.iter().map(|(format, path)| {
+            write_atomic_with(path, |out| render(&report, *format, plain, out))
+        }))
+        .filter_map(Result::err)
+        .collect();
     if let Some(last) = failed.pop() {
         for err in &failed {
             eprintln!("orgexit: error: {err}");

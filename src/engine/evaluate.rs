@@ -8,7 +8,7 @@ use crate::checks::{Check, Context, Finding, Owner, Status};
 use crate::facts::{AccountFacts, Membership};
 use crate::plan::{Policy, Reseller};
 use crate::report::{
-    AccountReport, CheckResult, OrgOwner, OrganizationSeen, Report, ReportBuilder, Waived,
+    AccountReport, CheckResult, OrgOwner, OrganizationSeen, Report, ReportBuilder, Text, Waived,
 };
 
 /// Evaluates accounts as they arrive (a [`super::Sink`]) and hands each one's findings to
@@ -107,16 +107,16 @@ fn check_result(check: &dyn Check, finding: Finding, reseller: &Reseller) -> Che
     // An `error` is not a verdict on the account: first make the check readable, then its
     // own remediation applies. Every format (JSON included) says it so.
     let remediation = match finding.status {
-        Status::Pass | Status::Skipped => String::new(),
-        Status::Error => format!(
+        Status::Pass | Status::Skipped => Text::Borrowed(""),
+        Status::Error => Text::Owned(format!(
             "the check could not be evaluated: fix what the summary names (often the audit role's permissions, see `orgexit policy`) and run again; if it then fails: {}",
             check.remediation()
-        ),
-        _ => check.remediation().to_string(),
+        )),
+        _ => Text::Borrowed(check.remediation()),
     };
     CheckResult {
-        id: check.id().to_string(),
-        title: check.title().to_string(),
+        id: Text::Borrowed(check.id()),
+        title: Text::Borrowed(check.title()),
         severity: check.severity(),
         status: finding.status,
         waived: finding

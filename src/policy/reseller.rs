@@ -401,19 +401,24 @@ fn name_matches(pattern: &glob::Pattern, name: &str) -> bool {
     pattern.matches_with(name.trim(), options)
 }
 
+/// The words of a name, lowercased: split at punctuation, between letters and digits,
+/// and at case changes (`CTLAdmin` → `ctl`, `admin`). Called for every name of every
+/// account: one pass, no copy of the text.
 pub fn words(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
     let mut words = Vec::new();
     let mut word = String::new();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut chars = text.chars().peekable();
+    let mut prev: Option<char> = None;
+    while let Some(c) = chars.next() {
         if !c.is_alphanumeric() {
             if !word.is_empty() {
                 words.push(std::mem::take(&mut word));
             }
+            prev = Some(c);
             continue;
         }
-        if let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) {
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        if let Some(prev) = prev {
+            let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
             let boundary = prev.is_alphanumeric()
                 && ((prev.is_alphabetic() != c.is_alphabetic())
                     || (prev.is_lowercase() && c.is_uppercase())
@@ -422,7 +427,12 @@ pub fn words(text: &str) -> Vec<String> {
                 words.push(std::mem::take(&mut word));
             }
         }
-        word.extend(c.to_lowercase());
+        if c.is_ascii() {
+            word.push(c.to_ascii_lowercase());
+        } else {
+            word.extend(c.to_lowercase());
+        }
+        prev = Some(c);
     }
     if !word.is_empty() {
         words.push(word);

@@ -71,7 +71,7 @@ fn suite(report: &Report, account: &AccountReport) -> TestSuite {
     }
     let classname = format!("orgexit.{}", account.account_id);
     for check in &account.checks {
-        let mut case = TestCase::new(check.id.as_str(), status(check));
+        let mut case = TestCase::new(&*check.id, status(check));
         case.set_classname(classname.as_str());
         if check.status == Status::Warn {
             case.set_system_out(format!("warn: {}", check.summary));

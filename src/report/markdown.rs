@@ -118,7 +118,7 @@ fn by_check(out: &mut String, report: &Report) {
     }
     let _ = writeln!(out, "{header}\n{rule}\n{ready}");
     // Every account has the same checks in the same order; read them by id anyway.
-    let ids: Vec<&str> = accounts[0].checks.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = accounts[0].checks.iter().map(|c| &*c.id).collect();
     for id in ids {
         let mut row = format!("| `{}` |", cell(id));
         for account in accounts {

@@ -142,13 +142,18 @@ pub enum OrgOwner {
     None,
 }
 
+/// Text that is most often the check catalog's own (an id, a title, a remediation):
+/// borrowed from it, not copied into each of thousands of accounts; owned when read from
+/// a report file or made for one finding.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// What one check found in one account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckResult {
     /// The check id, as `orgexit checks` lists it.
     #[schemars(pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
-    pub id: String,
-    pub title: String,
+    pub id: Text,
+    pub title: Text,
     pub severity: Severity,
     pub status: Status,
     /// One line.
@@ -156,7 +161,7 @@ pub struct CheckResult {
     /// Names or ARNs of what the finding is about.
     pub resources: Vec<String>,
     /// What to do; empty when the check passed or was skipped.
-    pub remediation: String,
+    pub remediation: Text,
     /// Reseller-marked resources kept on purpose by a `keep` waiver, with the reason (e.g. the CAM provider policy, to go on using CAM for ALM).
     // Added after the first release: `orgexit ticket` reads reports without it as none.
     #[serde(default)]

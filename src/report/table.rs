@@ -309,7 +309,7 @@ fn roll_up(report: &Report, look: Look) -> Table {
     let ids: Vec<&str> = report
         .accounts
         .first()
-        .map(|a| a.checks.iter().map(|c| c.id.as_str()).collect())
+        .map(|a| a.checks.iter().map(|c| &*c.id).collect())
         .unwrap_or_default();
     for id in &ids {
         let statuses: Vec<Status> = report

@@ -199,10 +199,10 @@ fn unread(account: &AccountReport, company: &str) -> Vec<String> {
                     (action.to_string(), who(failure, action, company))
                 }
                 Some((Failure::NotCollected, None)) => (
-                    c.id.clone(),
+                    c.id.to_string(),
                     "not in the snapshot: collect it again with this check selected".to_string(),
                 ),
-                _ => (c.id.clone(), crate::input::one_line(&c.summary)),
+                _ => (c.id.to_string(), crate::input::one_line(&c.summary)),
             };
             seen.insert(what.clone())
                 .then(|| format!("{id}: could not be read: {what} ({who})"))
@@ -271,14 +271,14 @@ mod tests {
     fn errored(id: &str, missing: crate::facts::Missing) -> CheckResult {
         let finding = crate::checks::Finding::from(missing);
         CheckResult {
-            id: id.into(),
-            title: String::new(),
+            id: id.to_string().into(),
+            title: "".into(),
             severity: crate::checks::Severity::High,
             status: finding.status,
             // Not read by the ticket: the items are.
             summary: "iam:Fake: AccessDenied (HTTP 403)".into(),
             resources: Vec::new(),
-            remediation: String::new(),
+            remediation: "".into(),
             waived: Vec::new(),
             items: finding.items,
         }
@@ -365,13 +365,13 @@ mod tests {
         use crate::checks::{Item, Severity};
         let federation = CheckResult {
             id: FEDERATION.into(),
-            title: String::new(),
+            title: "".into(),
             severity: Severity::Critical,
             status: Status::Fail,
             // The summary is not read: what it says here is not what the ticket says.
             summary: "1 role lets the reseller in: Fake (1)".into(),
             resources: Vec::new(),
-            remediation: String::new(),
+            remediation: "".into(),
             waived: Vec::new(),
             items: vec![
                 Item::new(RESELLER_TRUST, "CTL-Admin").with_principal("999988887777"),
