@@ -428,8 +428,8 @@ impl Doors {
     fn of(&self, kinds: &[&str]) -> Vec<String> {
         self.items
             .iter()
-            .filter(|i| kinds.contains(&i.kind.as_str()))
-            .map(|i| match i.kind.as_str() {
+            .filter(|i| kinds.contains(&&*i.kind))
+            .map(|i| match &*i.kind {
                 UNREADABLE_TRUST => format!("{}: {}", i.resource(), i.reason()),
                 UNREADABLE_PROVIDER => format!("SAML provider {}: {}", i.resource(), i.reason()),
                 UNKNOWN_ORGANIZATION => i.reason().to_string(),

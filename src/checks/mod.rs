@@ -194,7 +194,7 @@ pub struct Item {
     /// `throttled`, `timed-out`, `read-failed` or `not-collected`, with the refused action
     /// (e.g. `iam:ListRoles`) as the resource when AWS named one.
     #[schemars(pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
-    pub kind: String,
+    pub kind: std::borrow::Cow<'static, str>,
     /// The resource's name (a role, policy, identity provider, bucket…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
@@ -209,7 +209,7 @@ pub struct Item {
 impl Item {
     pub fn new(kind: &'static str, resource: impl Into<String>) -> Self {
         Item {
-            kind: kind.to_string(),
+            kind: kind.into(),
             resource: Some(resource.into()),
             principal: None,
             reason: None,
@@ -219,7 +219,7 @@ impl Item {
     /// An item about no one resource (e.g. why a whole read failed).
     pub fn about(kind: &'static str, reason: impl Into<String>) -> Self {
         Item {
-            kind: kind.to_string(),
+            kind: kind.into(),
             resource: None,
             principal: None,
             reason: Some(reason.into()),
@@ -268,12 +268,16 @@ impl Finding {
         }
     }
 
-    pub fn with_resources(mut self, resources: Vec<String>) -> Self {
+    /// A finished account keeps its findings until the report is written: no spare
+    /// capacity is kept with them.
+    pub fn with_resources(mut self, mut resources: Vec<String>) -> Self {
+        resources.shrink_to_fit();
         self.resources = resources;
         self
     }
 
-    pub fn with_items(mut self, items: Vec<Item>) -> Self {
+    pub fn with_items(mut self, mut items: Vec<Item>) -> Self {
+        items.shrink_to_fit();
         self.items = items;
         self
     }
@@ -301,7 +305,7 @@ impl From<Missing> for Finding {
         };
         let reason = missing.to_string();
         let item = Item {
-            kind: unread.failure.code().to_string(),
+            kind: unread.failure.code().into(),
             resource: unread.action,
             principal: None,
             reason: Some(reason.clone()),
@@ -370,8 +374,7 @@ pub trait Check: Sync {
         let finding = self.evaluate(facts, ctx).unwrap_or_else(Finding::from);
         debug_assert!(
             finding.items.iter().all(|i| {
-                self.item_kinds().contains(&i.kind.as_str())
-                    || Failure::from_code(&i.kind).is_some()
+                self.item_kinds().contains(&&*i.kind) || Failure::from_code(&i.kind).is_some()
             }),
             "{} emitted an item kind it does not list: {:?}",
             self.id(),

@@ -24,7 +24,7 @@ fn leaving(account: &AccountReport, company: &str) -> Option<(bool, Option<Strin
     if item.is(RESELLER_REMOVES) {
         return Some((false, None));
     }
-    let verdict = match item.kind.as_str() {
+    let verdict = match &*item.kind {
         ALLOWED => "may leave".to_string(),
         DENIED_BY_SCP => format!(
             "{company}'s service control policy denies it organizations:LeaveOrganization: {company} must exempt it"
