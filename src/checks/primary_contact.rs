@@ -184,11 +184,7 @@ fn website_domain(url: &str, reseller: &Reseller) -> Option<String> {
         .unwrap_or_default()
         .trim_end_matches('.')
         .to_lowercase();
-    reseller
-        .email_domains
-        .iter()
-        .find(|d| host == **d || host.ends_with(&format!(".{d}")))
-        .map(|d| format!("{host} is in {d}"))
+    reseller.host_marked(&host)
 }
 
 #[cfg(test)]

@@ -350,12 +350,21 @@ impl Reseller {
         lower
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
             .map(|part| part.trim_matches('.'))
-            .find_map(|host| {
-                self.email_domains
-                    .iter()
-                    .find(|d| host == d.as_str() || host.ends_with(&format!(".{d}")))
-                    .map(|d| format!("{host} is in {d}"))
-            })
+            .find_map(|host| self.host_marked(host))
+    }
+
+    /// The reseller domain a host is in (itself or a subdomain of it), if any. `host` is
+    /// lower-case.
+    pub fn domain_of(&self, host: &str) -> Option<&str> {
+        self.email_domains
+            .iter()
+            .map(String::as_str)
+            .find(|d| host == *d || host.strip_suffix(d).is_some_and(|h| h.ends_with('.')))
+    }
+
+    /// "sso.ctl.io is in ctl.io" when `host` (lower-case) is in a reseller domain.
+    pub fn host_marked(&self, host: &str) -> Option<String> {
+        self.domain_of(host).map(|d| format!("{host} is in {d}"))
     }
 
     /// Every marker and name pattern, for messages: "CTL".
@@ -381,10 +390,7 @@ impl Reseller {
         let Some((_, domain)) = email.rsplit_once('@') else {
             return false;
         };
-        let domain = domain.trim().to_lowercase();
-        self.email_domains
-            .iter()
-            .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+        self.domain_of(&domain.trim().to_lowercase()).is_some()
     }
 }
 
