@@ -144,12 +144,14 @@ const PROBE_TEST: &str = "credentials_probe";
 
 /// The child's side (`PROBE` set): load the base configuration as `orgexit audit
 /// --profile probe` does, over a client that captures the first request, and print where
-/// the chain sent it.
+/// the chain sent it. Not a test of its own: [`probe`] runs it in a child process.
 #[tokio::test]
+#[ignore = "the child side of the credentials probe tests: run by them, in a child process"]
 async fn credentials_probe() {
-    if std::env::var_os(PROBE).is_none() {
-        return;
-    }
+    assert!(
+        std::env::var_os(PROBE).is_some(),
+        "run by the probe tests in a child process, with {PROBE} set"
+    );
     let sent = Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = Arc::clone(&sent);
     let http = infallible_client_fn(move |request: http::Request<SdkBody>| {
@@ -189,7 +191,13 @@ async fn credentials_probe() {
 fn probe(config: &str, home: &std::path::Path, env: &[(&str, &str)]) -> String {
     std::fs::write(home.join("config"), config).unwrap();
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", PROBE_TEST, "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            PROBE_TEST,
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env_clear()
         .env(PROBE, "1")
         .env("HOME", home)
