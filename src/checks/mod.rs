@@ -226,6 +226,17 @@ impl Item {
         }
     }
 
+    /// What could not be read: the [`Failure`] code as kind, the refused action as
+    /// resource, and the reason as AWS's answer gave it.
+    pub fn unread(unread: Unread, reason: &str) -> Self {
+        Item {
+            kind: unread.failure.code().into(),
+            resource: unread.action,
+            principal: None,
+            reason: Some(reason.to_string()),
+        }
+    }
+
     /// A resource kept by `waiver`.
     pub fn waived(name: &str, waiver: &Waiver) -> Self {
         Item::new(WAIVED, name).with_reason(&waiver.reason)
@@ -299,16 +310,10 @@ impl From<Missing> for Finding {
     /// An `error` finding with one item saying what could not be read and why: its kind
     /// is the [`Failure`] code, its resource the refused action.
     fn from(missing: Missing) -> Self {
-        let unread = match &missing {
-            Missing::Account(reason) | Missing::Failed(reason) => Unread::of(reason),
-            Missing::NotCollected(_) => Unread::not_collected(),
-        };
         let reason = missing.to_string();
-        let item = Item {
-            kind: unread.failure.code().into(),
-            resource: unread.action,
-            principal: None,
-            reason: Some(reason.clone()),
+        let item = match &missing {
+            Missing::Account(why) | Missing::Failed(why) => Item::unread(Unread::of(why), why),
+            Missing::NotCollected(_) => Item::unread(Unread::not_collected(), &reason),
         };
         Finding::new(Status::Error, reason).with_items(vec![item])
     }
@@ -490,7 +495,6 @@ mod tests {
                     "active-instrument",
                     "inactive-instrument",
                     "no-instrument",
-                    "unread",
                     "attested",
                     "reseller-created",
                 ],

@@ -29,7 +29,7 @@
 //! `[accounts."<ID>"] payment_method = { by = "ap@example.com", on = "2026-11-20" }`.
 
 use super::{Check, Context, Finding, Item, Severity, Status};
-use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument};
+use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument, Unread};
 
 pub struct PaymentMethod;
 
@@ -42,8 +42,6 @@ const ACTIVE: &str = "active-instrument";
 const INACTIVE: &str = "inactive-instrument";
 /// AWS answered with no instrument at all.
 const NONE: &str = "no-instrument";
-/// AWS did not answer (reason: why).
-const UNREAD: &str = "unread";
 /// The attestation (principal: who, reason: when).
 const ATTESTED: &str = "attested";
 /// The account has OrganizationAccountAccessRole: the reseller probably created it.
@@ -73,7 +71,7 @@ impl Check for PaymentMethod {
         "Add a payment method in Billing → Payment preferences; let the audit role read it (payments:ListPaymentInstruments), or attest it (payment_method) in the attestations file."
     }
     fn item_kinds(&self) -> &'static [&'static str] {
-        &[ACTIVE, INACTIVE, NONE, UNREAD, ATTESTED, RESELLER_CREATED]
+        &[ACTIVE, INACTIVE, NONE, ATTESTED, RESELLER_CREATED]
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
@@ -170,7 +168,8 @@ fn answered(instruments: &[PaymentInstrument], attested: Option<Item>) -> Verdic
 
 /// AWS did not answer: the attestation decides, and the finding says why AWS could not.
 fn unanswered(reason: &str, attested: Option<Item>) -> Verdict {
-    let unread = Item::about(UNREAD, reason);
+    // What AWS did not answer, as every check says it (kind: the kind of failure).
+    let unread = Item::unread(Unread::of(reason), reason);
     match attested {
         Some(a) => (
             Status::Pass,
@@ -310,7 +309,12 @@ mod tests {
             "{}",
             f.summary
         );
-        assert!(f.items.iter().any(|i| i.is(UNREAD)));
+        assert!(
+            f.items.iter().any(|i| i.is("access-denied")
+                && i.resource() == "payments:ListPaymentInstruments"),
+            "{:?}",
+            f.items
+        );
         let f = Setup::new(Phase::Post).run(&PaymentMethod, &facts);
         assert_eq!(f.status, Status::Manual);
         assert!(f.summary.contains("AccessDeniedException"), "{}", f.summary);

@@ -103,7 +103,8 @@ fn payment_status(report: &Report) -> Option<String> {
                     a.principal(),
                     a.reason()
                 )
-            } else if !of("unread").is_empty() {
+            } else if check.status != Status::Error && failed(check).is_some() {
+                // Fallen back on the attestation, and there is none.
                 "unknown (AWS did not answer, nothing attested)".to_string()
             } else {
                 "not evaluated".to_string()
