@@ -7,6 +7,10 @@ use std::collections::BTreeSet;
 use aws_sdk_account::types::AlternateContactType;
 use aws_sdk_iam::types::{PolicyScopeType, SummaryKeyType};
 use aws_sdk_organizations::types::HandshakePartyType;
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use time::OffsetDateTime;
 
 use super::config::AccountClients;
@@ -271,26 +275,38 @@ async fn leave_permission(c: &AccountClients, principal: &str) -> Read<LeaveSimu
     })
 }
 
+/// Every item of every page, a page at a time. (The SDK's `.items()` stream hands each
+/// item through a channel of its own: a few thousand instructions an item, for nothing.)
+async fn every_page<O, E, T>(
+    mut pages: PaginationStream<Result<O, SdkError<E, HttpResponse>>>,
+    action: &str,
+    mut take: impl FnMut(O, &mut Vec<T>),
+) -> Read<Vec<T>>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut items = Vec::new();
+    while let Some(page) = pages.next().await {
+        take(page.map_err(|e| describe(action, &e))?, &mut items);
+    }
+    Ok(items)
+}
+
 async fn policies(c: &AccountClients) -> Read<Vec<NamedEntity>> {
-    c.iam
+    let pages = c
+        .iam
         .list_policies()
         .scope(PolicyScopeType::Local)
         .max_items(IAM_PAGE)
         .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| describe("iam:ListPolicies", &e))
-        .map(|items| {
-            items
-                .into_iter()
-                .map(|p| NamedEntity {
-                    name: p.policy_name.unwrap_or_default(),
-                    arn: p.arn.unwrap_or_default(),
-                })
-                .collect()
-        })
+        .send();
+    every_page(pages, "iam:ListPolicies", |page, out| {
+        out.extend(page.policies.into_iter().flatten().map(|p| NamedEntity {
+            name: p.policy_name.unwrap_or_default(),
+            arn: p.arn.unwrap_or_default(),
+        }))
+    })
+    .await
 }
 
 /// Real IAM URL-encodes trust policies; some emulators send JSON as it is. Decoded here,
@@ -307,68 +323,53 @@ pub fn decode_policy(document: Option<String>) -> String {
 }
 
 async fn roles(c: &AccountClients) -> Read<Vec<Role>> {
-    c.iam
+    let pages = c
+        .iam
         .list_roles()
         .max_items(IAM_PAGE)
         .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| describe("iam:ListRoles", &e))
-        .map(|items| {
-            items
-                .into_iter()
-                .map(|r| Role {
-                    name: r.role_name,
-                    arn: r.arn,
-                    path: r.path,
-                    trust_policy: decode_policy(r.assume_role_policy_document),
-                })
-                .collect()
-        })
+        .send();
+    every_page(pages, "iam:ListRoles", |page, out| {
+        out.extend(page.roles.into_iter().map(|r| Role {
+            name: r.role_name,
+            arn: r.arn,
+            path: r.path,
+            trust_policy: decode_policy(r.assume_role_policy_document),
+        }))
+    })
+    .await
 }
 
 async fn users(c: &AccountClients) -> Read<Vec<NamedEntity>> {
-    c.iam
+    let pages = c
+        .iam
         .list_users()
         .max_items(IAM_PAGE)
         .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| describe("iam:ListUsers", &e))
-        .map(|items| {
-            items
-                .into_iter()
-                .map(|u| NamedEntity {
-                    name: u.user_name,
-                    arn: u.arn,
-                })
-                .collect()
-        })
+        .send();
+    every_page(pages, "iam:ListUsers", |page, out| {
+        out.extend(page.users.into_iter().map(|u| NamedEntity {
+            name: u.user_name,
+            arn: u.arn,
+        }))
+    })
+    .await
 }
 
 async fn groups(c: &AccountClients) -> Read<Vec<NamedEntity>> {
-    c.iam
+    let pages = c
+        .iam
         .list_groups()
         .max_items(IAM_PAGE)
         .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| describe("iam:ListGroups", &e))
-        .map(|items| {
-            items
-                .into_iter()
-                .map(|g| NamedEntity {
-                    name: g.group_name,
-                    arn: g.arn,
-                })
-                .collect()
-        })
+        .send();
+    every_page(pages, "iam:ListGroups", |page, out| {
+        out.extend(page.groups.into_iter().map(|g| NamedEntity {
+            name: g.group_name,
+            arn: g.arn,
+        }))
+    })
+    .await
 }
 
 /// Each provider once, in the order listed (an ARN names one provider: AWS's published

@@ -89,7 +89,7 @@ pub struct IamFederation;
 const ORG_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
 
 /// Who one trusted principal is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Who {
     /// This account, another audited one, the new organization, an AWS service.
     Inside,
@@ -309,7 +309,7 @@ impl Check for IamFederation {
                 .iter()
                 .flat_map(|g| judge.grant(g, &role.name))
                 .collect();
-            who.sort_by_key(|w| format!("{w:?}"));
+            who.sort();
             who.dedup();
             let list = |pick: fn(&Who) -> Option<&String>| -> Vec<String> {
                 who.iter().filter_map(pick).cloned().collect()

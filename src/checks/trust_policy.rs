@@ -9,7 +9,16 @@
 //! an organization or an account are read into [`Grant::orgs`] and [`Grant::accounts`];
 //! a negated (`StringNotEquals`), `…IfExists` or wildcard condition narrows nothing.
 
-use serde_json::Value;
+//!
+//! The document is read into borrowed, typed shapes ([`Document`]): only `Statement`,
+//! `Effect`, `Principal`, `NotPrincipal` and `Condition` are kept, and a string without
+//! escapes is not copied. Anything else in the document is skipped unread.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// One principal an `Allow` statement trusts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,40 +49,34 @@ pub struct Grant {
 
 /// Parses a trust policy document into what its `Allow` statements grant, and to whom.
 pub fn grants(document: &str) -> Result<Vec<Grant>, String> {
-    let policy: Value = serde_json::from_str(document.trim())
-        .map_err(|e| format!("trust policy is not valid JSON: {e}"))?;
-    let statements = match policy.get("Statement") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(statement @ Value::Object(_)) => vec![statement],
-        Some(_) => return Err("trust policy Statement is neither an object nor an array".into()),
-        None => return Err("trust policy has no Statement".into()),
-    };
+    let policy: Document<'_> =
+        serde_json::from_str(document.trim()).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => format!("trust policy: {e}"),
+            _ => format!("trust policy is not valid JSON: {e}"),
+        })?;
+    let statements = policy.statement.ok_or("trust policy has no Statement")?.0;
     let mut grants = Vec::new();
     for statement in statements {
-        let effect = statement
-            .get("Effect")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if !effect.eq_ignore_ascii_case("Allow") {
+        let allows = statement
+            .effect
+            .is_some_and(|e| e.0.eq_ignore_ascii_case("Allow"));
+        if !allows {
             continue;
         }
-        let (orgs, accounts) = narrowing(statement.get("Condition"))?;
+        let (orgs, accounts) = narrowing(statement.condition);
         let mut principals = Vec::new();
-        if statement.get("NotPrincipal").is_some() {
+        if statement.not_principal.is_some() {
             principals.push(Trusted::Anyone);
         }
-        match statement.get("Principal") {
+        match statement.principal {
             None => {}
-            Some(Value::String(s)) if s == "*" => principals.push(Trusted::Anyone),
-            Some(Value::Object(map)) => {
-                for (kind, values) in map {
-                    for value in strings(values)? {
-                        principals.push(classify(kind, value));
+            Some(Principal::Anyone) => principals.push(Trusted::Anyone),
+            Some(Principal::Kinds(kinds)) => {
+                for (kind, values) in kinds.0 {
+                    for value in values.0 {
+                        principals.push(classify(&kind.0, &value.0));
                     }
                 }
-            }
-            Some(other) => {
-                return Err(format!("trust policy has an unexpected Principal: {other}"));
             }
         }
         grants.extend(principals.into_iter().map(|principal| Grant {
@@ -88,65 +91,169 @@ pub fn grants(document: &str) -> Result<Vec<Grant>, String> {
 }
 
 /// The organizations and accounts a statement's `Condition` narrows its principals to.
-fn narrowing(condition: Option<&Value>) -> Result<(Vec<String>, Vec<String>), String> {
+fn narrowing(condition: Option<Conditions<'_>>) -> (Vec<String>, Vec<String>) {
     let mut orgs = Vec::new();
     let mut accounts = Vec::new();
-    let Some(condition) = condition else {
-        return Ok((orgs, accounts));
-    };
-    let Value::Object(operators) = condition else {
-        return Err(format!(
-            "trust policy has an unexpected Condition: {condition}"
-        ));
-    };
-    for (operator, keys) in operators {
-        let op = operator.to_ascii_lowercase();
+    for (operator, keys) in condition.map(|c| c.0).unwrap_or_default() {
+        let op = operator.0.to_ascii_lowercase();
         // "Not" and "IfExists" let in principals the key does not name, or that lack it.
         if op.contains("not") || op.ends_with("ifexists") || op == "null" {
             continue;
         }
-        let Value::Object(keys) = keys else {
-            return Err(format!(
-                "trust policy condition {operator} is not an object: {keys}"
-            ));
-        };
-        for (key, values) in keys {
-            let values = strings(values)?;
+        for (key, values) in keys.0 {
+            let values: Vec<&str> = values.0.iter().map(|v| &*v.0).collect();
             // A pattern (`o-*`) narrows to no one organization or account.
             let exact = |v: &&str| !v.contains(['*', '?', '$']);
-            let (into, ids): (&mut Vec<String>, Vec<&str>) = match key.to_ascii_lowercase().as_str()
-            {
-                "aws:principalorgid" | "aws:sourceorgid" => (&mut orgs, values),
-                // `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`: the first segment is the org.
-                "aws:principalorgpaths" => (
-                    &mut orgs,
-                    values
-                        .iter()
-                        .map(|v| v.split('/').next().unwrap_or(v))
-                        .collect(),
-                ),
-                "aws:principalaccount" | "aws:sourceaccount" => (&mut accounts, values),
-                _ => continue,
-            };
+            let (into, ids): (&mut Vec<String>, Vec<&str>) =
+                match key.0.to_ascii_lowercase().as_str() {
+                    "aws:principalorgid" | "aws:sourceorgid" => (&mut orgs, values),
+                    // `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`: the first segment is the org.
+                    "aws:principalorgpaths" => (
+                        &mut orgs,
+                        values
+                            .iter()
+                            .map(|v| v.split('/').next().unwrap_or(v))
+                            .collect(),
+                    ),
+                    "aws:principalaccount" | "aws:sourceaccount" => (&mut accounts, values),
+                    _ => continue,
+                };
             if ids.iter().all(exact) {
                 into.extend(ids.iter().map(|v| v.to_string()));
             }
         }
     }
-    Ok((orgs, accounts))
+    (orgs, accounts)
 }
 
-fn strings(value: &Value) -> Result<Vec<&str>, String> {
-    match value {
-        Value::String(s) => Ok(vec![s.as_str()]),
-        Value::Array(items) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| format!("trust policy principal is not a string: {v}"))
-            })
-            .collect(),
-        other => Err(format!("trust policy principal is not a string: {other}")),
+/// What of a policy document the trust is read from; every other member is skipped.
+#[derive(Deserialize)]
+struct Document<'a> {
+    #[serde(rename = "Statement", borrow, default)]
+    statement: Option<OneOrMany<Statement<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Statement<'a> {
+    #[serde(rename = "Effect", borrow, default)]
+    effect: Option<Text<'a>>,
+    #[serde(rename = "Principal", borrow, default)]
+    principal: Option<Principal<'a>>,
+    #[serde(rename = "NotPrincipal", default)]
+    not_principal: Option<IgnoredAny>,
+    #[serde(rename = "Condition", borrow, default)]
+    condition: Option<Conditions<'a>>,
+}
+
+/// `{"StringEquals": {"aws:PrincipalOrgID": "o-…"}}`, in the document's order.
+type Conditions<'a> = Pairs<Text<'a>, Pairs<Text<'a>, OneOrMany<Text<'a>>>>;
+
+/// `"*"`, or `{"AWS": …, "Service": …, "Federated": …}` in the document's order.
+enum Principal<'a> {
+    Anyone,
+    Kinds(Pairs<Text<'a>, OneOrMany<Text<'a>>>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Principal<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Principal<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#"a Principal: "*" or an object of principal kinds"#)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v == "*" {
+                    Ok(Principal::Anyone)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                Pairs::deserialize(de::value::MapAccessDeserializer::new(map)).map(Principal::Kinds)
+            }
+        }
+        deserializer.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A string, borrowed from the document unless it had escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+/// One value or an array of them, as IAM accepts for `Statement`, principals and
+/// condition values.
+struct OneOrMany<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("one value or an array of them")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                let mut all = Vec::with_capacity(seq.size_hint().unwrap_or(1));
+                while let Some(one) = seq.next_element()? {
+                    all.push(one);
+                }
+                Ok(OneOrMany(all))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|one| OneOrMany(vec![one]))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                T::deserialize(de::value::BorrowedStrDeserializer::new(v))
+                    .map(|one| OneOrMany(vec![one]))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                T::deserialize(de::value::StrDeserializer::new(v)).map(|one| OneOrMany(vec![one]))
+            }
+        }
+        deserializer.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A JSON object's members in the document's order.
+struct Pairs<K, V>(Vec<(K, V)>);
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Pairs<K, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Members<K, V> {
+            type Value = Pairs<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut all = Vec::with_capacity(map.size_hint().unwrap_or(1));
+                while let Some(member) = map.next_entry()? {
+                    all.push(member);
+                }
+                Ok(Pairs(all))
+            }
+        }
+        deserializer.deserialize_map(Members(std::marker::PhantomData))
     }
 }
 

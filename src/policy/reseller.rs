@@ -321,15 +321,32 @@ impl Reseller {
     /// What marks `name` as the reseller's: the first marker it carries as a word, or the
     /// first of the definition's names and patterns it matches.
     pub fn marks(&self, name: &str) -> Option<&str> {
-        let name_words = words(name);
+        let has = |marker: &[String]| -> bool {
+            if name.is_ascii() {
+                // Names are ASCII but for rare exceptions: their words are read in place.
+                let mut at = ascii_words(name);
+                loop {
+                    let matched = at
+                        .clone()
+                        .zip(marker)
+                        .take_while(|(w, m)| w.eq_ignore_ascii_case(m))
+                        .count();
+                    if matched == marker.len() {
+                        return true;
+                    }
+                    if at.next().is_none() {
+                        return false;
+                    }
+                }
+            }
+            words(name)
+                .windows(marker.len())
+                .any(|window| window == marker)
+        };
         self.markers
             .iter()
             .zip(&self.marker_words)
-            .find(|(_, marker)| {
-                name_words
-                    .windows(marker.len())
-                    .any(|window| window == marker.as_slice())
-            })
+            .find(|(_, marker)| !marker.is_empty() && has(marker))
             .map(|(marker, _)| marker.as_str())
             .or_else(|| {
                 self.names
@@ -446,9 +463,68 @@ pub fn words(text: &str) -> Vec<String> {
     words
 }
 
+/// The words of an ASCII name, as [`words`] splits them, borrowed from the name (not
+/// lower-cased).
+fn ascii_words(text: &str) -> impl Iterator<Item = &str> + Clone {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return None;
+        }
+        let start = at;
+        at += 1;
+        while at < bytes.len() {
+            let (prev, c) = (bytes[at - 1], bytes[at]);
+            let next_lower = bytes.get(at + 1).is_some_and(u8::is_ascii_lowercase);
+            let boundary = !c.is_ascii_alphanumeric()
+                || prev.is_ascii_alphabetic() != c.is_ascii_alphabetic()
+                || (prev.is_ascii_lowercase() && c.is_ascii_uppercase())
+                || (prev.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower);
+            if boundary {
+                break;
+            }
+            at += 1;
+        }
+        Some(&text[start..at])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_words_split_as_words_does() {
+        for name in [
+            "CTLAdmin",
+            "DirectLink",
+            "kubectl",
+            "CTL-Managed-10",
+            "ctl_audit2Role",
+            "--x--",
+            "",
+            "ABCdefGHI9jk",
+            "a1B2c3",
+            "CTL",
+            "MyCTLRole",
+            "role/CTL.admin",
+        ] {
+            let ours: Vec<String> = ascii_words(name).map(str::to_ascii_lowercase).collect();
+            assert_eq!(ours, words(name), "{name}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_words_agree_with_words(name in "[ -~]{0,24}") {
+            let ours: Vec<String> = ascii_words(&name).map(str::to_ascii_lowercase).collect();
+            proptest::prop_assert_eq!(ours, words(&name));
+        }
+    }
 
     fn parse(text: &str) -> Result<Reseller, InputError> {
         Reseller::parse(text, Path::new("r.toml"))
