@@ -434,7 +434,8 @@ fn replay_run(args: &Args, n: usize) -> Line {
         (started.elapsed(), report)
     });
 
-    let calls = replay.calls();
+    // Moved out, not copied: the replay's log is the benchmark's memory, not the tool's.
+    let calls = replay.take_calls();
     let mut per_account: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
     for call in &calls {
         *per_account

@@ -318,6 +318,12 @@ impl Replay {
         self.inner.calls.lock().expect("calls").clone()
     }
 
+    /// Every request received so far, moved out of the replay (which then holds none): for
+    /// a caller that reads them once, such as the benchmark, whose memory is the tool's.
+    pub fn take_calls(&self) -> Vec<Call> {
+        std::mem::take(&mut *self.inner.calls.lock().expect("calls"))
+    }
+
     /// The most requests that were waiting for their answers at the same time.
     pub fn peak_in_flight(&self) -> usize {
         self.inner.peak_in_flight.load(Ordering::SeqCst)

@@ -323,6 +323,16 @@ impl Reseller {
     pub fn marks(&self, name: &str) -> Option<&str> {
         let has = |marker: &[String]| -> bool {
             if name.is_ascii() {
+                // A name without the marker's first word in it, in any case, cannot match:
+                // most names are ruled out by this one pass.
+                let first = marker[0].as_bytes();
+                if !name
+                    .as_bytes()
+                    .windows(first.len())
+                    .any(|w| w.eq_ignore_ascii_case(first))
+                {
+                    return false;
+                }
                 // Names are ASCII but for rare exceptions: their words are read in place.
                 let mut at = ascii_words(name);
                 loop {
