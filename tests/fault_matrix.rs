@@ -156,8 +156,8 @@ fn carries(check: &orgexit::report::CheckResult, action: &str, failure: Failure)
     })
 }
 
-fn account<'a>(report: &'a Report, id: &str) -> &'a AccountReport {
-    report.accounts.iter().find(|a| a.account_id == id).unwrap()
+fn account(report: &Report, id: &str) -> AccountReport {
+    report.accounts.get(id).unwrap()
 }
 
 #[tokio::test(start_paused = true)]

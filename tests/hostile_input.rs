@@ -123,7 +123,7 @@ proptest! {
             checks: vec![orgexit::checks::find("iam-federation").unwrap()],
         };
         let report = evaluate(&policy, &facts[3..], time::OffsetDateTime::UNIX_EPOCH);
-        let status = report.accounts[0].checks[0].status;
+        let status = report.accounts.iter().next().unwrap().checks[0].status;
         let readable = serde_json::from_str::<serde_json::Value>(&doc)
             .or_else(|_| serde_json::from_str(&urlencoding::decode(&doc).unwrap_or_default()))
             .is_ok_and(|v| v.get("Statement").is_some());

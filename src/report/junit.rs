@@ -20,7 +20,7 @@ pub fn render(report: &Report) -> String {
         junit.set_timestamp(timestamp);
     }
     for account in &report.accounts {
-        let mut suite = suite(report, account);
+        let mut suite = suite(report, &account);
         if let Some(timestamp) = timestamp {
             suite.set_timestamp(timestamp);
         }

@@ -103,7 +103,8 @@ fn ready_text(account: &AccountReport) -> &'static str {
 
 /// Few accounts: a row per check, a column per account.
 fn by_check(out: &mut String, report: &Report) {
-    let accounts = &report.accounts;
+    // Few accounts (at most DETAILED_UP_TO): unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
     if accounts.is_empty() {
         out.push_str("No account was audited.\n");
         return;
@@ -111,7 +112,7 @@ fn by_check(out: &mut String, report: &Report) {
     let mut header = String::from("| Check |");
     let mut rule = String::from("|---|");
     let mut ready = String::from("| *ready* |");
-    for account in accounts {
+    for account in &accounts {
         let _ = write!(header, " {} |", cell(&account.label()));
         rule.push_str("---|");
         let _ = write!(ready, " {} |", ready_text(account));
@@ -121,7 +122,7 @@ fn by_check(out: &mut String, report: &Report) {
     let ids: Vec<&str> = accounts[0].checks.iter().map(|c| &*c.id).collect();
     for id in ids {
         let mut row = format!("| `{}` |", cell(id));
-        for account in accounts {
+        for account in &accounts {
             let status = account
                 .checks
                 .iter()
@@ -149,7 +150,7 @@ fn by_account(out: &mut String, report: &Report) {
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
             cell(&account.label()),
-            ready_text(account),
+            ready_text(&account),
             n(Status::Fail),
             n(Status::Manual),
             n(Status::Error),
@@ -174,7 +175,7 @@ fn blocking(out: &mut String, report: &Report) {
             continue;
         }
         for check in account.checks.iter().filter(|c| c.status.blocks()) {
-            finding(out, account, check);
+            finding(out, &account, check);
             any = true;
         }
     }

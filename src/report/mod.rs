@@ -2,6 +2,7 @@
 //! ([`crate::engine::evaluate`]), rendered by one module per format. Nothing here runs a
 //! check. The JSON shape is the README's *JSON report*: fields may be added, none removed.
 
+pub mod accounts;
 pub mod json;
 pub mod junit;
 pub mod load;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::checks::{Item, Phase, Severity, Status};
 use crate::exit::Exit;
 use crate::plan::Policy;
+pub use accounts::Accounts;
 
 pub const SCHEMA_VERSION: u32 = 1;
 /// The `tool` of every report orgexit writes.
@@ -67,7 +69,7 @@ pub struct Report {
     #[serde(default)]
     pub notes: Vec<String>,
     /// Sorted by account ID.
-    pub accounts: Vec<AccountReport>,
+    pub accounts: Accounts,
 }
 
 /// The snapshot a report was made from.
@@ -187,7 +189,7 @@ pub struct Waived {
 }
 
 impl Summary {
-    fn add(&mut self, status: Status) {
+    fn add_many(&mut self, status: Status, n: usize) {
         *match status {
             Status::Pass => &mut self.pass,
             Status::Fail => &mut self.fail,
@@ -195,7 +197,7 @@ impl Summary {
             Status::Manual => &mut self.manual,
             Status::Error => &mut self.error,
             Status::Skipped => &mut self.skipped,
-        } += 1;
+        } += n;
     }
 
     /// "28 pass · 3 fail · …", every status in order.
@@ -226,7 +228,7 @@ impl Summary {
 /// Assembles a [`Report`] from accounts already evaluated (by the engine), in any order.
 pub struct ReportBuilder<'p> {
     policy: &'p Policy,
-    accounts: Vec<AccountReport>,
+    accounts: Accounts,
     snapshot: Option<SnapshotSource>,
     names: std::collections::BTreeMap<String, String>,
 }
@@ -234,7 +236,7 @@ pub struct ReportBuilder<'p> {
 impl ReportBuilder<'_> {
     /// One account's findings.
     pub fn push(&mut self, account: AccountReport) {
-        self.accounts.push(account);
+        self.accounts.push(&account);
     }
 
     /// The facts came from a snapshot collected at this time (`None`: not recorded).
@@ -252,18 +254,24 @@ impl ReportBuilder<'_> {
     /// The report: accounts sorted by ID (each once), checks in catalog order.
     pub fn finish(self, generated_at: time::OffsetDateTime) -> Report {
         let mut accounts = self.accounts;
-        for account in &mut accounts {
-            account.name = self.names.get(&account.account_id).cloned();
-        }
-        accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-        accounts.dedup_by(|a, b| a.account_id == b.account_id);
-        let mut summary = Summary::default();
-        for account in &accounts {
-            for c in &account.checks {
-                summary.add(c.status);
+        accounts.sort_unique();
+        if !self.names.is_empty() {
+            let named: Vec<(usize, String)> = accounts
+                .ids()
+                .enumerate()
+                .filter_map(|(at, id)| Some((at, self.names.get(id)?.clone())))
+                .collect();
+            for (at, name) in named {
+                accounts.update(at, |a| a.name = Some(name));
             }
-            summary.accounts += 1;
-            summary.ready_accounts += usize::from(account.ready);
+        }
+        let mut summary = Summary {
+            accounts: accounts.len(),
+            ready_accounts: accounts.ready_count(),
+            ..Summary::default()
+        };
+        for status in Status::ALL {
+            summary.add_many(status, accounts.count(status));
         }
         Report {
             schema_version: SCHEMA_VERSION,
@@ -285,7 +293,7 @@ impl ReportBuilder<'_> {
                 .collect(),
             snapshot: self.snapshot,
             // A run that covered no account has shown nothing to be ready.
-            ready: !accounts.is_empty() && accounts.iter().all(|a| a.ready),
+            ready: accounts.all_ready(),
             summary,
             notes: notes::notes(self.policy, &accounts),
             accounts,
@@ -308,7 +316,7 @@ impl Report {
     pub fn builder(policy: &Policy) -> ReportBuilder<'_> {
         ReportBuilder {
             policy,
-            accounts: Vec::new(),
+            accounts: Accounts::default(),
             snapshot: None,
             names: Default::default(),
         }

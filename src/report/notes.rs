@@ -9,7 +9,6 @@
 
 use std::collections::BTreeSet;
 
-use super::AccountReport;
 use crate::checks::{Phase, Status};
 use crate::facts::FactKind;
 use crate::plan::{Attested, Policy};
@@ -23,7 +22,7 @@ fn lists_waivable_names(kind: &FactKind) -> bool {
     )
 }
 
-pub fn notes(policy: &Policy, accounts: &[AccountReport]) -> Vec<String> {
+pub fn notes(policy: &Policy, accounts: &super::Accounts) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(date) = policy.target_date
         && policy.phase == Phase::Pre
@@ -34,7 +33,7 @@ pub fn notes(policy: &Policy, accounts: &[AccountReport]) -> Vec<String> {
             policy.today
         ));
     }
-    let audited: BTreeSet<&str> = accounts.iter().map(|a| a.account_id.as_str()).collect();
+    let audited: BTreeSet<&str> = accounts.ids().collect();
     let names_read = policy.needs().iter().any(lists_waivable_names);
     for (id, attested) in &policy.attestations.accounts {
         if !audited.contains(id.as_str()) {
@@ -56,7 +55,7 @@ pub fn notes(policy: &Policy, accounts: &[AccountReport]) -> Vec<String> {
                 ));
             }
         }
-        let Some(account) = accounts.iter().find(|a| a.account_id == *id) else {
+        let Some(account) = accounts.get(id) else {
             continue;
         };
         // Only what the audit saw in full can show that a waiver matches nothing.

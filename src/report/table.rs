@@ -52,23 +52,27 @@ pub fn render(report: &Report, look: Look) -> String {
         out.push_str(&roll_up(report, look).to_string());
         out.push('\n');
     }
-    let listed = |a: &&AccountReport| !many || look.all || !a.ready;
-    let check_width = report
-        .accounts
-        .iter()
-        .filter(listed)
-        .flat_map(|a| rows(a, &shown, look.all).0)
-        .map(|row| row.id.chars().count())
-        .max()
-        .unwrap_or(0);
+    let listed = |a: &AccountReport| !many || look.all || !a.ready;
+    // One pass over the (packed) accounts for the widths and what is folded, one more over
+    // those listed.
+    let mut check_width = 0;
+    let mut folded = false;
     let mut ready_not_listed = 0;
     for account in &report.accounts {
+        folded |= account.checks.iter().any(|c| !shown(c.status));
         if !listed(&account) {
             ready_not_listed += 1;
             continue;
         }
+        check_width = rows(&account, &shown, look.all)
+            .0
+            .iter()
+            .map(|row| row.id.chars().count())
+            .fold(check_width, usize::max);
+    }
+    for account in report.accounts.iter().filter(|a| listed(a)) {
         out.push('\n');
-        out.push_str(&account_section(account, &shown, check_width, look, width));
+        out.push_str(&account_section(&account, &shown, check_width, look, width));
     }
     out.push('\n');
     if ready_not_listed > 0 {
@@ -84,11 +88,6 @@ pub fn render(report: &Report, look: Look) -> String {
             if ready_not_listed == 1 { "it" } else { "them" },
         );
     }
-    let folded = report
-        .accounts
-        .iter()
-        .flat_map(|a| &a.checks)
-        .any(|c| !shown(c.status));
     if folded {
         out.push_str("--all shows every check, passes included\n");
     }
@@ -306,18 +305,23 @@ fn roll_up(report: &Report, look: Look) -> Table {
             .into_iter()
             .map(|c| bold(Cell::new(c), look.color)),
     );
-    let ids: Vec<&str> = report
-        .accounts
-        .first()
-        .map(|a| a.checks.iter().map(|c| &*c.id).collect())
-        .unwrap_or_default();
+    // Every account has the same checks in the same order: the first one's ids, and each
+    // id's statuses over all accounts, in one pass.
+    let mut ids: Vec<String> = Vec::new();
+    let mut by_id: std::collections::HashMap<String, Vec<Status>> = Default::default();
+    for account in &report.accounts {
+        if ids.is_empty() {
+            ids = account.checks.iter().map(|c| c.id.to_string()).collect();
+        }
+        for check in &account.checks {
+            by_id
+                .entry(check.id.to_string())
+                .or_default()
+                .push(check.status);
+        }
+    }
     for id in &ids {
-        let statuses: Vec<Status> = report
-            .accounts
-            .iter()
-            .filter_map(|a| a.checks.iter().find(|c| c.id == *id))
-            .map(|c| c.status)
-            .collect();
+        let statuses = by_id.remove(id).unwrap_or_default();
         let counts: Vec<String> = ROLL_UP_ORDER
             .iter()
             .filter_map(|status| {

@@ -33,8 +33,10 @@ const RESELLER_PROVIDER: &str = "reseller-provider";
 const PAYMENT_METHOD: &str = "payment-method";
 
 pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
     let mut lines = Vec::new();
-    for account in &report.accounts {
+    for account in &accounts {
         if let Some(access) = access_to_remove(account, company) {
             lines.push(format!(
                 "{}: {company}'s access to remove: {access}",
@@ -42,8 +44,7 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
             ));
         }
     }
-    let unpaid: Vec<&AccountReport> = report
-        .accounts
+    let unpaid: Vec<&AccountReport> = accounts
         .iter()
         .filter(|a| {
             a.checks.iter().any(|c| {
@@ -60,7 +61,7 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
     if let Some(payments) = payment_status(report) {
         lines.push(payments);
     }
-    for account in &report.accounts {
+    for account in &accounts {
         lines.extend(unread(account, company));
     }
     if lines.is_empty() {
@@ -75,8 +76,9 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
 /// "Payment method per account: 111122223333 CARD active (AWS lists it); …", from
 /// `payment-method`'s items; `None` when the check did not run.
 fn payment_status(report: &Report) -> Option<String> {
-    let per_account: Vec<String> = report
-        .accounts
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+    let per_account: Vec<String> = accounts
         .iter()
         .filter_map(|a| {
             let check = a.checks.iter().find(|c| c.id == PAYMENT_METHOD)?;
@@ -241,8 +243,9 @@ fn who(failure: Failure, action: &str, company: &str) -> String {
 /// The closing line: which report this is, how old its facts are, and how much of the
 /// catalog it covers.
 fn attached(report: &Report) -> String {
-    let blocking = report
-        .accounts
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+    let blocking = accounts
         .iter()
         .flat_map(|a| &a.checks)
         .filter(|c| c.status.blocks())

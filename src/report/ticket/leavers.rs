@@ -52,9 +52,11 @@ fn short(arn: &str) -> &str {
 /// "Who do you want to handle removing your member accounts…": the company, the
 /// reseller, or both with their accounts; a blank for what the report does not say.
 pub(super) fn who_removes(report: &Report, company: &str) -> String {
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
     let mut by: BTreeMap<bool, Vec<&str>> = BTreeMap::new();
     let mut unknown = Vec::new();
-    for account in report.accounts.iter().filter(|a| !has_left(a)) {
+    for account in accounts.iter().filter(|a| !has_left(a)) {
         match leaving(account, company) {
             Some((ours, _)) => by.entry(ours).or_default().push(&account.account_id),
             None => unknown.push(account.account_id.as_str()),
@@ -82,8 +84,9 @@ pub(super) fn who_removes(report: &Report, company: &str) -> String {
 /// "If your company, identify any AWS Users needing permissions": each leaver with what
 /// the simulation said; a blank when no leaver is named.
 pub(super) fn leavers(report: &Report, company: &str) -> String {
-    let named: Vec<String> = report
-        .accounts
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+    let named: Vec<String> = accounts
         .iter()
         .filter(|a| !has_left(a))
         .filter_map(|a| leaving(a, company)?.1)

@@ -122,11 +122,13 @@ fn has_left(account: &AccountReport) -> bool {
 }
 
 fn goal(report: &Report, company: &str) -> String {
-    let departing = report.accounts.iter().filter(|a| !has_left(a)).count();
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+    let departing = accounts.iter().filter(|a| !has_left(a)).count();
     // Before the cut-over the goal is the accounts still to move; after it, all of them.
     let n = match report.phase {
         Phase::Pre if departing > 0 => departing,
-        _ => report.accounts.len(),
+        _ => accounts.len(),
     };
     let accounts = if n == 1 {
         "1 AWS account".to_string()
@@ -151,11 +153,13 @@ fn goal(report: &Report, company: &str) -> String {
 /// The accounts still to leave, and apart from them those that already left (with where
 /// they are), when there are any.
 fn departing(report: &Report) -> (String, Option<String>) {
-    if report.accounts.is_empty() {
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+    if accounts.is_empty() {
         return (BLANK.to_string(), None);
     }
     let (left, staying): (Vec<&AccountReport>, Vec<&AccountReport>) =
-        report.accounts.iter().partition(|a| has_left(a));
+        accounts.iter().partition(|a| has_left(a));
     let departing = if staying.is_empty() {
         "none: every account has left".to_string()
     } else {
@@ -187,19 +191,19 @@ fn ids<'a>(accounts: impl Iterator<Item = &'a AccountReport>) -> String {
 /// run (not selected) or could not (the account could not be audited), nothing is known:
 /// those are said apart, never counted as without root access.
 fn without_root(report: &Report) -> String {
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
     let status = |a: &AccountReport| {
         a.checks
             .iter()
             .find(|c| c.id == ROOT_CREDENTIALS)
             .map(|c| c.status)
     };
-    let without: Vec<&AccountReport> = report
-        .accounts
+    let without: Vec<&AccountReport> = accounts
         .iter()
         .filter(|a| matches!(status(a), Some(Status::Manual | Status::Fail)))
         .collect();
-    let unknown: Vec<&AccountReport> = report
-        .accounts
+    let unknown: Vec<&AccountReport> = accounts
         .iter()
         .filter(|a| {
             !matches!(
@@ -209,7 +213,7 @@ fn without_root(report: &Report) -> String {
         })
         .collect();
     let mut text = if without.is_empty() {
-        if unknown.len() == report.accounts.len() {
+        if unknown.len() == accounts.len() {
             BLANK.to_string()
         } else {
             "none".to_string()
@@ -231,9 +235,11 @@ fn without_root(report: &Report) -> String {
 /// product (e.g. the CAM provider policy for CAM for ALM), naming it; a blank otherwise: a
 /// waiver on anything else, or none, does not say whether the customer wants the product.
 fn kept_product(report: &Report, product: &str) -> String {
+    // A ticket is for people: its accounts are unpacked together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
     // (name, reason) → accounts, so one waiver in many accounts is one line.
     let mut kept: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-    for account in &report.accounts {
+    for account in &accounts {
         for waived in account.checks.iter().flat_map(|c| &c.waived) {
             if waived.product.as_deref() != Some(product) {
                 continue;

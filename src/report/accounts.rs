@@ -1,0 +1,320 @@
+//! The accounts of a report, each kept packed until it is rendered.
+//!
+//! A run over thousands of accounts holds every account's findings until the report is
+//! written. As values they cost about 30 KB an account (most of it the items and ARNs of
+//! `iam-federation`); packed — the account's JSON, LZ4-compressed — a few KB. Renderers
+//! read the accounts back one at a time ([`Accounts::iter`]), so at most one is unpacked
+//! at once. Packing is JSON, the report's own format: what is read back is what a report
+//! file would say.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::Deserializer;
+use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
+
+use super::AccountReport;
+use crate::checks::Status;
+
+/// The accounts of a report, sorted by account ID when the report was built.
+#[derive(Clone, Default)]
+pub struct Accounts {
+    packed: Vec<Packed>,
+}
+
+/// One account: what the report's totals need in the open, the rest packed.
+#[derive(Clone)]
+struct Packed {
+    account_id: Box<str>,
+    ready: bool,
+    /// How many of its checks are in each status, in [`Status::ALL`]'s order.
+    statuses: [u16; 6],
+    /// Its JSON, LZ4-compressed (the uncompressed size first).
+    bytes: Box<[u8]>,
+}
+
+impl Packed {
+    fn new(account: &AccountReport) -> Packed {
+        let json = serde_json::to_vec(account).expect("an account always serializes");
+        let mut statuses = [0u16; 6];
+        for check in &account.checks {
+            let at = Status::ALL.iter().position(|s| *s == check.status);
+            if let Some(at) = at {
+                statuses[at] = statuses[at].saturating_add(1);
+            }
+        }
+        Packed {
+            account_id: account.account_id.as_str().into(),
+            ready: account.ready,
+            statuses,
+            bytes: lz4_flex::compress_prepend_size(&json).into_boxed_slice(),
+        }
+    }
+
+    fn json(&self) -> Vec<u8> {
+        lz4_flex::decompress_size_prepended(&self.bytes)
+            .expect("an account packed by this process decompresses")
+    }
+
+    fn unpack(&self) -> AccountReport {
+        serde_json::from_slice(&self.json()).expect("an account packed by this process reads back")
+    }
+}
+
+impl Accounts {
+    pub fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    /// Each account, unpacked as it is reached.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter(self.packed.iter())
+    }
+
+    /// The account IDs, without unpacking.
+    pub fn ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.packed.iter().map(|p| &*p.account_id)
+    }
+
+    /// One account by ID.
+    pub fn get(&self, account_id: &str) -> Option<AccountReport> {
+        self.packed
+            .iter()
+            .find(|p| &*p.account_id == account_id)
+            .map(Packed::unpack)
+    }
+
+    /// Whether every account is ready (and there is at least one).
+    pub fn all_ready(&self) -> bool {
+        !self.packed.is_empty() && self.packed.iter().all(|p| p.ready)
+    }
+
+    /// How many accounts are ready.
+    pub fn ready_count(&self) -> usize {
+        self.packed.iter().filter(|p| p.ready).count()
+    }
+
+    /// How many checks are in `status`, over every account.
+    pub fn count(&self, status: Status) -> usize {
+        let at = Status::ALL
+            .iter()
+            .position(|s| *s == status)
+            .expect("every status is in Status::ALL");
+        self.packed
+            .iter()
+            .map(|p| usize::from(p.statuses[at]))
+            .sum()
+    }
+
+    /// Adds one account (packing it).
+    pub fn push(&mut self, account: &AccountReport) {
+        self.packed.push(Packed::new(account));
+    }
+
+    /// Sorted by account ID, each ID once (the first pushed wins).
+    pub fn sort_unique(&mut self) {
+        self.packed.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        self.packed.dedup_by(|a, b| a.account_id == b.account_id);
+    }
+
+    /// Changes one account in place (e.g. to name it).
+    pub fn update(&mut self, at: usize, change: impl FnOnce(&mut AccountReport)) {
+        if let Some(packed) = self.packed.get_mut(at) {
+            let mut account = packed.unpack();
+            change(&mut account);
+            *packed = Packed::new(&account);
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Accounts {
+    type Item = AccountReport;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+/// The accounts of a report, each unpacked as it is reached.
+#[derive(Clone)]
+pub struct Iter<'a>(std::slice::Iter<'a, Packed>);
+
+impl Iterator for Iter<'_> {
+    type Item = AccountReport;
+
+    fn next(&mut self) -> Option<AccountReport> {
+        self.0.next().map(Packed::unpack)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl From<Vec<AccountReport>> for Accounts {
+    fn from(accounts: Vec<AccountReport>) -> Self {
+        accounts.iter().collect()
+    }
+}
+
+impl<'a> FromIterator<&'a AccountReport> for Accounts {
+    fn from_iter<I: IntoIterator<Item = &'a AccountReport>>(accounts: I) -> Self {
+        Accounts {
+            packed: accounts.into_iter().map(Packed::new).collect(),
+        }
+    }
+}
+
+impl FromIterator<AccountReport> for Accounts {
+    fn from_iter<I: IntoIterator<Item = AccountReport>>(accounts: I) -> Self {
+        Accounts {
+            packed: accounts.into_iter().map(|a| Packed::new(&a)).collect(),
+        }
+    }
+}
+
+impl fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Accounts {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+/// Written as an array of accounts, each account's JSON passed through to the serializer
+/// as it is read (never rebuilt as an [`AccountReport`]).
+impl Serialize for Accounts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for packed in &self.packed {
+            let json = packed.json();
+            let mut account = serde_json::Deserializer::from_slice(&json);
+            seq.serialize_element(&serde_transcode::Transcoder::new(&mut account))?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Accounts {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<AccountReport>::deserialize(deserializer).map(Accounts::from)
+    }
+}
+
+/// Described as what it is written as: an array of accounts.
+impl JsonSchema for Accounts {
+    fn inline_schema() -> bool {
+        Vec::<AccountReport>::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Vec::<AccountReport>::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Vec::<AccountReport>::json_schema(generator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{Item, Severity};
+    use crate::report::CheckResult;
+
+    fn account(id: &str, status: Status) -> AccountReport {
+        AccountReport {
+            account_id: id.into(),
+            name: Some("prod".into()),
+            ready: status == Status::Pass,
+            error: None,
+            organization: None,
+            checks: vec![CheckResult {
+                id: "iam-federation".into(),
+                title: "Federation".into(),
+                severity: Severity::High,
+                status,
+                summary: "1 role lets the reseller in: CTL-x (999988887777)".into(),
+                resources: vec!["arn:aws:iam::111122223333:role/CTL-x".into()],
+                remediation: "remove it".into(),
+                waived: vec![],
+                items: vec![Item::new("reseller-trust", "CTL-x").with_principal("999988887777")],
+            }],
+        }
+    }
+
+    #[test]
+    fn what_is_packed_reads_back_the_same() {
+        let accounts = vec![
+            account("222233334444", Status::Fail),
+            account("111122223333", Status::Pass),
+        ];
+        let mut packed = Accounts::from(accounts.clone());
+        assert_eq!(packed.iter().collect::<Vec<_>>(), accounts);
+        packed.sort_unique();
+        assert_eq!(
+            packed.ids().collect::<Vec<_>>(),
+            ["111122223333", "222233334444"]
+        );
+        assert_eq!(packed.count(Status::Fail), 1);
+        assert_eq!(packed.count(Status::Pass), 1);
+        assert_eq!(packed.ready_count(), 1);
+        assert!(!packed.all_ready());
+        assert_eq!(packed.get("222233334444"), Some(accounts[0].clone()));
+        packed.update(0, |a| a.name = None);
+        assert_eq!(packed.get("111122223333").unwrap().name, None);
+    }
+
+    #[test]
+    fn accounts_are_written_as_the_accounts_themselves_would_be() {
+        let accounts = vec![
+            account("111122223333", Status::Pass),
+            account("222233334444", Status::Fail),
+        ];
+        let packed = Accounts::from(accounts.clone());
+        assert_eq!(
+            serde_json::to_string_pretty(&packed).unwrap(),
+            serde_json::to_string_pretty(&accounts).unwrap()
+        );
+    }
+
+    #[test]
+    fn the_first_of_two_with_one_id_stays() {
+        let mut packed = Accounts::default();
+        packed.push(&account("111122223333", Status::Fail));
+        packed.push(&account("111122223333", Status::Pass));
+        packed.sort_unique();
+        assert_eq!(packed.len(), 1);
+        assert_eq!(packed.iter().next().unwrap().checks[0].status, Status::Fail);
+    }
+
+    #[test]
+    fn an_account_packs_into_a_fraction_of_its_json() {
+        let mut many = account("111122223333", Status::Fail);
+        let check = &mut many.checks[0];
+        for i in 0..100 {
+            check.items.push(
+                Item::new("outside-trust", format!("team-{i}-admin"))
+                    .with_principal("444455556666"),
+            );
+            check
+                .resources
+                .push(format!("arn:aws:iam::111122223333:role/team-{i}-admin"));
+        }
+        let json = serde_json::to_vec(&many).unwrap().len();
+        let packed = Packed::new(&many).bytes.len();
+        assert!(packed * 3 < json, "{packed} bytes packed of {json}");
+    }
+}
