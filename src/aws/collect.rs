@@ -323,29 +323,39 @@ pub fn decode_policy(document: Option<String>) -> String {
 /// `%XX` escapes decoded (nothing else: IAM encodes a space as `%20`); `None` when the
 /// result is not UTF-8. A `%` that starts no escape stands for itself.
 fn percent_decoded(text: &str) -> Option<String> {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
+    /// Each byte's value as a hex digit; 0xFF for a byte that is not one.
+    const HEX: [u8; 256] = {
+        let mut table = [0xFF; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = match b as u8 {
+                c @ b'0'..=b'9' => c - b'0',
+                c @ b'a'..=b'f' => c - b'a' + 10,
+                c @ b'A'..=b'F' => c - b'A' + 10,
+                _ => 0xFF,
+            };
+            b += 1;
         }
-    }
+        table
+    };
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
-        if b == b'%'
-            && let Some(&[high, low]) = bytes.get(at + 1..at + 3)
-            && let (Some(high), Some(low)) = (hex(high), hex(low))
-        {
-            out.push(high << 4 | low);
-            at += 3;
-        } else {
-            out.push(b);
-            at += 1;
+        if b == b'%' && at + 2 < bytes.len() {
+            let (high, low) = (
+                HEX[usize::from(bytes[at + 1])],
+                HEX[usize::from(bytes[at + 2])],
+            );
+            if high < 16 && low < 16 {
+                out.push(high << 4 | low);
+                at += 3;
+                continue;
+            }
         }
+        out.push(b);
+        at += 1;
     }
     String::from_utf8(out).ok()
 }
