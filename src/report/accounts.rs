@@ -28,8 +28,8 @@ pub struct Accounts {
 struct Packed {
     account_id: Box<str>,
     ready: bool,
-    /// How many of its checks are in each status, in [`Status::ALL`]'s order.
-    statuses: [u16; 6],
+    /// Each check's status, in the account's order of checks.
+    statuses: Box<[Status]>,
     /// Its JSON, LZ4-compressed (the uncompressed size first).
     bytes: Box<[u8]>,
 }
@@ -37,17 +37,10 @@ struct Packed {
 impl Packed {
     fn new(account: &AccountReport) -> Packed {
         let json = serde_json::to_vec(account).expect("an account always serializes");
-        let mut statuses = [0u16; 6];
-        for check in &account.checks {
-            let at = Status::ALL.iter().position(|s| *s == check.status);
-            if let Some(at) = at {
-                statuses[at] = statuses[at].saturating_add(1);
-            }
-        }
         Packed {
             account_id: account.account_id.as_str().into(),
             ready: account.ready,
-            statuses,
+            statuses: account.checks.iter().map(|c| c.status).collect(),
             bytes: lz4_flex::compress_prepend_size(&json).into_boxed_slice(),
         }
     }
@@ -76,6 +69,17 @@ impl Accounts {
         Iter(self.packed.iter())
     }
 
+    /// The accounts whose readiness `keep` accepts, unpacking only those.
+    pub fn iter_by_readiness<'a>(
+        &'a self,
+        keep: impl Fn(bool) -> bool + 'a,
+    ) -> impl Iterator<Item = AccountReport> + 'a {
+        self.packed
+            .iter()
+            .filter(move |p| keep(p.ready))
+            .map(Packed::unpack)
+    }
+
     /// The account IDs, without unpacking.
     pub fn ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.packed.iter().map(|p| &*p.account_id)
@@ -101,14 +105,17 @@ impl Accounts {
 
     /// How many checks are in `status`, over every account.
     pub fn count(&self, status: Status) -> usize {
-        let at = Status::ALL
-            .iter()
-            .position(|s| *s == status)
-            .expect("every status is in Status::ALL");
         self.packed
             .iter()
-            .map(|p| usize::from(p.statuses[at]))
-            .sum()
+            .flat_map(|p| p.statuses.iter())
+            .filter(|s| **s == status)
+            .count()
+    }
+
+    /// Each account's readiness and its checks' statuses (in its order of checks), without
+    /// unpacking.
+    pub fn statuses(&self) -> impl ExactSizeIterator<Item = (bool, &[Status])> + Clone + '_ {
+        self.packed.iter().map(|p| (p.ready, &*p.statuses))
     }
 
     /// Adds one account (packing it).
@@ -273,6 +280,12 @@ mod tests {
         assert_eq!(packed.ready_count(), 1);
         assert!(!packed.all_ready());
         assert_eq!(packed.get("222233334444"), Some(accounts[0].clone()));
+        assert_eq!(
+            packed.statuses().collect::<Vec<_>>(),
+            [(true, &[Status::Pass][..]), (false, &[Status::Fail][..])]
+        );
+        let not_ready: Vec<AccountReport> = packed.iter_by_readiness(|ready| !ready).collect();
+        assert_eq!(not_ready, [accounts[0].clone()]);
         packed.update(0, |a| a.name = None);
         assert_eq!(packed.get("111122223333").unwrap().name, None);
     }

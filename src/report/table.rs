@@ -52,25 +52,27 @@ pub fn render(report: &Report, look: Look) -> String {
         out.push_str(&roll_up(report, look).to_string());
         out.push('\n');
     }
-    let listed = |a: &AccountReport| !many || look.all || !a.ready;
-    // One pass over the (packed) accounts for the widths and what is folded, one more over
-    // those listed.
-    let mut check_width = 0;
-    let mut folded = false;
-    let mut ready_not_listed = 0;
-    for account in &report.accounts {
-        folded |= account.checks.iter().any(|c| !shown(c.status));
-        if !listed(&account) {
-            ready_not_listed += 1;
-            continue;
-        }
-        check_width = rows(&account, &shown, look.all)
-            .0
-            .iter()
-            .map(|row| row.id.chars().count())
-            .fold(check_width, usize::max);
-    }
-    for account in report.accounts.iter().filter(|a| listed(a)) {
+    let listed = |ready: bool| !many || look.all || !ready;
+    // What is folded and how many accounts are not listed, from the packed statuses; only
+    // the accounts listed are unpacked (twice: for the column's width, then to render).
+    let statuses = report.accounts.statuses();
+    let folded = statuses
+        .clone()
+        .any(|(_, checks)| checks.iter().any(|s| !shown(*s)));
+    let ready_not_listed = statuses.filter(|(ready, _)| !listed(*ready)).count();
+    let check_width = report
+        .accounts
+        .iter_by_readiness(listed)
+        .filter_map(|a| {
+            rows(&a, &shown, look.all)
+                .0
+                .iter()
+                .map(|row| row.id.chars().count())
+                .max()
+        })
+        .max()
+        .unwrap_or(0);
+    for account in report.accounts.iter_by_readiness(listed) {
         out.push('\n');
         out.push_str(&account_section(&account, &shown, check_width, look, width));
     }
@@ -306,22 +308,19 @@ fn roll_up(report: &Report, look: Look) -> Table {
             .map(|c| bold(Cell::new(c), look.color)),
     );
     // Every account has the same checks in the same order: the first one's ids, and each
-    // id's statuses over all accounts, in one pass.
-    let mut ids: Vec<String> = Vec::new();
-    let mut by_id: std::collections::HashMap<String, Vec<Status>> = Default::default();
-    for account in &report.accounts {
-        if ids.is_empty() {
-            ids = account.checks.iter().map(|c| c.id.to_string()).collect();
-        }
-        for check in &account.checks {
-            by_id
-                .entry(check.id.to_string())
-                .or_default()
-                .push(check.status);
-        }
-    }
-    for id in &ids {
-        let statuses = by_id.remove(id).unwrap_or_default();
+    // account's statuses in that order (packed, not unpacked).
+    let ids: Vec<String> = report
+        .accounts
+        .iter()
+        .next()
+        .map(|a| a.checks.iter().map(|c| c.id.to_string()).collect())
+        .unwrap_or_default();
+    for (at, id) in ids.iter().enumerate() {
+        let statuses: Vec<Status> = report
+            .accounts
+            .statuses()
+            .filter_map(|(_, checks)| checks.get(at).copied())
+            .collect();
         let counts: Vec<String> = ROLL_UP_ORDER
             .iter()
             .filter_map(|status| {
