@@ -425,7 +425,7 @@ async fn the_guard_refuses_writes_and_nothing_reaches_the_wire() {
     assert_virtual_time();
     let guard = ReadOnlyGuard::new();
     let (retry, timeout) = resilience(&quick_options());
-    let clients = AccountClients::new(&replay.sdk_config(retry, timeout), &guard);
+    let clients = AccountClients::new(&replay.sdk_config(retry, timeout), &guard, "111122223333");
 
     // Each write's error, as the caller sees it.
     macro_rules! sent {

@@ -87,7 +87,7 @@ async fn read_within(
         .to_builder()
         .sleep_impl(NoWait)
         .build();
-    let clients = AccountClients::new(&config, &ReadOnlyGuard::new());
+    let clients = AccountClients::new(&config, &ReadOnlyGuard::new(), "111122223333");
     (clients.payments.list_payment_instruments().await, replay)
 }
 
@@ -427,7 +427,7 @@ async fn sent_request(change: impl FnOnce(SdkConfigBuilder) -> SdkConfigBuilder)
         .retry_config(RetryConfig::disabled())
         .timeout_config(TimeoutConfig::disabled());
     let config = change(config).build();
-    let clients = AccountClients::new(&config, &ReadOnlyGuard::new());
+    let clients = AccountClients::new(&config, &ReadOnlyGuard::new(), "111122223333");
     assert_eq!(
         clients.payments.list_payment_instruments().await,
         Ok(vec![])
@@ -597,7 +597,7 @@ async fn probe() {
         .http_client(http)
         .load()
         .await;
-    let clients = AccountClients::new(&config, &ReadOnlyGuard::new());
+    let clients = AccountClients::new(&config, &ReadOnlyGuard::new(), "111122223333");
     assert_eq!(
         clients.payments.list_payment_instruments().await,
         Ok(vec![])

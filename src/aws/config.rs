@@ -24,6 +24,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_iam::config::retry::RetryPartition;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
@@ -126,15 +127,22 @@ pub struct AccountClients {
 }
 
 impl AccountClients {
-    pub fn new(config: &SdkConfig, guard: &ReadOnlyGuard) -> Self {
+    /// The clients for `account_id`. They share one retry quota of their own: AWS throttles
+    /// each account on its own, and the SDK's default quota (a token bucket per service,
+    /// for the whole process) would let accounts throttled hard use up the retries of all
+    /// the others.
+    pub fn new(config: &SdkConfig, guard: &ReadOnlyGuard, account_id: &str) -> Self {
+        let quota = RetryPartition::custom(format!("orgexit-account-{account_id}")).build();
         AccountClients {
             organizations: aws_sdk_organizations::Client::from_conf(
                 aws_sdk_organizations::config::Builder::from(config)
+                    .retry_partition(quota.clone())
                     .interceptor(guard.clone())
                     .build(),
             ),
             iam: aws_sdk_iam::Client::from_conf(
                 aws_sdk_iam::config::Builder::from(config)
+                    .retry_partition(quota.clone())
                     .interceptor(guard.clone())
                     .build(),
             ),
@@ -142,15 +150,17 @@ impl AccountClients {
             s3: aws_sdk_s3::Client::from_conf(
                 aws_sdk_s3::config::Builder::from(config)
                     .force_path_style(true)
+                    .retry_partition(quota.clone())
                     .interceptor(guard.clone())
                     .build(),
             ),
             account: aws_sdk_account::Client::from_conf(
                 aws_sdk_account::config::Builder::from(config)
+                    .retry_partition(quota.clone())
                     .interceptor(guard.clone())
                     .build(),
             ),
-            payments: PaymentsClient::new(config, guard),
+            payments: PaymentsClient::new(config, guard, quota),
         }
     }
 }
@@ -382,7 +392,7 @@ impl Connection {
                     "the credentials belong to account {caller}, not {account_id}; give --role-name to reach other accounts"
                 ));
             }
-            return Ok(AccountClients::new(&self.base, &self.guard));
+            return Ok(AccountClients::new(&self.base, &self.guard, account_id));
         };
         let role_arn = format!(
             "arn:{}:iam::{account_id}:role/{role_name}",
@@ -418,7 +428,7 @@ impl Connection {
             .to_builder()
             .credentials_provider(SharedCredentialsProvider::new(credentials))
             .build();
-        Ok(AccountClients::new(&config, &self.guard))
+        Ok(AccountClients::new(&config, &self.guard, account_id))
     }
 }
 

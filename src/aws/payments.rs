@@ -29,6 +29,7 @@ use aws_runtime::service_clock_skew::{ServiceClockSkewClassifier, ServiceClockSk
 use aws_runtime::user_agent::{ApiMetadata, UserAgentInterceptor};
 use aws_smithy_json::protocol::aws_json_rpc::AwsJsonRpcProtocol;
 use aws_smithy_runtime::client::orchestrator::operation::Operation;
+use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_runtime::client::retries::classifiers::{
     HttpStatusCodeClassifier, TransientErrorClassifier,
 };
@@ -105,9 +106,10 @@ pub struct PaymentsClient {
 }
 
 impl PaymentsClient {
-    /// A client with the account's configuration, behind the read-only guard.
-    pub fn new(config: &SdkConfig, guard: &ReadOnlyGuard) -> Self {
-        Self::with_operation(config, guard, LIST_PAYMENT_INSTRUMENTS)
+    /// A client with the account's configuration, behind the read-only guard, drawing its
+    /// retries from `quota` (the account's, [`super::config::AccountClients::new`]).
+    pub fn new(config: &SdkConfig, guard: &ReadOnlyGuard, quota: RetryPartition) -> Self {
+        Self::with_operation(config, guard, LIST_PAYMENT_INSTRUMENTS, quota)
     }
 
     /// The URL requests go to.
@@ -149,8 +151,17 @@ impl PaymentsClient {
 
     /// The client, with `operation` as the name it sends under (tests prove the guard
     /// refuses names not on its allow-list).
-    fn with_operation(config: &SdkConfig, guard: &ReadOnlyGuard, operation: &'static str) -> Self {
+    fn with_operation(
+        config: &SdkConfig,
+        guard: &ReadOnlyGuard,
+        operation: &'static str,
+        quota: RetryPartition,
+    ) -> Self {
         let endpoint = endpoint_url(config);
+        // Retries drawn from the account's quota, not from the bucket the SDK shares
+        // between every client of one service in the process.
+        let mut retry_quota = Layer::new("orgexit-retry-quota");
+        retry_quota.store_put(quota);
         let mut builder = Operation::builder()
             .service_name(SERVICE)
             .operation_name(operation)
@@ -178,7 +189,8 @@ impl PaymentsClient {
             .retry_classifier(TransientErrorClassifier::<ErrorMetadata>::new())
             .retry_classifier(AwsErrorCodeClassifier::<ErrorMetadata>::new())
             .retry_classifier(ServiceClockSkewClassifier::<ErrorMetadata>::new())
-            .runtime_plugin(sigv4_plugin(config));
+            .runtime_plugin(sigv4_plugin(config))
+            .runtime_plugin(StaticRuntimePlugin::new().with_config(retry_quota.freeze()));
         if let Some(version) = config.behavior_version() {
             builder = builder.behavior_version(version);
         }
@@ -353,7 +365,8 @@ mod tests {
             "UpdatePaymentInstrument",
             "GetPaymentInstrument",
         ] {
-            let client = PaymentsClient::with_operation(&config, &guard, write);
+            let client =
+                PaymentsClient::with_operation(&config, &guard, write, RetryPartition::new("test"));
             let err = client.list_payment_instruments().await.unwrap_err();
             assert!(
                 err.contains("read-only guard refused Payments:") && err.contains(write),
@@ -364,7 +377,7 @@ mod tests {
         assert_eq!(guard.log().total(), 0);
 
         // The allow-listed read goes out through the same machinery.
-        let client = PaymentsClient::new(&config, &guard);
+        let client = PaymentsClient::new(&config, &guard, RetryPartition::new("test"));
         assert_eq!(client.list_payment_instruments().await, Ok(vec![]));
         assert_eq!(replay.call_count(), 1);
         assert_eq!(guard.log().total(), 1);
