@@ -362,3 +362,30 @@ fn many_accounts_roll_up_per_check_and_list_only_those_not_ready() {
     let all = stdout(&demo(&["--accounts", accounts, "--all"]));
     assert!(all.contains("111122223333 · ready\n"), "{all}");
 }
+
+/// A report whose accounts list their checks in different orders (edited by hand: orgexit
+/// always writes catalog order) still rolls up by check id.
+#[test]
+fn the_roll_up_reads_checks_by_id_when_accounts_order_them_differently() {
+    use orgexit::report::table::{Look, render};
+    let accounts = "111122223333,222233334444,333344445555,444455556666,900000000001,900000000002,900000000003,900000000004";
+    let json = stdout(&demo(&["--accounts", accounts, "--format", "json"]));
+    let look = Look {
+        color: false,
+        width: Some(140),
+        all: false,
+    };
+    let roll_up = |report: &orgexit::report::Report| {
+        let text = render(report, look);
+        let (_, rest) = text.split_once("By check\n").expect("a roll-up");
+        rest.split("\n\n").next().unwrap().to_string()
+    };
+    let as_written = orgexit::report::load::parse(&json, "report.json").unwrap();
+    let mut edited: Value = serde_json::from_str(&json).unwrap();
+    let checks = edited["accounts"][1]["checks"].as_array_mut().unwrap();
+    checks.reverse();
+    let edited =
+        orgexit::report::load::parse(&serde_json::to_string(&edited).unwrap(), "edited.json")
+            .unwrap();
+    assert_eq!(roll_up(&edited), roll_up(&as_written));
+}

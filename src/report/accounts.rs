@@ -30,6 +30,9 @@ struct Packed {
     ready: bool,
     /// Each check's status, in the account's order of checks.
     statuses: Box<[Status]>,
+    /// A hash of its check ids in order: accounts with equal keys list the same checks in
+    /// the same order, so [`Accounts::statuses`] line up by position.
+    checks_key: u64,
     /// Its JSON, LZ4-compressed (the uncompressed size first).
     bytes: Box<[u8]>,
 }
@@ -41,6 +44,13 @@ impl Packed {
             account_id: account.account_id.as_str().into(),
             ready: account.ready,
             statuses: account.checks.iter().map(|c| c.status).collect(),
+            checks_key: {
+                let mut hasher = std::hash::DefaultHasher::new();
+                for check in &account.checks {
+                    std::hash::Hash::hash(&*check.id, &mut hasher);
+                }
+                std::hash::Hasher::finish(&hasher)
+            },
             bytes: lz4_flex::compress_prepend_size(&json).into_boxed_slice(),
         }
     }
@@ -110,6 +120,14 @@ impl Accounts {
             .flat_map(|p| p.statuses.iter())
             .filter(|s| **s == status)
             .count()
+    }
+
+    /// Whether every account lists the same checks in the same order (as every report
+    /// orgexit makes does), so that [`Accounts::statuses`] line up by position.
+    pub fn same_checks(&self) -> bool {
+        self.packed
+            .windows(2)
+            .all(|pair| pair[0].checks_key == pair[1].checks_key)
     }
 
     /// Each account's readiness and its checks' statuses (in its order of checks), without
@@ -280,6 +298,7 @@ mod tests {
         assert_eq!(packed.ready_count(), 1);
         assert!(!packed.all_ready());
         assert_eq!(packed.get("222233334444"), Some(accounts[0].clone()));
+        assert!(packed.same_checks());
         assert_eq!(
             packed.statuses().collect::<Vec<_>>(),
             [(true, &[Status::Pass][..]), (false, &[Status::Fail][..])]
@@ -288,6 +307,8 @@ mod tests {
         assert_eq!(not_ready, [accounts[0].clone()]);
         packed.update(0, |a| a.name = None);
         assert_eq!(packed.get("111122223333").unwrap().name, None);
+        packed.update(0, |a| a.checks[0].id = "root-mfa".into());
+        assert!(!packed.same_checks(), "another check in the first account");
     }
 
     #[test]

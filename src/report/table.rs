@@ -307,20 +307,30 @@ fn roll_up(report: &Report, look: Look) -> Table {
             .into_iter()
             .map(|c| bold(Cell::new(c), look.color)),
     );
-    // Every account has the same checks in the same order: the first one's ids, and each
-    // account's statuses in that order (packed, not unpacked).
+    // The first account's checks, in its order. When every account lists the same checks
+    // in the same order (every report orgexit makes), the statuses are read from the packed
+    // accounts by position; otherwise (a report edited by hand) by id, unpacking each.
     let ids: Vec<String> = report
         .accounts
         .iter()
         .next()
         .map(|a| a.checks.iter().map(|c| c.id.to_string()).collect())
         .unwrap_or_default();
+    let same_checks = report.accounts.same_checks();
     for (at, id) in ids.iter().enumerate() {
-        let statuses: Vec<Status> = report
-            .accounts
-            .statuses()
-            .filter_map(|(_, checks)| checks.get(at).copied())
-            .collect();
+        let statuses: Vec<Status> = if same_checks {
+            report
+                .accounts
+                .statuses()
+                .filter_map(|(_, checks)| checks.get(at).copied())
+                .collect()
+        } else {
+            report
+                .accounts
+                .iter()
+                .filter_map(|a| a.checks.iter().find(|c| c.id == *id).map(|c| c.status))
+                .collect()
+        };
         let counts: Vec<String> = ROLL_UP_ORDER
             .iter()
             .filter_map(|status| {
