@@ -32,11 +32,9 @@ const RESELLER_TRUST: &str = "reseller-trust";
 const RESELLER_PROVIDER: &str = "reseller-provider";
 const PAYMENT_METHOD: &str = "payment-method";
 
-pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+pub(super) fn lines(report: &Report, accounts: &[AccountReport], company: &str) -> Vec<String> {
     let mut lines = Vec::new();
-    for account in &accounts {
+    for account in accounts {
         if let Some(access) = access_to_remove(account, company) {
             lines.push(format!(
                 "{}: {company}'s access to remove: {access}",
@@ -58,10 +56,10 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
             ids(unpaid.into_iter())
         ));
     }
-    if let Some(payments) = payment_status(report) {
+    if let Some(payments) = payment_status(accounts) {
         lines.push(payments);
     }
-    for account in &accounts {
+    for account in accounts {
         lines.extend(unread(account, company));
     }
     if lines.is_empty() {
@@ -69,15 +67,13 @@ pub(super) fn lines(report: &Report, company: &str) -> Vec<String> {
             "none: nothing for {company} to act on in this report"
         ));
     }
-    lines.push(attached(report));
+    lines.push(attached(report, accounts));
     lines
 }
 
 /// "Payment method per account: 111122223333 CARD active (AWS lists it); …", from
 /// `payment-method`'s items; `None` when the check did not run.
-fn payment_status(report: &Report) -> Option<String> {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+fn payment_status(accounts: &[AccountReport]) -> Option<String> {
     let per_account: Vec<String> = accounts
         .iter()
         .filter_map(|a| {
@@ -242,9 +238,7 @@ fn who(failure: Failure, action: &str, company: &str) -> String {
 
 /// The closing line: which report this is, how old its facts are, and how much of the
 /// catalog it covers.
-fn attached(report: &Report) -> String {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+fn attached(report: &Report, accounts: &[AccountReport]) -> String {
     let blocking = accounts
         .iter()
         .flat_map(|a| &a.checks)

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::{BLANK, has_left};
-use crate::report::{AccountReport, Report};
+use crate::report::AccountReport;
 
 const LEAVE_PERMISSION: &str = "leave-permission";
 /// `leave-permission`'s item kinds.
@@ -51,9 +51,7 @@ fn short(arn: &str) -> &str {
 
 /// "Who do you want to handle removing your member accounts…": the company, the
 /// reseller, or both with their accounts; a blank for what the report does not say.
-pub(super) fn who_removes(report: &Report, company: &str) -> String {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+pub(super) fn who_removes(accounts: &[AccountReport], company: &str) -> String {
     let mut by: BTreeMap<bool, Vec<&str>> = BTreeMap::new();
     let mut unknown = Vec::new();
     for account in accounts.iter().filter(|a| !has_left(a)) {
@@ -83,9 +81,7 @@ pub(super) fn who_removes(report: &Report, company: &str) -> String {
 
 /// "If your company, identify any AWS Users needing permissions": each leaver with what
 /// the simulation said; a blank when no leaver is named.
-pub(super) fn leavers(report: &Report, company: &str) -> String {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+pub(super) fn leavers(accounts: &[AccountReport], company: &str) -> String {
     let named: Vec<String> = accounts
         .iter()
         .filter(|a| !has_left(a))

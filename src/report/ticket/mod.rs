@@ -38,6 +38,9 @@ pub fn words_for(report: &Report) -> TicketWords {
 }
 
 pub fn render(report: &Report, words: &TicketWords) -> String {
+    // A ticket is for people, about a handful of accounts: they are unpacked once, together.
+    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+    let accounts = accounts.as_slice();
     let company = words.company.as_str();
     let mut out = String::new();
     let team = words
@@ -52,7 +55,7 @@ pub fn render(report: &Report, words: &TicketWords) -> String {
     let field = |out: &mut String, label: &str, value: &str| {
         let _ = writeln!(out, "{label}: {value}");
     };
-    field(&mut out, "Goal", &goal(report, company));
+    field(&mut out, "Goal", &goal(report, accounts, company));
     field(
         &mut out,
         "Target Date",
@@ -63,7 +66,7 @@ pub fn render(report: &Report, words: &TicketWords) -> String {
         &format!("{company} account representative"),
         BLANK,
     );
-    let (departing, departed) = departing(report);
+    let (departing, departed) = departing(accounts);
     field(&mut out, "Departing AWS AccountIDs", &departing);
     if let Some(departed) = departed {
         field(
@@ -75,7 +78,7 @@ pub fn render(report: &Report, words: &TicketWords) -> String {
     field(
         &mut out,
         "AWS AccountIDs to which you currently do not have root access",
-        &without_root(report),
+        &without_root(accounts),
     );
     field(
         &mut out,
@@ -87,22 +90,22 @@ pub fn render(report: &Report, words: &TicketWords) -> String {
         &format!(
             "Who do you want to handle removing your member accounts from our AWS organization? ({company} or your company)"
         ),
-        &leavers::who_removes(report, company),
+        &leavers::who_removes(accounts, company),
     );
     field(
         &mut out,
         "If your company, identify any AWS Users needing permissions",
-        &leavers::leavers(report, company),
+        &leavers::leavers(accounts, company),
     );
     if let Some(product) = &words.keep_product {
         field(
             &mut out,
             &format!("Do you wish to continue using {product}?"),
-            &kept_product(report, product),
+            &kept_product(accounts, product),
         );
     }
     out.push_str("Special Considerations:\n");
-    for line in considerations::lines(report, company) {
+    for line in considerations::lines(report, accounts, company) {
         let _ = writeln!(out, "- {line}");
     }
     if let Some(routing) = &words.routing {
@@ -121,9 +124,7 @@ fn has_left(account: &AccountReport) -> bool {
         .is_some_and(|o| matches!(o.owner, OrgOwner::None | OrgOwner::New))
 }
 
-fn goal(report: &Report, company: &str) -> String {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+fn goal(report: &Report, accounts: &[AccountReport], company: &str) -> String {
     let departing = accounts.iter().filter(|a| !has_left(a)).count();
     // Before the cut-over the goal is the accounts still to move; after it, all of them.
     let n = match report.phase {
@@ -152,9 +153,7 @@ fn goal(report: &Report, company: &str) -> String {
 
 /// The accounts still to leave, and apart from them those that already left (with where
 /// they are), when there are any.
-fn departing(report: &Report) -> (String, Option<String>) {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+fn departing(accounts: &[AccountReport]) -> (String, Option<String>) {
     if accounts.is_empty() {
         return (BLANK.to_string(), None);
     }
@@ -190,9 +189,7 @@ fn ids<'a>(accounts: impl Iterator<Item = &'a AccountReport>) -> String {
 /// Accounts whose `root-credentials` check ran and found no attestation. Where it did not
 /// run (not selected) or could not (the account could not be audited), nothing is known:
 /// those are said apart, never counted as without root access.
-fn without_root(report: &Report) -> String {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+fn without_root(accounts: &[AccountReport]) -> String {
     let status = |a: &AccountReport| {
         a.checks
             .iter()
@@ -234,12 +231,10 @@ fn without_root(report: &Report) -> String {
 /// Yes only when a `keep` waiver keeps a resource the reseller definition names for the
 /// product (e.g. the CAM provider policy for CAM for ALM), naming it; a blank otherwise: a
 /// waiver on anything else, or none, does not say whether the customer wants the product.
-fn kept_product(report: &Report, product: &str) -> String {
-    // A ticket is for people: its accounts are unpacked together.
-    let accounts: Vec<AccountReport> = report.accounts.iter().collect();
+fn kept_product(accounts: &[AccountReport], product: &str) -> String {
     // (name, reason) → accounts, so one waiver in many accounts is one line.
     let mut kept: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-    for account in &accounts {
+    for account in accounts {
         for waived in account.checks.iter().flat_map(|c| &c.waived) {
             if waived.product.as_deref() != Some(product) {
                 continue;
