@@ -162,3 +162,46 @@ fn organization_seen(facts: &AccountFacts, ctx: &Context<'_>) -> Option<Organiza
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testing::facts;
+    use crate::checks::{CHECKS, Phase};
+    use crate::plan::Attestations;
+
+    fn policy() -> Policy {
+        Policy {
+            phase: Phase::Pre,
+            reseller: Reseller::ctl(),
+            new_org: None,
+            target_date: None,
+            today: time::macros::date!(2026 - 11 - 24),
+            attestations: Attestations::default(),
+            leaver: None,
+            checks: CHECKS.to_vec(),
+        }
+    }
+
+    /// Named before or after the accounts arrive, the report names them the same.
+    #[test]
+    fn accounts_are_named_whenever_the_names_come() {
+        let policy = policy();
+        let names: std::collections::BTreeMap<String, String> =
+            [(facts().account_id, "prod".to_string())].into();
+        let named = |before: bool| {
+            let mut evaluator = Evaluator::new(&policy);
+            if before {
+                evaluator.names(names.clone());
+            }
+            evaluator.add(&facts());
+            if !before {
+                evaluator.names(names.clone());
+            }
+            let report = evaluator.finish(time::OffsetDateTime::UNIX_EPOCH);
+            report.accounts.iter().map(|a| a.name).collect::<Vec<_>>()
+        };
+        assert_eq!(named(true), [Some("prod".to_string())]);
+        assert_eq!(named(false), [Some("prod".to_string())]);
+    }
+}

@@ -234,8 +234,9 @@ pub struct ReportBuilder<'p> {
 }
 
 impl ReportBuilder<'_> {
-    /// One account's findings.
-    pub fn push(&mut self, account: AccountReport) {
+    /// One account's findings, named from [`ReportBuilder::names`], packed.
+    pub fn push(&mut self, mut account: AccountReport) {
+        account.name = self.names.get(&account.account_id).cloned();
         self.accounts.push(&account);
     }
 
@@ -246,8 +247,19 @@ impl ReportBuilder<'_> {
         });
     }
 
-    /// The accounts' names (from the accounts file), by ID.
+    /// The accounts' names (from the accounts file), by ID. Given before the accounts (as
+    /// `audit` does), each account is named as it is packed; an account already packed is
+    /// unpacked to be named.
     pub fn names(&mut self, names: std::collections::BTreeMap<String, String>) {
+        let packed: Vec<(usize, String)> = self
+            .accounts
+            .ids()
+            .enumerate()
+            .filter_map(|(at, id)| Some((at, names.get(id)?.clone())))
+            .collect();
+        for (at, name) in packed {
+            self.accounts.update(at, |a| a.name = Some(name));
+        }
         self.names = names;
     }
 
@@ -255,16 +267,6 @@ impl ReportBuilder<'_> {
     pub fn finish(self, generated_at: time::OffsetDateTime) -> Report {
         let mut accounts = self.accounts;
         accounts.sort_unique();
-        if !self.names.is_empty() {
-            let named: Vec<(usize, String)> = accounts
-                .ids()
-                .enumerate()
-                .filter_map(|(at, id)| Some((at, self.names.get(id)?.clone())))
-                .collect();
-            for (at, name) in named {
-                accounts.update(at, |a| a.name = Some(name));
-            }
-        }
         let mut summary = Summary {
             accounts: accounts.len(),
             ready_accounts: accounts.ready_count(),
