@@ -421,10 +421,6 @@ impl Reseller {
     }
 }
 
-/// The words of a name, lower-cased: split at anything that is not a letter or digit, at
-/// a change between letters and digits, and at camel case (`CTLAdmin` is `ctl admin`,
-/// `DirectLink` is `direct link`). A marker matches a name when its words stand together
-/// among the name's, so `kubectl` and `DirectLink` never match `CTL`.
 /// Whether a definition's name or glob pattern matches `name`, case-insensitively.
 fn name_matches(pattern: &glob::Pattern, name: &str) -> bool {
     let options = glob::MatchOptions {
@@ -434,9 +430,11 @@ fn name_matches(pattern: &glob::Pattern, name: &str) -> bool {
     pattern.matches_with(name.trim(), options)
 }
 
-/// The words of a name, lowercased: split at punctuation, between letters and digits,
-/// and at case changes (`CTLAdmin` → `ctl`, `admin`). Called for every name of every
-/// account: one pass, no copy of the text.
+/// The words of a name, lower-cased: split at anything that is not a letter or digit, at
+/// a change between letters and digits, and at camel case (`CTLAdmin` is `ctl admin`,
+/// `DirectLink` is `direct link`). A marker matches a name when its words stand together
+/// among the name's, so `kubectl` and `DirectLink` never match `CTL`. ASCII names, nearly
+/// all of them, are split in place by [`ascii_words`] instead.
 pub fn words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
