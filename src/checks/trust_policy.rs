@@ -129,20 +129,29 @@ fn narrowing(condition: Option<Conditions<'_>>) -> (Vec<String>, Vec<String>) {
 /// What of a policy document the trust is read from; every other member is skipped.
 #[derive(Deserialize)]
 struct Document<'a> {
-    #[serde(rename = "Statement", borrow, default)]
+    #[serde(rename = "Statement", borrow, default, deserialize_with = "present")]
     statement: Option<OneOrMany<Statement<'a>>>,
 }
 
+/// A member that is absent is `None`; one that is present is read as `T`, `null` included
+/// (a `Principal` or `Condition` of `null` is unreadable, not missing).
 #[derive(Deserialize)]
 struct Statement<'a> {
     #[serde(rename = "Effect", borrow, default)]
     effect: Option<Text<'a>>,
-    #[serde(rename = "Principal", borrow, default)]
+    #[serde(rename = "Principal", borrow, default, deserialize_with = "present")]
     principal: Option<Principal<'a>>,
-    #[serde(rename = "NotPrincipal", default)]
+    #[serde(rename = "NotPrincipal", default, deserialize_with = "present")]
     not_principal: Option<IgnoredAny>,
-    #[serde(rename = "Condition", borrow, default)]
+    #[serde(rename = "Condition", borrow, default, deserialize_with = "present")]
     condition: Option<Conditions<'a>>,
+}
+
+/// A member that is there, whatever its value: `Some`, or the value's error.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 /// `{"StringEquals": {"aws:PrincipalOrgID": "o-…"}}`, in the document's order.
@@ -380,8 +389,17 @@ mod tests {
             r#"{"Version":"2012-10-17"}"#,
             r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":5}}]}"#,
             r#"{"Statement":"x"}"#,
+            // Present but null: not the same as absent.
+            r#"{"Statement":null}"#,
+            r#"{"Statement":[{"Effect":"Allow","Principal":null}]}"#,
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Condition":null}]}"#,
         ] {
             assert!(trusted_principals(doc).is_err(), "{doc}");
         }
+        // `NotPrincipal`, whatever it holds, lets in everyone else.
+        assert_eq!(
+            trusted_principals(r#"{"Statement":[{"Effect":"Allow","NotPrincipal":null}]}"#),
+            Ok(vec![Trusted::Anyone])
+        );
     }
 }
