@@ -198,23 +198,9 @@ impl<'a> FromIterator<&'a AccountReport> for Accounts {
     }
 }
 
-impl FromIterator<AccountReport> for Accounts {
-    fn from_iter<I: IntoIterator<Item = AccountReport>>(accounts: I) -> Self {
-        Accounts {
-            packed: accounts.into_iter().map(|a| Packed::new(&a)).collect(),
-        }
-    }
-}
-
 impl fmt::Debug for Accounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl PartialEq for Accounts {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
