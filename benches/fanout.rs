@@ -32,9 +32,9 @@ use orgexit::checks::{CHECKS, Phase};
 use orgexit::engine::evaluate::Evaluator;
 use orgexit::engine::{Silent, gather_from, stream_from};
 use orgexit::facts::{
-    AccountFacts, AccountSummary, Contact, ContactInformation, Fact, FactKind, Handshake,
-    LeaveOutcome, LeaveSimulation, Membership, NamedEntity, Organization, PaymentInstrument, Role,
-    SamlProvider,
+    AccountFacts, AccountInformation, AccountSummary, Contact, ContactInformation,
+    DelegatedServices, Fact, FactKind, Handshake, LeaveOutcome, LeaveSimulation, Membership,
+    NamedEntity, Organization, PaymentInstrument, Role, SamlProvider,
 };
 use orgexit::plan::{AccountId, Attestations, Leaver, Policy, Reseller, Source, Targets};
 
@@ -255,6 +255,9 @@ fn template() -> AccountFacts {
             state: "OPEN".into(),
             organization_id: Some(NEW_ORG.into()),
             expires_at: Some(time::macros::datetime!(2026-12-20 09:00 UTC)),
+            management_account_id: Some("555566667777".into()),
+            management_account_email: Some("aws-root@acme.example".into()),
+            management_account_name: Some("Acme management".into()),
         }])),
         billing_contact: Some(Fact::Ok(Some(Contact {
             name: Some("Acme AP".into()),
@@ -285,6 +288,7 @@ fn template() -> AccountFacts {
             account_mfa_enabled: true,
             account_access_keys_present: false,
             account_signing_certificates_present: Some(false),
+            account_password_present: Some(true),
         })),
         payment_instruments: Some(Fact::Ok(vec![PaymentInstrument {
             id: Some("pi-bench-card".into()),
@@ -307,6 +311,19 @@ fn template() -> AccountFacts {
                 eval_decision: "allowed".into(),
                 allowed_by_organizations: Some(true),
             },
+            accept_handshake: Some(LeaveOutcome::Evaluated {
+                eval_decision: "allowed".into(),
+                allowed_by_organizations: Some(true),
+            }),
+        })),
+        account_information: Some(Fact::Ok(AccountInformation {
+            state: "ACTIVE".into(),
+            created_at: Some(time::macros::datetime!(2020-01-01 00:00 UTC)),
+            name: None,
+        })),
+        // A member account is denied the read: the attestation-less answer.
+        delegated_services: Some(Fact::Ok(DelegatedServices::Unanswered {
+            reason: "organizations:ListDelegatedServicesForAccount: AccessDeniedException".into(),
         })),
     }
 }
@@ -348,6 +365,7 @@ fn policy(skip: &[String]) -> Policy {
         today: time::macros::date!(2026 - 11 - 25),
         attestations: Attestations::default(),
         leaver: Some(Leaver::Named(LEAVER.into())),
+        move_kind: None,
         checks: CHECKS
             .iter()
             .copied()

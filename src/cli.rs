@@ -224,6 +224,13 @@ pub struct PolicyArgs {
     #[arg(long, value_name = "o-xxxxxxxxxx")]
     pub new_org: Option<String>,
 
+    /// How the accounts leave: direct (accept the new organization's invitation while
+    /// still a member: no payment method or contact information of their own needed) or
+    /// standalone (leave first, then stand alone or join). Default: direct with
+    /// --new-org, else standalone; an attestation's `move` overrides it per account.
+    #[arg(long = "move", value_enum, value_name = "direct|standalone")]
+    pub move_kind: Option<crate::policy::MoveKind>,
+
     /// The planned cut-over date.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub target_date: Option<String>,

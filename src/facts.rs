@@ -55,10 +55,12 @@ pub enum FactKind {
     PaymentInstruments,
     PrimaryContact,
     LeavePermission,
+    AccountInformation,
+    DelegatedServices,
 }
 
 impl FactKind {
-    pub const ALL: [FactKind; 14] = [
+    pub const ALL: [FactKind; 16] = [
         FactKind::Organization,
         FactKind::Handshakes,
         FactKind::BillingContact,
@@ -73,6 +75,8 @@ impl FactKind {
         FactKind::PaymentInstruments,
         FactKind::PrimaryContact,
         FactKind::LeavePermission,
+        FactKind::AccountInformation,
+        FactKind::DelegatedServices,
     ];
 
     /// The field name used in snapshots and messages.
@@ -92,6 +96,8 @@ impl FactKind {
             FactKind::PaymentInstruments => "payment_instruments",
             FactKind::PrimaryContact => "primary_contact",
             FactKind::LeavePermission => "leave_permission",
+            FactKind::AccountInformation => "account_information",
+            FactKind::DelegatedServices => "delegated_services",
         }
     }
 }
@@ -125,6 +131,36 @@ pub struct Handshake {
     pub organization_id: Option<String>,
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub expires_at: Option<OffsetDateTime>,
+    /// The inviting organization's management account, from the handshake's resources
+    /// (`MANAGEMENT_ACCOUNT`); `None` when AWS does not say, or in older snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_account_id: Option<String>,
+    /// Its email (`MANAGEMENT_EMAIL`, or the older spelling `MASTER_EMAIL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_account_email: Option<String>,
+    /// Its name (`MANAGEMENT_NAME`, or `MASTER_NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_account_name: Option<String>,
+}
+
+impl Handshake {
+    /// `TRANSFER_RESPONSIBILITY`: an invitation to pay another organization's bill
+    /// (billing transfer), never an invitation to join.
+    pub fn is_billing_transfer(&self) -> bool {
+        self.action.eq_ignore_ascii_case("TRANSFER_RESPONSIBILITY")
+    }
+
+    /// Still waiting for an answer (`OPEN` or `REQUESTED`).
+    pub fn is_pending(&self) -> bool {
+        self.state.eq_ignore_ascii_case("OPEN") || self.state.eq_ignore_ascii_case("REQUESTED")
+    }
+
+    /// A pending invitation to join `org` (`INVITE`).
+    pub fn is_pending_invite_from(&self, org: &str) -> bool {
+        self.action.eq_ignore_ascii_case("INVITE")
+            && self.is_pending()
+            && self.organization_id.as_deref() == Some(org)
+    }
 }
 
 /// The alternate contact of type BILLING; `None` when it is not set.
@@ -160,6 +196,11 @@ pub struct AccountSummary {
     /// it (the check that needs it is then `error`, never `pass`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_signing_certificates_present: Option<bool>,
+    /// `AccountPasswordPresent`: whether the root user has a password. With centralized
+    /// root access a member account may have none. `None` when AWS does not list the key
+    /// (or in snapshots written before orgexit read it): not known, never "present".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_password_present: Option<bool>,
 }
 
 /// A SAML identity provider and the issuer its metadata names.
@@ -215,13 +256,48 @@ pub struct ContactInformation {
     pub website_url: Option<String>,
 }
 
+/// The actions `leave-permission` simulates, in one call: leaving, and accepting the new
+/// organization's invitation (a direct move does both).
+pub const LEAVE_ACTION: &str = "organizations:LeaveOrganization";
+pub const ACCEPT_ACTION: &str = "organizations:AcceptHandshake";
+
 /// What `iam:SimulatePrincipalPolicy` said of `organizations:LeaveOrganization` for the
 /// named leaver.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaveSimulation {
     /// The principal simulated (a role or user ARN in the account).
     pub principal: String,
+    /// `organizations:LeaveOrganization`.
     pub outcome: LeaveOutcome,
+    /// `organizations:AcceptHandshake`, simulated in the same call (a direct move accepts
+    /// the new organization's invitation while still a member); `None` in snapshots
+    /// written before orgexit simulated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_handshake: Option<LeaveOutcome>,
+}
+
+/// `account:GetAccountInformation`: the account's standing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInformation {
+    /// `ACTIVE`, `PENDING_ACTIVATION`, `SUSPENDED`, `CLOSED` (or a newer value, kept as
+    /// AWS sent it).
+    pub state: String,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub created_at: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// `organizations:ListDelegatedServicesForAccount`: the services the account is a
+/// delegated administrator for, or that AWS would not say (a member account may not read
+/// it). Not answering is an answer here: the check falls back on the attestation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum DelegatedServices {
+    /// The service principals AWS lists (empty: none).
+    Listed { services: Vec<String> },
+    /// AWS did not answer, and why (e.g. AccessDenied for a member account).
+    Unanswered { reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -290,6 +366,10 @@ pub struct AccountFacts {
     /// Only for an account whose leaver was named when the facts were collected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leave_permission: Option<Fact<LeaveSimulation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_information: Option<Fact<AccountInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegated_services: Option<Fact<DelegatedServices>>,
 }
 
 /// Why a check cannot use a fact.
@@ -351,6 +431,8 @@ impl AccountFacts {
             + failed(&self.payment_instruments)
             + failed(&self.primary_contact)
             + failed(&self.leave_permission)
+            + failed(&self.account_information)
+            + failed(&self.delegated_services)
     }
 
     pub fn organization(&self) -> Result<&Membership, Missing> {
@@ -394,5 +476,11 @@ impl AccountFacts {
     }
     pub fn leave_permission(&self) -> Result<&LeaveSimulation, Missing> {
         self.get(FactKind::LeavePermission, &self.leave_permission)
+    }
+    pub fn account_information(&self) -> Result<&AccountInformation, Missing> {
+        self.get(FactKind::AccountInformation, &self.account_information)
+    }
+    pub fn delegated_services(&self) -> Result<&DelegatedServices, Missing> {
+        self.get(FactKind::DelegatedServices, &self.delegated_services)
     }
 }

@@ -80,7 +80,7 @@ fn demo_json_follows_the_contract() {
         .iter()
         .map(|s| summary[s].as_u64().unwrap())
         .sum();
-    assert_eq!(total, 4 * 14, "every check for every account");
+    assert_eq!(total, 4 * 17, "every check for every account");
 
     let ids: Vec<&str> = report["accounts"]
         .as_array()
@@ -93,9 +93,14 @@ fn demo_json_follows_the_contract() {
     assert_eq!(ids, sorted, "accounts sorted by ID");
     for account in report["accounts"].as_array().unwrap() {
         let checks = account["checks"].as_array().unwrap();
-        assert_eq!(checks.len(), 14);
+        assert_eq!(checks.len(), 17);
         assert_eq!(checks[0]["id"], "org-membership");
         assert_eq!(checks[13]["id"], "root-access-keys");
+        assert_eq!(checks[16]["id"], "delegated-admin");
+        assert_eq!(
+            account["move"]["kind"], "direct",
+            "the default with --new-org"
+        );
         for check in checks {
             for field in [
                 "id",
@@ -122,15 +127,23 @@ fn demo_json_follows_the_contract() {
     assert_eq!(status(&report, "222233334444", "org-invitation"), "warn");
     assert_eq!(status(&report, "222233334444", "billing-contact"), "fail");
     assert_eq!(status(&report, "222233334444", "root-access-keys"), "fail");
-    // AWS lists only an INVALID card: fail, with nothing attested to weigh against it.
-    assert_eq!(status(&report, "222233334444", "payment-method"), "fail");
+    // AWS lists only an INVALID card, but a direct move needs no payment method of its
+    // own; the reseller's contact information would stay on the account.
+    assert_eq!(status(&report, "222233334444", "payment-method"), "pass");
     assert_eq!(status(&report, "222233334444", "primary-contact"), "fail");
+    // Only the reseller's Identity Center roles and doors, and no root password.
+    assert_eq!(status(&report, "222233334444", "access-after-move"), "fail");
+    assert_eq!(status(&report, "222233334444", "delegated-admin"), "warn");
+    assert_eq!(status(&report, "111122223333", "delegated-admin"), "pass");
     assert_eq!(status(&report, "222233334444", "leave-permission"), "fail");
     assert_eq!(status(&report, "111122223333", "leave-permission"), "pass");
     assert_eq!(status(&report, "111122223333", "payment-method"), "pass");
-    // The Payments read was denied and nothing is attested: manual.
-    assert_eq!(status(&report, "333344445555", "payment-method"), "manual");
-    assert_eq!(status(&report, "333344445555", "primary-contact"), "fail");
+    // The Payments read was denied and nothing is attested, no contact information: a
+    // direct move needs neither.
+    assert_eq!(status(&report, "333344445555", "payment-method"), "pass");
+    assert_eq!(status(&report, "333344445555", "primary-contact"), "pass");
+    // Created 2 days before the target date.
+    assert_eq!(status(&report, "333344445555", "account-standing"), "fail");
     assert_eq!(
         status(&report, "333344445555", "leave-permission"),
         "skipped"
@@ -208,7 +221,7 @@ fn select_and_skip_narrow_the_checks_and_the_exit_status_follows() {
             .as_array()
             .unwrap()
             .len(),
-        11
+        14
     );
 }
 
@@ -236,7 +249,7 @@ fn an_account_missing_from_the_snapshot_is_error_not_dropped() {
             .iter()
             .all(|c| c["status"] == "error")
     );
-    assert_eq!(missing["checks"].as_array().unwrap().len(), 14);
+    assert_eq!(missing["checks"].as_array().unwrap().len(), 17);
 }
 
 #[test]
@@ -398,7 +411,7 @@ fn checks_lists_the_catalog_and_explain_prints_the_doc() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 14);
+    assert_eq!(list.as_array().unwrap().len(), 17);
     assert_eq!(list[10]["id"], "iam-federation");
     assert!(
         list[10]["reads"]
@@ -418,12 +431,15 @@ fn checks_lists_the_catalog_and_explain_prints_the_doc() {
         "Why it blocks departure",
         "How to fix",
         "15 days",
+        "Item kinds",
+        "billing-transfer",
     ] {
         assert!(text.contains(heading), "{text}");
     }
+    let text = common::stdout(&orgexit().args(["explain", "root-mfa"]).output().unwrap());
     assert!(
         !text.contains("Item kinds"),
-        "org-invitation lists no items: {text}"
+        "root-mfa lists no items: {text}"
     );
 
     // A check that lists items names every kind it can emit.
@@ -467,7 +483,7 @@ fn collect_from_a_fixture_round_trips() {
             "--format",
             "json",
             "--today",
-            "2026-11-24",
+            "2026-12-06",
             "--fixture",
         ])
         .arg(&snap)
@@ -579,8 +595,8 @@ fn a_run_that_covers_no_account_exits_2_never_ready() {
 #[test]
 fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let full = json(&demo(&["--format", "json"]));
-    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 14);
-    assert_eq!(full["snapshot"]["collected_at"], "2026-11-24T09:00:00Z");
+    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 17);
+    assert_eq!(full["snapshot"]["collected_at"], "2026-12-06T09:00:00Z");
 
     let out = demo(&["--format", "json", "--select", "root-mfa,root-access-keys"]);
     let partial = json(&out);
@@ -594,7 +610,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let second = table.lines().nth(1).unwrap();
     assert_eq!(
         second,
-        "facts from the snapshot collected 2026-11-24T09:00:00Z · only 2 of 14 checks: root-mfa, root-access-keys",
+        "facts from the snapshot collected 2026-12-06T09:00:00Z · only 2 of 17 checks: root-mfa, root-access-keys",
         "{table}"
     );
     let markdown = common::stdout(&demo(&[
@@ -605,8 +621,8 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     ]));
     assert!(
         markdown
-            .contains("- **Not a full audit:** only 2 of 14 checks: root-mfa, root-access-keys")
-            && markdown.contains("- **Facts from:** the snapshot collected 2026-11-24T09:00:00Z"),
+            .contains("- **Not a full audit:** only 2 of 17 checks: root-mfa, root-access-keys")
+            && markdown.contains("- **Facts from:** the snapshot collected 2026-12-06T09:00:00Z"),
         "{markdown}"
     );
     // A full audit does not say "only".
@@ -619,7 +635,7 @@ fn a_snapshot_with_an_unreadable_collection_time_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("snap.json");
     let demo = std::fs::read_to_string(repo("fixtures/demo.json")).unwrap();
-    std::fs::write(&path, demo.replace("2026-11-24T09:00:00Z", "last tuesday")).unwrap();
+    std::fs::write(&path, demo.replace("2026-12-06T09:00:00Z", "last tuesday")).unwrap();
     assert_usage_error(
         &["audit", "--fixture", path.to_str().unwrap()],
         "collected_at \"last tuesday\"",

@@ -1,6 +1,7 @@
 //! End to end against moto: the real binary, the real SDK clients and a local AWS
-//! emulator seeded by `tests/moto/seed.py` with the reseller's organization and three
-//! departing accounts (dirty, clean, removed from the organization), and the customer's
+//! emulator seeded by `tests/moto/seed.py` with the reseller's organization and its
+//! departing accounts (dirty, clean, removed from the organization, and five that meet
+//! AWS's 2025 departure rules: direct, idc, breakglass, young, gated), and the customer's
 //! new organization with an account that has arrived in it.
 //!
 //! Needs a Python with moto and boto3: `scripts/test.sh` installs both into `./.venv` and
@@ -9,19 +10,24 @@
 //!
 //! Each test starts its own moto server on a free port and seeds it, so tests share no
 //! state and run in parallel. The server is moto's, run by `tests/moto/server.py` with a
-//! small plugin that answers, from data the seed script gives it, the three reads moto
-//! does not implement: the AWS Payments API's ListPaymentInstruments, the Account API's
-//! GetContactInformation and IAM's SimulatePrincipalPolicy. The real SDK clients (and
-//! orgexit's Payments client) talk to it over HTTP like to AWS. What moto does not do,
-//! and how it shows here:
-//! - ListHandshakesForAccount is not implemented (HTTP 500): `org-invitation` must be
-//!   `error` naming the operation, after the retries;
-//! - GetAccountSummary always reports no root MFA and no root access keys;
+//! small plugin that answers, from data the seed script gives it, the reads moto does not
+//! implement or answers short: the AWS Payments API's ListPaymentInstruments, the Account
+//! API's GetContactInformation and GetAccountInformation, IAM's SimulatePrincipalPolicy
+//! and GetAccountSummary's AccountPasswordPresent, Organizations'
+//! ListDelegatedServicesForAccount (AccessDenied where nothing is seeded, as AWS answers a
+//! member account) and, for the accounts seeded with one, ListHandshakesForAccount. The
+//! real SDK clients (and orgexit's Payments client) talk to it over HTTP like to AWS.
+//! What moto does not do, and how it shows here:
+//! - ListHandshakesForAccount is not implemented (HTTP 500) for the accounts the plugin
+//!   has no handshakes for: `org-invitation` must be `error` naming the operation, after
+//!   the retries;
+//! - GetAccountSummary always reports no root MFA and no root access keys (the plugin adds
+//!   a root password, AccountPasswordPresent 1, unless seeded otherwise);
 //! - AssumeRole succeeds for any role in any account unless IAM authorization is switched
 //!   on, so the unreachable-account test seeds a runner user whose policy allows only the
 //!   members' roles, and turns moto's authorization on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -156,16 +162,31 @@ impl Drop for Moto {
     }
 }
 
-/// A seeded moto: the three departing accounts, and the runner's keys when moto's IAM
+/// A seeded moto: the departing accounts, and the runner's keys when moto's IAM
 /// authorization is on.
 struct Seeded {
     moto: Moto,
     dirty: String,
     clean: String,
     removed: String,
+    /// Clean, with no payment instrument and no contact information, invited by the new
+    /// organization: ready for a direct move only.
+    direct: String,
+    /// Reachable only through the reseller's Identity Center roles and the reseller's
+    /// doors, no root password; only a billing-transfer handshake from the new org.
+    idc: String,
+    /// `idc`, plus the customer's BreakGlass role trusting `direct`; invited.
+    breakglass: String,
+    /// Clean and invited, created 2 days before [`Seeded::target_date`].
+    young: String,
+    /// Clean and invited; its leaver (role/AcmeAdmin) may LeaveOrganization but the
+    /// reseller's SCP denies it AcceptHandshake.
+    gated: String,
     /// An account in the customer's new organization, [`Seeded::new_org`].
     arrived: String,
     new_org: String,
+    /// The day after the seeding (UTC): the invitations are valid past it.
+    target_date: String,
     runner: Option<(String, String)>,
 }
 
@@ -215,8 +236,17 @@ impl Seeded {
             dirty: id("dirty"),
             clean: id("clean"),
             removed: id("removed"),
+            direct: id("direct"),
+            idc: id("idc"),
+            breakglass: id("breakglass"),
+            young: id("young"),
+            gated: id("gated"),
             arrived: id("arrived"),
             new_org: ids["new_org"].as_str().expect("new_org").to_string(),
+            target_date: ids["target_date"]
+                .as_str()
+                .expect("target_date")
+                .to_string(),
             runner,
             moto,
         }
@@ -406,7 +436,9 @@ fn assert_consistent(report: &Value, accounts: usize, checks: usize) {
     }
 }
 
-const CATALOG: usize = 14;
+/// The checks of the catalog: DESIGN.md's fourteen, and issue 19's account-standing,
+/// access-after-move and delegated-admin.
+const CATALOG: usize = 17;
 
 #[test]
 fn pre_phase_reports_each_account_as_it_is() {
@@ -438,6 +470,12 @@ fn pre_phase_reports_each_account_as_it_is() {
             // moto's GetAccountSummary: AccountMFAEnabled 0, AccountAccessKeysPresent 0.
             ("root-mfa", "warn"),
             ("root-access-keys", "pass"),
+            // The plugin's GetAccountInformation: ACTIVE, created 2020-01-01.
+            ("account-standing", "pass"),
+            // The plugin's GetAccountSummary: a root password (AccountPasswordPresent 1).
+            ("access-after-move", "pass"),
+            // ListDelegatedServicesForAccount: AccessDenied (a member account), not attested.
+            ("delegated-admin", "warn"),
         ],
     );
     // What was found is listed, and only that.
@@ -523,6 +561,14 @@ fn pre_phase_reports_each_account_as_it_is() {
                 ("s3-reseller-buckets", "pass"),
                 ("root-mfa", "warn"),
                 ("root-access-keys", "pass"),
+                ("account-standing", "pass"),
+                ("access-after-move", "pass"),
+                // A member is denied ListDelegatedServicesForAccount; an account in no
+                // organization administers nothing.
+                (
+                    "delegated-admin",
+                    if id == removed { "pass" } else { "warn" },
+                ),
             ],
         );
         assert_eq!(
@@ -562,7 +608,12 @@ fn pre_phase_reports_each_account_as_it_is() {
     expect(
         &attested,
         clean,
-        &[("payment-method", "pass"), ("root-credentials", "pass")],
+        &[
+            ("payment-method", "pass"),
+            ("root-credentials", "pass"),
+            // Not attested, and AWS does not tell a member account: a warning only.
+            ("delegated-admin", "warn"),
+        ],
     );
     assert_eq!(attested["ready"], true, "warnings do not block");
     assert_eq!(attested["summary"]["ready_accounts"], 1);
@@ -730,6 +781,9 @@ fn post_phase_fails_what_the_reseller_left_behind() {
             ("s3-reseller-buckets", "warn"),
             ("root-mfa", "fail"),
             ("root-access-keys", "pass"),
+            ("account-standing", "pass"),
+            ("access-after-move", "pass"),
+            ("delegated-admin", "skipped"),
         ],
     );
     for id in [clean, removed] {
@@ -748,6 +802,9 @@ fn post_phase_fails_what_the_reseller_left_behind() {
                 ("s3-reseller-buckets", "pass"),
                 ("root-mfa", "fail"),
                 ("root-access-keys", "pass"),
+                ("account-standing", "pass"),
+                ("access-after-move", "pass"),
+                ("delegated-admin", "skipped"),
             ],
         );
     }
@@ -1168,6 +1225,310 @@ fn the_base_credentials_are_checked_once_and_the_profile_wins() {
     assert_consistent(&report, 3, CATALOG);
     expect(&report, &moto.dirty, &[("org-membership", "pass")]);
     assert_eq!(out.status.code(), Some(1), "fail and manual, no error");
+}
+
+/// One check's summary line.
+fn summary(report: &Value, id: &str, name: &str) -> String {
+    check(report, id, name)["summary"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{id} {name}: no summary"))
+        .to_string()
+}
+
+/// The checks that keep an account from being ready (fail, manual, error).
+fn blocking(report: &Value, id: &str) -> BTreeSet<String> {
+    statuses(report)[id]
+        .iter()
+        .filter(|(_, status)| ["fail", "manual", "error"].contains(&status.as_str()))
+        .map(|(check, _)| check.clone())
+        .collect()
+}
+
+fn set(checks: &[&str]) -> BTreeSet<String> {
+    checks.iter().map(|c| c.to_string()).collect()
+}
+
+/// Writes an attestations file: one `[accounts."ID"]` table of TOML lines per account.
+fn attestations(dir: &Path, name: &str, accounts: &[(&str, &[&str])]) -> PathBuf {
+    let path = dir.join(name);
+    let text: String = accounts
+        .iter()
+        .map(|(id, lines)| format!("[accounts.\"{id}\"]\n{}\n", lines.join("\n")))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const ROOT_ATTESTED: &str =
+    "root_credentials = { by = \"secops@acme.example\", on = \"2026-11-21\" }";
+
+/// The names of what the reseller organization's Identity Center and the reseller leave
+/// in the idc and breakglass accounts (seed.py), none of which lets anyone in after the
+/// move, and the service role beside them.
+const GONE_WITH_THE_MOVE: [&str; 6] = [
+    "AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+    "AWSReservedSSO_ReadOnlyAccess_fedcba9876543210",
+    "CTL-Admin",
+    "ctl-operator",
+    ROLE,
+    "AppDeploy",
+];
+
+/// Issue 19, as AWS runs the departure since 2025: a direct transfer into the new
+/// organization needs no payment method or contact information (and a standalone
+/// departure still does), and after the move someone other than the reseller's Identity
+/// Center and doors must still be able to get in.
+#[test]
+fn a_direct_move_needs_no_payment_method_and_someone_must_still_get_in() {
+    let moto = Seeded::new(false);
+    let (direct, idc, breakglass) = (&moto.direct, &moto.idc, &moto.breakglass);
+    let dir = tempfile::tempdir().unwrap();
+    let attested = attestations(
+        dir.path(),
+        "attested.toml",
+        &[
+            (direct, &[ROOT_ATTESTED]),
+            (breakglass, &[ROOT_ATTESTED, "delegated_admin = false"]),
+        ],
+    );
+    let departure = [
+        "--new-org",
+        &moto.new_org,
+        "--target-date",
+        &moto.target_date,
+    ];
+    let (code, report) = moto.audit(
+        &format!("{direct},{idc},{breakglass}"),
+        &[
+            &departure[..],
+            &["--attestations", attested.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_consistent(&report, 3, CATALOG);
+    for id in [direct, idc, breakglass] {
+        let moving = &account(&report, id)["move"];
+        assert_eq!(moving["kind"], "direct", "{id}: the default with --new-org");
+        assert!(
+            moving["why"].as_str().is_some_and(|why| !why.is_empty()),
+            "{id}: {moving}"
+        );
+    }
+
+    // (1) Payments answers and lists no instrument; no contact information at all. A
+    // direct move needs neither: the new organization pays.
+    expect(
+        &report,
+        direct,
+        &[
+            ("org-membership", "pass"),
+            ("org-invitation", "pass"),
+            ("payment-method", "pass"),
+            ("root-credentials", "pass"),
+            ("primary-contact", "pass"),
+            ("account-standing", "pass"),
+            ("access-after-move", "pass"),
+            // ListDelegatedServicesForAccount lists no service.
+            ("delegated-admin", "pass"),
+        ],
+    );
+    let payment = summary(&report, direct, "payment-method");
+    assert!(
+        payment.contains("not needed") && payment.contains(&moto.new_org),
+        "{payment}"
+    );
+    assert_eq!(blocking(&report, direct), set(&[]));
+    assert_eq!(account(&report, direct)["ready"], true);
+
+    // (3) Only the reseller's Identity Center roles and doors, no IAM user of the
+    // customer's, no root password, nothing attested: nobody gets in after the move.
+    expect(
+        &report,
+        idc,
+        &[
+            ("access-after-move", "fail"),
+            ("payment-method", "pass"),
+            ("primary-contact", "pass"),
+            ("account-standing", "pass"),
+            // Its only handshake is a billing transfer, never the invitation to join.
+            ("org-invitation", "fail"),
+        ],
+    );
+    assert_eq!(
+        blocking(&report, idc),
+        set(&["org-invitation", "root-credentials", "access-after-move"])
+    );
+    assert_eq!(account(&report, idc)["ready"], false);
+
+    // (4) The same, and the customer's BreakGlass role, trusted by the direct account
+    // (audited in the same run): that is who gets in, and it is named.
+    expect(
+        &report,
+        breakglass,
+        &[
+            ("access-after-move", "pass"),
+            ("org-invitation", "pass"),
+            ("delegated-admin", "pass"),
+        ],
+    );
+    assert!(
+        lists(&report, breakglass, "access-after-move", "BreakGlass"),
+        "{}",
+        check(&report, breakglass, "access-after-move")
+    );
+    for gone in GONE_WITH_THE_MOVE {
+        assert!(
+            !resources(&report, breakglass, "access-after-move")
+                .iter()
+                .any(|r| r == gone || r.ends_with(&format!("/{gone}"))),
+            "{gone} is counted: {}",
+            check(&report, breakglass, "access-after-move")
+        );
+    }
+    assert_eq!(blocking(&report, breakglass), set(&[]));
+    assert_eq!(account(&report, breakglass)["ready"], true);
+    assert_eq!(report["summary"]["ready_accounts"], 2);
+    assert_eq!(report["ready"], false);
+    assert_eq!(code, Some(1));
+
+    // (2) The same accounts leaving first (standalone): the direct account now needs the
+    // payment method and contact information it lacks. Root is attested for it only: the
+    // BreakGlass role alone is what passes access-after-move.
+    let root_only = attestations(dir.path(), "root.toml", &[(direct, &[ROOT_ATTESTED])]);
+    let (code, standalone) = moto.audit(
+        &format!("{direct},{breakglass}"),
+        &[
+            &departure[..],
+            &["--move", "standalone"],
+            &["--attestations", root_only.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_consistent(&standalone, 2, CATALOG);
+    for id in [direct, breakglass] {
+        assert_eq!(
+            account(&standalone, id)["move"]["kind"],
+            "standalone",
+            "{id}"
+        );
+    }
+    expect(
+        &standalone,
+        direct,
+        &[
+            // Answered, and no instrument ACTIVE.
+            ("payment-method", "fail"),
+            // ResourceNotFoundException: AWS requires it of a standalone account.
+            ("primary-contact", "fail"),
+            ("access-after-move", "pass"),
+        ],
+    );
+    assert_eq!(
+        blocking(&standalone, direct),
+        set(&["payment-method", "primary-contact"])
+    );
+    assert_eq!(account(&standalone, direct)["ready"], false);
+    expect(
+        &standalone,
+        breakglass,
+        &[
+            ("access-after-move", "pass"),
+            ("root-credentials", "manual"),
+        ],
+    );
+    let found = resources(&standalone, breakglass, "access-after-move");
+    assert!(
+        !found.is_empty() && found.iter().all(|r| r.contains("BreakGlass")),
+        "only BreakGlass lets anyone in: {found:?}"
+    );
+    assert_eq!(code, Some(1));
+}
+
+/// Issue 19: AWS refuses to let an account created in the organization fewer than 4 days
+/// before leave, and a direct transfer is still a departure: the leaver needs
+/// AcceptHandshake as well as LeaveOrganization, which the reseller's SCP may deny.
+#[test]
+fn aws_refuses_a_young_account_and_a_leaver_denied_accept_handshake() {
+    let moto = Seeded::new(false);
+    let (young, gated, direct) = (&moto.young, &moto.gated, &moto.direct);
+    let dir = tempfile::tempdir().unwrap();
+    let leaver = format!("leaver = \"{LEAVER}\"");
+    let attested = attestations(
+        dir.path(),
+        "attested.toml",
+        &[
+            (young, &[ROOT_ATTESTED]),
+            (gated, &[ROOT_ATTESTED, &leaver]),
+            (direct, &[ROOT_ATTESTED]),
+        ],
+    );
+    let (code, report) = moto.audit(
+        &format!("{young},{gated},{direct}"),
+        &[
+            "--new-org",
+            &moto.new_org,
+            "--target-date",
+            &moto.target_date,
+            "--attestations",
+            attested.to_str().unwrap(),
+        ],
+    );
+    assert_consistent(&report, 3, CATALOG);
+
+    // (5) Created 2 days before the target date: AWS would refuse it leaving.
+    expect(
+        &report,
+        young,
+        &[
+            ("account-standing", "fail"),
+            ("leave-permission", "skipped"),
+        ],
+    );
+    assert_eq!(blocking(&report, young), set(&["account-standing"]));
+    assert_eq!(account(&report, young)["ready"], false);
+
+    // (6) LeaveOrganization allowed, AcceptHandshake denied by the reseller's SCP.
+    expect(
+        &report,
+        gated,
+        &[("leave-permission", "fail"), ("account-standing", "pass")],
+    );
+    let denied = summary(&report, gated, "leave-permission");
+    assert!(denied.contains("AcceptHandshake"), "{denied}");
+    assert_eq!(blocking(&report, gated), set(&["leave-permission"]));
+    assert_eq!(account(&report, gated)["ready"], false);
+
+    // The same world's ready account, for contrast: nothing seeded there blocks.
+    assert_eq!(account(&report, direct)["ready"], true, "{report}");
+    assert_eq!(report["summary"]["ready_accounts"], 1);
+    assert_eq!(code, Some(1));
+
+    // Leaving first (the gated account's own `move` attestation): LeaveOrganization alone
+    // is simulated, and it is allowed. Without a target date, the young account is
+    // judged against today, a day after it was created: still refused.
+    let standalone = attestations(
+        dir.path(),
+        "standalone.toml",
+        &[
+            (young, &[ROOT_ATTESTED]),
+            (gated, &[ROOT_ATTESTED, &leaver, "move = \"standalone\""]),
+        ],
+    );
+    let (code, report) = moto.audit(
+        &format!("{young},{gated}"),
+        &[
+            "--new-org",
+            &moto.new_org,
+            "--attestations",
+            standalone.to_str().unwrap(),
+        ],
+    );
+    assert_consistent(&report, 2, CATALOG);
+    assert_eq!(account(&report, gated)["move"]["kind"], "standalone");
+    assert_eq!(account(&report, young)["move"]["kind"], "direct");
+    expect(&report, gated, &[("leave-permission", "pass")]);
+    expect(&report, young, &[("account-standing", "fail")]);
+    assert_eq!(code, Some(1));
 }
 
 /// `--endpoint-url`, `--debug`, and README's set-up walked against this same moto.

@@ -15,7 +15,7 @@ fn audit(args: &[&str]) -> Output {
         .args([
             "audit",
             "--today",
-            "2026-11-24",
+            "2026-12-06",
             "--new-org",
             "o-acmenew0001",
         ])
@@ -65,7 +65,7 @@ fn a_clean_demo_has_no_notes() {
 #[test]
 fn a_target_date_in_the_past_is_said_before_the_cut_over() {
     let out = audit(&["--format", "json", "--target-date", "2026-11-01"]);
-    let expected = "--target-date 2026-11-01 is in the past (today is 2026-11-24): give the planned cut-over date";
+    let expected = "--target-date 2026-11-01 is in the past (today is 2026-12-06): give the planned cut-over date";
     assert_eq!(notes(&json(&out)), [expected]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr, format!("orgexit: warning: {expected}\n"));
@@ -100,8 +100,8 @@ fn attestations_and_waivers_that_match_nothing_are_said_and_change_nothing() {
             r#"keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]"#,
             r#"keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }, { name = "CTL-CAM-Provdier", reason = "typo" }]"#,
         )
-        // Dated after today (2026-11-24), and an account nobody audits.
-        .replace("on = \"2026-11-02\" }\nroot", "on = \"2026-12-02\" }\nroot")
+        // Dated after today (2026-12-06), and an account nobody audits.
+        .replace("on = \"2026-11-02\" }\nroot", "on = \"2026-12-09\" }\nroot")
         + "\n[accounts.\"777788889999\"]\nroot_credentials = { by = \"x@acme.example\", on = \"2026-11-01\" }\n";
     assert_ne!(extra, demo_attestations);
     let path = dir.path().join("attestations.toml");
@@ -125,7 +125,7 @@ fn attestations_and_waivers_that_match_nothing_are_said_and_change_nothing() {
         got,
         [
             "the keep waiver \"CTL-CAM-Provdier\" for account 111122223333 matches nothing the audit found there (a reseller-marked policy, role, user, group or identity provider of that name): it changes nothing",
-            "the payment_method attestation for account 444455556666 is dated 2026-12-02, after today (2026-11-24): check its date",
+            "the payment_method attestation for account 444455556666 is dated 2026-12-09, after today (2026-12-06): check its date",
             "attestations for account 777788889999 match no audited account: they are ignored",
         ]
     );

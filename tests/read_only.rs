@@ -22,6 +22,7 @@ fn policy(checks: Vec<&'static dyn Check>, new_org: Option<&str>) -> Policy {
         today: date!(2026 - 11 - 24),
         attestations: Attestations::default(),
         leaver: Some(orgexit::plan::Leaver::Named(common::LEAVER.into())),
+        move_kind: None,
         checks,
     }
 }

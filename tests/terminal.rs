@@ -93,7 +93,7 @@ fn quiet_silences_warnings_but_not_the_report_or_the_exit_status() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
-    assert_eq!(report["summary"]["error"], 3 * 14);
+    assert_eq!(report["summary"]["error"], 3 * 17);
 
     // Errors still print: bad input under --quiet.
     let out = orgexit()
@@ -183,7 +183,7 @@ fn colour_follows_color_and_no_color() {
         let out = cmd
             .args(["--color"])
             .args(args)
-            .args(["audit", "--today", "2026-11-24", "--fixture"])
+            .args(["audit", "--today", "2026-12-06", "--fixture"])
             .arg(repo("fixtures/demo.json"))
             .output()
             .unwrap();

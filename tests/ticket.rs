@@ -33,7 +33,7 @@ fn bare_audit(args: &[&str], output: &Path) -> std::process::Output {
         .args([
             "audit",
             "--today",
-            "2026-11-24",
+            "2026-12-06",
             "--format",
             "json",
             "--fixture",
@@ -112,6 +112,11 @@ fn the_demo_ticket_field_by_field() {
         "444455556666 (standalone)"
     );
     assert_eq!(
+        field("How will you leave?"),
+        "direct transfer: each accepts the new organization's invitation while still a member (no payment method or contact information of its own needed): 111122223333, 222233334444, 333344445555 (default with --new-org)",
+        "the report's move per account, the one that already left apart"
+    );
+    assert_eq!(
         field("AWS AccountIDs to which you currently do not have root access"),
         "222233334444, 333344445555",
         "the accounts whose root-credentials is not pass"
@@ -129,7 +134,7 @@ fn the_demo_ticket_field_by_field() {
     );
     assert_eq!(
         field("If your company, identify any AWS Users needing permissions"),
-        "role/AcmeAdmin in 111122223333 (may leave); role/AcmeAdmin in 222233334444 (Lumen's service control policy denies it organizations:LeaveOrganization: Lumen must exempt it)"
+        "role/AcmeAdmin in 111122223333 (may leave and accept the invitation); role/AcmeAdmin in 222233334444 (Lumen's service control policy denies it organizations:LeaveOrganization and organizations:AcceptHandshake: Lumen must exempt it)"
     );
     assert_eq!(
         field("Do you wish to continue using CAM for ALM?"),
@@ -144,8 +149,9 @@ fn the_demo_ticket_field_by_field() {
         [
             "111122223333: Lumen's access to remove: roles that let Lumen in: OrganizationAccountAccessRole (999988887777)",
             "222233334444: Lumen's access to remove: roles role/CTL-Support; users and groups user/ctl-automation, group/CTL-Operators; roles that let Lumen in: OrganizationAccountAccessRole (999988887777), CTL-Support (999988887777); Lumen's identity providers: CTL-Okta (CTL)",
-            "Accounts without a confirmed payment method (each needs one before it can leave the organization): 222233334444, 333344445555",
-            "Payment method per account: 111122223333 CARD active (AWS lists it); 222233334444 none active (AWS lists CARD INVALID); 333344445555 unknown (AWS did not answer, nothing attested); 444455556666 US_ACH_BANK_ACCOUNT active (AWS lists it)",
+            // A direct move into the new organization (the default with --new-org): it pays.
+            "Payment method per account: 111122223333, 222233334444, 333344445555, 444455556666 not needed (moves directly into o-acmenew0001, which pays)",
+            "Please confirm these accounts are no delegated administrator of any service in your organization (a member account cannot see it; AWS refuses to let one leave): 222233334444, 333344445555",
             "333344445555: could not be read: organizations:ListHandshakesForAccount (Lumen's service control policy denies organizations:ListHandshakesForAccount: Lumen must allow it to the audit role)",
         ]
     );
@@ -155,7 +161,7 @@ fn the_demo_ticket_field_by_field() {
     );
     assert!(
         special.last().unwrap().starts_with(
-            "orgexit report attached: phase pre, 1 of 4 accounts ready (11 blocking findings in all)"
+            "orgexit report attached: phase pre, 1 of 4 accounts ready (10 blocking findings in all)"
         ),
         "{special:?}"
     );
@@ -163,7 +169,7 @@ fn the_demo_ticket_field_by_field() {
         special
             .last()
             .unwrap()
-            .ends_with("; facts from the snapshot collected 2026-11-24T09:00:00Z"),
+            .ends_with("; facts from the snapshot collected 2026-12-06T09:00:00Z"),
         "the snapshot's age is said, and a full audit says nothing of its checks: {special:?}"
     );
     assert!(text.ends_with("\nPlease direct this ticket towards the CAM_CloudIntegration group\n"));
@@ -264,7 +270,7 @@ fn root_access_not_checked_is_said_not_guessed() {
     let (fields, special) = fields(&text);
     assert!(
         special.last().unwrap().contains(
-            "; not a full audit: only 13 of 14 checks: org-membership, org-invitation, leave-permission, payment-method, billing-contact,"
+            "; not a full audit: only 16 of 17 checks: org-membership, org-invitation, leave-permission, payment-method, billing-contact,"
         ),
         "{special:?}"
     );
@@ -450,4 +456,66 @@ fn a_second_reseller_brings_its_ticket_words_in_its_definition() {
     let bad = run(&["--reseller", file.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("ticket.keep_product"));
+}
+
+/// The ticket's "How will you leave?" follows each account's move: `--move`, then the
+/// attestation that overrides it for one account.
+#[test]
+fn how_they_leave_follows_the_move_of_each_account() {
+    let dir = tempfile::tempdir().unwrap();
+    // The demo's attestations, and a move of its own for acme-dev.
+    let attestations = dir.path().join("a.toml");
+    let demo = std::fs::read_to_string(repo("fixtures/demo-attestations.toml")).unwrap();
+    let dev = "[accounts.\"222233334444\"]  # acme-dev\n";
+    assert!(demo.contains(dev));
+    std::fs::write(
+        &attestations,
+        demo.replace(dev, &format!("{dev}move = \"direct\"\n")),
+    )
+    .unwrap();
+    let report = dir.path().join("report.json");
+    let out = orgexit()
+        .args(["audit", "--fixture"])
+        .arg(repo("fixtures/demo.json"))
+        .arg("--attestations")
+        .arg(&attestations)
+        .args(["--new-org", "o-acmenew0001", "--target-date", "2026-12-07"])
+        .args([
+            "--today",
+            "2026-12-06",
+            "--move",
+            "standalone",
+            "--format",
+            "json",
+        ])
+        .arg("--output")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = ticket(report.to_str().unwrap());
+    let (fields, special) = fields(&text);
+    assert_eq!(
+        fields["How will you leave?"],
+        "direct transfer: each accepts the new organization's invitation while still a member (no payment method or contact information of its own needed): 222233334444 (attested (move = \"direct\")); leave first and stand alone (each needs its own payment method and contact information): 111122223333, 333344445555 (--move standalone)"
+    );
+    // Leaving first, they need a payment method of their own again (acme-prod has one).
+    assert!(
+        special.iter().any(
+            |l| l.starts_with("Accounts without a confirmed payment method")
+                && l.ends_with(": 333344445555")
+        ),
+        "{special:?}"
+    );
+    assert!(
+        special.iter().any(|l| l.starts_with(
+            "Payment method per account: 111122223333 CARD active (AWS lists it); 222233334444 not needed (moves directly into o-acmenew0001, which pays); 333344445555 unknown"
+        )),
+        "{special:?}"
+    );
 }

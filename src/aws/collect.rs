@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use aws_sdk_account::types::AlternateContactType;
 use aws_sdk_iam::types::{PolicyScopeType, SummaryKeyType};
-use aws_sdk_organizations::types::HandshakePartyType;
+use aws_sdk_organizations::types::{HandshakePartyType, HandshakeResource, HandshakeResourceType};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -16,8 +16,9 @@ use time::OffsetDateTime;
 use super::config::AccountClients;
 use super::error::{code, describe};
 use crate::facts::{
-    AccountFacts, AccountSummary, Contact, ContactInformation, Fact, FactKind, Handshake,
-    LeaveOutcome, LeaveSimulation, Membership, NamedEntity, Organization, Role, SamlProvider,
+    AccountFacts, AccountInformation, AccountSummary, Contact, ContactInformation,
+    DelegatedServices, Fact, FactKind, Handshake, LeaveOutcome, LeaveSimulation, Membership,
+    NamedEntity, Organization, Role, SamlProvider,
 };
 
 type Read<T> = Result<T, String>;
@@ -27,8 +28,7 @@ const IAM_PAGE: i32 = 1000;
 /// S3's largest ListBuckets page.
 const BUCKET_PAGE: i32 = 10_000;
 
-/// The action `leave-permission` simulates.
-pub const LEAVE_ACTION: &str = "organizations:LeaveOrganization";
+pub use crate::facts::{ACCEPT_ACTION, LEAVE_ACTION};
 
 /// Fetches the facts in `needs` for one account, concurrently. `leaver` is the ARN of the
 /// principal whose permission to leave is simulated; without one that fact is not read.
@@ -66,6 +66,8 @@ pub async fn collect_account(
         payment_instruments,
         primary_contact,
         leave_permission,
+        account_information,
+        delegated_services,
     ) = futures::join!(
         when(need(FactKind::Organization), || organization(clients)),
         when(need(FactKind::Handshakes), || handshakes(clients)),
@@ -84,6 +86,12 @@ pub async fn collect_account(
         when(need(FactKind::PrimaryContact), || primary_contact(clients)),
         when(need(FactKind::LeavePermission) && leaver.is_some(), || {
             leave_permission(clients, leaver.unwrap_or_default())
+        }),
+        when(need(FactKind::AccountInformation), || {
+            account_information(clients)
+        }),
+        when(need(FactKind::DelegatedServices), || {
+            delegated_services(clients, account_id)
         }),
     );
     AccountFacts {
@@ -104,6 +112,8 @@ pub async fn collect_account(
         payment_instruments,
         primary_contact,
         leave_permission,
+        account_information,
+        delegated_services,
     }
 }
 
@@ -173,16 +183,114 @@ async fn handshakes(c: &AccountClients) -> Read<Vec<Handshake>> {
                 .flatten()
                 .find(|p| p.r#type == HandshakePartyType::Organization)
                 .map(|p| p.id.clone());
+            let resources = h.resources.as_deref().unwrap_or_default();
+            let find = |types: &[HandshakeResourceType]| resource_value(resources, types);
             found.push(Handshake {
                 id: h.id.unwrap_or_default(),
                 action: h.action.map(|a| a.as_str().to_string()).unwrap_or_default(),
                 state: h.state.map(|s| s.as_str().to_string()).unwrap_or_default(),
-                organization_id,
+                // The ORGANIZATION party, else the ORGANIZATION resource.
+                organization_id: organization_id
+                    .or_else(|| find(&[HandshakeResourceType::Organization])),
                 expires_at: h.expiration_timestamp.as_ref().and_then(timestamp),
+                management_account_id: find(&[HandshakeResourceType::ManagementAccount]),
+                management_account_email: find(&[
+                    HandshakeResourceType::ManagementEmail,
+                    HandshakeResourceType::MasterEmail,
+                ]),
+                management_account_name: find(&[
+                    HandshakeResourceType::ManagementName,
+                    HandshakeResourceType::MasterName,
+                ]),
             });
         }
     }
     Ok(found)
+}
+
+/// The value of the first resource of one of `types`, at any depth (AWS nests the
+/// management account's email and name inside the `ORGANIZATION` resource), in the order
+/// `types` gives: the newer spelling first.
+fn resource_value(
+    resources: &[HandshakeResource],
+    types: &[HandshakeResourceType],
+) -> Option<String> {
+    fn walk<'a>(resources: &'a [HandshakeResource], out: &mut Vec<&'a HandshakeResource>) {
+        for r in resources {
+            out.push(r);
+            walk(r.resources.as_deref().unwrap_or_default(), out);
+        }
+    }
+    let mut all = Vec::new();
+    walk(resources, &mut all);
+    types.iter().find_map(|t| {
+        all.iter()
+            .find(|r| r.r#type.as_ref() == Some(t))
+            .and_then(|r| r.value.clone())
+            .filter(|v| !v.trim().is_empty())
+    })
+}
+
+async fn account_information(c: &AccountClients) -> Read<AccountInformation> {
+    const ACTION: &str = "account:GetAccountInformation";
+    let out = c
+        .account
+        .get_account_information()
+        .send()
+        .await
+        .map_err(|e| describe(ACTION, &e))?;
+    let state = out
+        .account_state
+        .map(|s| s.as_str().to_string())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| format!("{ACTION}: the answer has no AccountState"))?;
+    Ok(AccountInformation {
+        state,
+        created_at: out.account_created_date.as_ref().and_then(timestamp),
+        name: out.account_name,
+    })
+}
+
+/// A member account may not ask (AccessDenied): that is recorded as unanswered, for the
+/// check to fall back on the attestation. Throttling, timeouts and malformed answers stay
+/// failures.
+async fn delegated_services(c: &AccountClients, account_id: &str) -> Read<DelegatedServices> {
+    const ACTION: &str = "organizations:ListDelegatedServicesForAccount";
+    let mut pages = c
+        .organizations
+        .list_delegated_services_for_account()
+        .account_id(account_id)
+        .into_paginator()
+        .send();
+    let mut services = Vec::new();
+    while let Some(page) = pages.next().await {
+        match page {
+            // A page without the list is no answer (an empty body parses as one): fail
+            // closed rather than read "no service".
+            Ok(page) => match page.delegated_services {
+                Some(listed) => {
+                    services.extend(listed.into_iter().filter_map(|s| s.service_principal))
+                }
+                None => return Err(format!("{ACTION}: the answer has no DelegatedServices")),
+            },
+            // The account is no delegated administrator of any service.
+            Err(e) if code(&e) == Some("AccountNotRegisteredException") => {
+                return Ok(DelegatedServices::Listed { services: vec![] });
+            }
+            Err(e)
+                if matches!(
+                    code(&e),
+                    Some("AccessDeniedException" | "AWSOrganizationsNotInUseException")
+                ) =>
+            {
+                return Ok(DelegatedServices::Unanswered {
+                    reason: describe(ACTION, &e),
+                });
+            }
+            Err(e) => return Err(describe(ACTION, &e)),
+        }
+    }
+    Ok(DelegatedServices::Listed { services })
 }
 
 async fn billing_contact(c: &AccountClients) -> Read<Option<Contact>> {
@@ -239,39 +347,47 @@ async fn primary_contact(c: &AccountClients) -> Read<Option<ContactInformation>>
     }
 }
 
-/// `iam:SimulatePrincipalPolicy` of `organizations:LeaveOrganization` for `principal`.
+/// `iam:SimulatePrincipalPolicy` of `organizations:LeaveOrganization` and
+/// `organizations:AcceptHandshake` for `principal`, in one call.
 async fn leave_permission(c: &AccountClients, principal: &str) -> Read<LeaveSimulation> {
     const ACTION: &str = "iam:SimulatePrincipalPolicy";
-    let outcome = match c
+    let out = match c
         .iam
         .simulate_principal_policy()
         .policy_source_arn(principal)
         .action_names(LEAVE_ACTION)
+        .action_names(ACCEPT_ACTION)
         .send()
         .await
     {
-        Ok(out) => {
-            let result = out
-                .evaluation_results
-                .unwrap_or_default()
-                .into_iter()
-                .find(|r| r.eval_action_name.eq_ignore_ascii_case(LEAVE_ACTION))
-                .ok_or_else(|| {
-                    format!("{ACTION}: the answer has no EvaluationResult for {LEAVE_ACTION}")
-                })?;
-            LeaveOutcome::Evaluated {
-                eval_decision: result.eval_decision.as_str().to_string(),
-                allowed_by_organizations: result
-                    .organizations_decision_detail
-                    .map(|d| d.allowed_by_organizations),
-            }
+        Ok(out) => out,
+        Err(e) if code(&e) == Some("NoSuchEntity") => {
+            return Ok(LeaveSimulation {
+                principal: principal.to_string(),
+                outcome: LeaveOutcome::NoSuchPrincipal,
+                accept_handshake: Some(LeaveOutcome::NoSuchPrincipal),
+            });
         }
-        Err(e) if code(&e) == Some("NoSuchEntity") => LeaveOutcome::NoSuchPrincipal,
         Err(e) => return Err(describe(ACTION, &e)),
+    };
+    let results = out.evaluation_results.unwrap_or_default();
+    let outcome = |action: &str| -> Read<LeaveOutcome> {
+        let result = results
+            .iter()
+            .find(|r| r.eval_action_name.eq_ignore_ascii_case(action))
+            .ok_or_else(|| format!("{ACTION}: the answer has no EvaluationResult for {action}"))?;
+        Ok(LeaveOutcome::Evaluated {
+            eval_decision: result.eval_decision.as_str().to_string(),
+            allowed_by_organizations: result
+                .organizations_decision_detail
+                .as_ref()
+                .map(|d| d.allowed_by_organizations),
+        })
     };
     Ok(LeaveSimulation {
         principal: principal.to_string(),
-        outcome,
+        outcome: outcome(LEAVE_ACTION)?,
+        accept_handshake: Some(outcome(ACCEPT_ACTION)?),
     })
 }
 
@@ -543,6 +659,11 @@ async fn account_summary(c: &AccountClients) -> Read<AccountSummary> {
         account_signing_certificates_present: Some(flag(
             SummaryKeyType::AccountSigningCertificatesPresent,
         )?),
+        // Listed since centralized root access; an answer without it says nothing.
+        account_password_present: match map.get(&SummaryKeyType::AccountPasswordPresent) {
+            None => None,
+            Some(_) => Some(flag(SummaryKeyType::AccountPasswordPresent)?),
+        },
     })
 }
 

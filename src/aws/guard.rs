@@ -130,6 +130,18 @@ pub const ALLOWED: &[Operation] = &[
         "iam:SimulatePrincipalPolicy",
         Some(FactKind::LeavePermission),
     ),
+    op(
+        "Account",
+        "GetAccountInformation",
+        "account:GetAccountInformation",
+        Some(FactKind::AccountInformation),
+    ),
+    op(
+        "Organizations",
+        "ListDelegatedServicesForAccount",
+        "organizations:ListDelegatedServicesForAccount",
+        Some(FactKind::DelegatedServices),
+    ),
     // Reaching the account: run with the base credentials, not the audit role's.
     op("STS", "AssumeRole", "sts:AssumeRole", None),
     op("STS", "GetCallerIdentity", "sts:GetCallerIdentity", None),

@@ -58,7 +58,9 @@ use aws_smithy_types::body::SdkBody;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::facts::{AccountFacts, Fact, LeaveOutcome, LeaveSimulation, Membership};
+use crate::facts::{
+    AccountFacts, DelegatedServices, Fact, LeaveOutcome, LeaveSimulation, Membership,
+};
 
 /// The access key of the base credentials; assumed-role keys are `ASIA` + account ID.
 pub const BASE_ACCESS_KEY: &str = "AKIAORGEXITREPLAY000";
@@ -549,6 +551,7 @@ impl Request {
                 let operation = match path.trim_start_matches('/') {
                     "getAlternateContact" => "GetAlternateContact".to_string(),
                     "getContactInformation" => "GetContactInformation".to_string(),
+                    "getAccountInformation" => "GetAccountInformation".to_string(),
                     other => format!("{} /{other}", request.method()),
                 };
                 let params = json_params(&body);
@@ -763,6 +766,21 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                     if let Some(org) = &h.organization_id {
                         parties.push(serde_json::json!({"Id": org, "Type": "ORGANIZATION"}));
                     }
+                    // The inviting organization's management account, nested in its
+                    // ORGANIZATION resource as AWS sends it (the newer spellings).
+                    let nested: Vec<_> = [
+                        ("MANAGEMENT_ACCOUNT", &h.management_account_id),
+                        ("MANAGEMENT_EMAIL", &h.management_account_email),
+                        ("MANAGEMENT_NAME", &h.management_account_name),
+                    ]
+                    .into_iter()
+                    .filter_map(|(t, v)| v.as_ref().map(|v| serde_json::json!({"Type": t, "Value": v})))
+                    .collect();
+                    let resources: Vec<_> = h
+                        .organization_id
+                        .iter()
+                        .map(|org| serde_json::json!({"Type": "ORGANIZATION", "Value": org, "Resources": nested}))
+                        .collect();
                     let mut item = serde_json::json!({
                         "Id": h.id,
                         "Arn": format!("arn:aws:organizations::{account}:handshake/{}", h.id),
@@ -770,7 +788,7 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                         "State": h.state,
                         "Action": h.action,
                         "RequestedTimestamp": 1_700_000_000.0,
-                        "Resources": [],
+                        "Resources": resources,
                     });
                     if let Some(expires) = h.expires_at {
                         item["ExpirationTimestamp"] = (expires.unix_timestamp() as f64).into();
@@ -924,6 +942,7 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                         account_mfa_enabled: false,
                         account_access_keys_present: false,
                         account_signing_certificates_present: Some(false),
+                        account_password_present: Some(true),
                     });
             let entry = |k: &str, v: bool| {
                 format!(
@@ -935,7 +954,7 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                 "GetAccountSummary",
                 IAM_NS,
                 &format!(
-                    "<SummaryMap>{}{}{}<entry><key>Users</key><value>3</value></entry><entry><key>Roles</key><value>12</value></entry></SummaryMap>",
+                    "<SummaryMap>{}{}{}{}<entry><key>Users</key><value>3</value></entry><entry><key>Roles</key><value>12</value></entry></SummaryMap>",
                     entry("AccountMFAEnabled", summary.account_mfa_enabled),
                     entry(
                         "AccountAccessKeysPresent",
@@ -946,7 +965,10 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                         .map_or(String::new(), |v| entry(
                             "AccountSigningCertificatesPresent",
                             v
-                        ))
+                        )),
+                    summary
+                        .account_password_present
+                        .map_or(String::new(), |v| entry("AccountPasswordPresent", v))
                 ),
             ))
         }
@@ -1046,30 +1068,52 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
         // share one account's facts among many); any other principal does not exist.
         ("IAM", "SimulatePrincipalPolicy") => {
             let asked = r.params.get("PolicySourceArn").cloned().unwrap_or_default();
-            let action = r
-                .params
-                .get("ActionNames.member.1")
-                .cloned()
-                .unwrap_or_default();
+            let actions: Vec<&String> = (1..)
+                .map_while(|n| r.params.get(&format!("ActionNames.member.{n}")))
+                .collect();
             match ok(&facts.leave_permission)? {
-                Some(LeaveSimulation {
-                    principal,
-                    outcome:
-                        LeaveOutcome::Evaluated {
+                Some(simulation @ LeaveSimulation { principal, .. })
+                    if principal.rsplit(':').next() == asked.rsplit(':').next() =>
+                {
+                    let mut members = String::new();
+                    for action in actions {
+                        let outcome = if action.eq_ignore_ascii_case(crate::facts::ACCEPT_ACTION) {
+                            simulation
+                                .accept_handshake
+                                .as_ref()
+                                .unwrap_or(&simulation.outcome)
+                        } else {
+                            &simulation.outcome
+                        };
+                        let LeaveOutcome::Evaluated {
                             eval_decision,
                             allowed_by_organizations,
-                        },
-                }) if principal.rsplit(':').next() == asked.rsplit(':').next() => {
-                    let orgs = allowed_by_organizations.map_or(String::new(), |a| {
-                        format!("<OrganizationsDecisionDetail><AllowedByOrganizations>{a}</AllowedByOrganizations></OrganizationsDecisionDetail>")
-                    });
+                        } = outcome
+                        else {
+                            continue;
+                        };
+                        let orgs = allowed_by_organizations.map_or(String::new(), |a| {
+                            format!("<OrganizationsDecisionDetail><AllowedByOrganizations>{a}</AllowedByOrganizations></OrganizationsDecisionDetail>")
+                        });
+                        let _ = write!(
+                            members,
+                            "<member><EvalActionName>{}</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>{}</EvalDecision><MatchedStatements/><MissingContextValues/>{orgs}</member>",
+                            xml(action),
+                            xml(eval_decision)
+                        );
+                    }
+                    if members.is_empty() {
+                        return Err(Fault::Error {
+                            status: 404,
+                            code: "NoSuchEntity".into(),
+                            message: format!("The principal {asked} does not exist."),
+                        });
+                    }
                     Ok(query_ok(
                         "SimulatePrincipalPolicy",
                         IAM_NS,
                         &format!(
-                            "<IsTruncated>false</IsTruncated><EvaluationResults><member><EvalActionName>{}</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>{}</EvalDecision><MatchedStatements/><MissingContextValues/>{orgs}</member></EvaluationResults>",
-                            xml(&action),
-                            xml(eval_decision)
+                            "<IsTruncated>false</IsTruncated><EvaluationResults>{members}</EvaluationResults>"
                         ),
                     ))
                 }
@@ -1077,6 +1121,48 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                     status: 404,
                     code: "NoSuchEntity".into(),
                     message: format!("The principal {asked} does not exist."),
+                }),
+            }
+        }
+        ("Account", "GetAccountInformation") => {
+            let info = ok(&facts.account_information)?;
+            // AccountCreatedDate is `timestampFormat: iso8601` in the model, not
+            // restJson's default epoch seconds.
+            let rfc3339 = |t: time::OffsetDateTime| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            };
+            let (state, created, name) = match info {
+                Some(i) => (i.state.as_str(), i.created_at.map(rfc3339), i.name.clone()),
+                None => ("ACTIVE", Some("2020-01-01T00:00:00Z".to_string()), None),
+            };
+            let mut body = serde_json::json!({ "AccountId": account, "AccountState": state });
+            if let Some(created) = created {
+                body["AccountCreatedDate"] = created.into();
+            }
+            if let Some(name) = name {
+                body["AccountName"] = name.into();
+            }
+            Ok(Answer::Response {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: body.to_string().into(),
+            })
+        }
+        ("Organizations", "ListDelegatedServicesForAccount") => {
+            match ok(&facts.delegated_services)? {
+                Some(DelegatedServices::Listed { services }) => {
+                    let listed: Vec<_> = services
+                        .iter()
+                        .map(|s| serde_json::json!({"ServicePrincipal": s, "DelegationEnabledDate": 1_700_000_000.0}))
+                        .collect();
+                    Ok(json_ok(serde_json::json!({ "DelegatedServices": listed })))
+                }
+                // What AWS answers a member account.
+                _ => Err(Fault::Error {
+                    status: 400,
+                    code: "AccessDeniedException".into(),
+                    message: "You don't have permissions to access this resource.".into(),
                 }),
             }
         }

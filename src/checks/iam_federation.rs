@@ -63,7 +63,7 @@ use super::{
     name_list,
 };
 use crate::facts::{
-    AccountFacts, FactKind, Membership, Missing, NamedEntity, ReachedThrough, SamlProvider,
+    AccountFacts, FactKind, Membership, Missing, NamedEntity, ReachedThrough, Role, SamlProvider,
 };
 use crate::policy::Waiver;
 
@@ -86,13 +86,15 @@ const TRUSTS: [&str; 3] = [RESELLER_TRUST, UNCLEAR_TRUST, OUTSIDE_TRUST];
 pub struct IamFederation;
 
 /// The role AWS Organizations creates in every account it creates.
-const ORG_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
+pub(super) const ORG_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
 
 /// Who one trusted principal is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Who {
-    /// This account, another audited one, the new organization, an AWS service.
-    Inside,
+pub(super) enum Who {
+    /// This account, another audited one, the new organization, an AWS service. Named
+    /// (e.g. "audited account 222233334444") when it is a way in from elsewhere that stays
+    /// after the move; `None` for the account itself, a service, or the audit's own trust.
+    Inside(Option<String>),
     /// The reseller, with what says so.
     Reseller(String),
     /// Someone else, known not to be the reseller.
@@ -102,7 +104,7 @@ enum Who {
 }
 
 /// What the account's facts and the policy say about who is who.
-struct Judge<'a> {
+pub(super) struct Judge<'a> {
     ctx: &'a Context<'a>,
     account_id: &'a str,
     /// Reseller accounts: definition, `--reseller-account`, the reseller org's management
@@ -127,6 +129,28 @@ impl Judge<'_> {
             || self.new_org_management.as_deref() == Some(account)
     }
 
+    /// What marks a provider of this account as the reseller's: `None` when it is not
+    /// one of the account's providers, `Some(None)` when it is and nothing marks it.
+    pub(super) fn provider_mark(&self, arn: &str) -> Option<Option<&str>> {
+        self.providers
+            .iter()
+            .find(|(a, _)| a == arn)
+            .map(|(_, mark)| mark.as_deref())
+    }
+
+    /// An inside account other than this one, named: a way in that stays after the move.
+    fn way_in_from(&self, account: &str) -> Option<String> {
+        if account == self.account_id {
+            None
+        } else if self.new_org_management.as_deref() == Some(account) {
+            Some(format!(
+                "the new organization's management account {account}"
+            ))
+        } else {
+            Some(format!("audited account {account}"))
+        }
+    }
+
     /// The audit role trusting the account orgexit ran from: the audit's own door.
     fn is_audit_role(&self, role: &str, account: &str) -> bool {
         self.reached_through
@@ -137,13 +161,13 @@ impl Judge<'_> {
         if self.reseller_accounts.contains(id) {
             Who::Reseller(id.to_string())
         } else if self.inside(id) {
-            Who::Inside
+            Who::Inside(self.way_in_from(id))
         } else if role == ORG_ACCESS_ROLE {
             Who::Reseller(format!(
                 "{id}, which created the account: not audited, not the new organization's"
             ))
         } else if self.is_audit_role(role, id) {
-            Who::Inside
+            Who::Inside(None)
         } else if self.reseller_known {
             Who::Outside(id.to_string())
         } else {
@@ -157,7 +181,7 @@ impl Judge<'_> {
                 "every principal of the reseller's organization {id}"
             ))
         } else if self.ctx.new_org == Some(id) {
-            Who::Inside
+            Who::Inside(Some(format!("principals of the new organization {id}")))
         } else if self.reseller_org.is_some() {
             // Knowing the reseller's accounts says nothing of its organization's id.
             Who::Outside(format!("principals of organization {id}"))
@@ -167,14 +191,14 @@ impl Judge<'_> {
     }
 
     /// Who a grant lets in: one answer per organization or account it names.
-    fn grant(&self, grant: &Grant, role: &str) -> Vec<Who> {
+    pub(super) fn grant(&self, grant: &Grant, role: &str) -> Vec<Who> {
         let narrowed = || -> Vec<Who> {
             let by_org = grant.orgs.iter().map(|o| self.org(o));
             let by_account = grant.accounts.iter().map(|a| self.account(a, role));
             by_org.chain(by_account).collect()
         };
         match &grant.principal {
-            Trusted::Service(_) => vec![Who::Inside],
+            Trusted::Service(_) => vec![Who::Inside(None)],
             Trusted::Account(id) => vec![self.account(id, role)],
             Trusted::Anyone if grant.orgs.is_empty() && grant.accounts.is_empty() => {
                 vec![Who::Reseller("anyone (*), the reseller included".into())]
@@ -185,7 +209,7 @@ impl Judge<'_> {
                     return vec![Who::Reseller(format!("{arn} ({mark})"))];
                 }
                 match account_of(arn) {
-                    Some(id) if self.inside(&id) => vec![Who::Inside],
+                    Some(id) if self.inside(&id) => vec![Who::Inside(self.way_in_from(&id))],
                     Some(id) => match self.account(&id, role) {
                         Who::Reseller(_) => vec![Who::Reseller(arn.clone())],
                         Who::Outside(_) => vec![Who::Outside(arn.clone())],
@@ -201,6 +225,63 @@ impl Judge<'_> {
         }
     }
 }
+
+/// Who is who in this account: the reseller's accounts and organization, the new
+/// organization's management account (from the organization the account is in, else
+/// `new_org_management` when the caller knows it), and every role's trust policy parsed.
+pub(super) fn judge<'a>(
+    facts: &'a AccountFacts,
+    ctx: &'a Context<'a>,
+    roles: &'a [Role],
+    providers: Vec<(String, Option<String>)>,
+    new_org_management: Option<String>,
+) -> (Judge<'a>, ParsedRoles<'a>) {
+    let organization = facts.organization();
+    let mut judge = Judge {
+        ctx,
+        account_id: &facts.account_id,
+        reseller_accounts: ctx.reseller.accounts.clone(),
+        reseller_known: false,
+        reseller_org: None,
+        new_org_management: None,
+        providers,
+        reached_through: facts.reached_through.as_ref(),
+    };
+    match &organization {
+        Ok(Membership::Member(org)) if is_reseller_org(org, ctx) => {
+            judge
+                .reseller_accounts
+                .insert(org.management_account_id.clone());
+            judge.reseller_org = Some(org.id.clone());
+        }
+        Ok(Membership::Member(org)) if ctx.new_org == Some(org.id.as_str()) => {
+            judge.new_org_management = Some(org.management_account_id.clone());
+        }
+        _ => {}
+    }
+    if judge.new_org_management.is_none() {
+        judge.new_org_management = new_org_management;
+    }
+    judge.reseller_known = !judge.reseller_accounts.is_empty();
+    // The accounts the reseller's own (marked) roles trust are the reseller's too.
+    let parsed: Vec<_> = roles.iter().map(|r| (r, grants(&r.trust_policy))).collect();
+    for (role, grants) in &parsed {
+        if ctx.reseller.marks(&role.name).is_none() {
+            continue;
+        }
+        for grant in grants.iter().flatten() {
+            if let Trusted::Account(id) = &grant.principal
+                && !judge.inside(id)
+            {
+                judge.reseller_accounts.insert(id.clone());
+            }
+        }
+    }
+    (judge, parsed)
+}
+
+/// Every role with what its trust policy grants, or why it could not be read.
+pub(super) type ParsedRoles<'a> = Vec<(&'a Role, Result<Vec<Grant>, String>)>;
 
 #[derive(Default)]
 struct Doors {
@@ -253,44 +334,7 @@ impl Check for IamFederation {
         let mut doors = Doors::default();
         let providers = judge_providers(saml, oidc, ctx, &mut doors);
 
-        let mut judge = Judge {
-            ctx,
-            account_id: &facts.account_id,
-            reseller_accounts: ctx.reseller.accounts.clone(),
-            reseller_known: false,
-            reseller_org: None,
-            new_org_management: None,
-            providers,
-            reached_through: facts.reached_through.as_ref(),
-        };
-        match &organization {
-            Ok(Membership::Member(org)) if is_reseller_org(org, ctx) => {
-                judge
-                    .reseller_accounts
-                    .insert(org.management_account_id.clone());
-                judge.reseller_org = Some(org.id.clone());
-            }
-            Ok(Membership::Member(org)) if ctx.new_org == Some(org.id.as_str()) => {
-                judge.new_org_management = Some(org.management_account_id.clone());
-            }
-            _ => {}
-        }
-        judge.reseller_known = !judge.reseller_accounts.is_empty();
-        // The accounts the reseller's own (marked) roles trust are the reseller's too.
-        let parsed: Vec<_> = roles.iter().map(|r| (r, grants(&r.trust_policy))).collect();
-        for (role, grants) in &parsed {
-            if ctx.reseller.marks(&role.name).is_none() {
-                continue;
-            }
-            for grant in grants.iter().flatten() {
-                if let Trusted::Account(id) = &grant.principal
-                    && !judge.inside(id)
-                {
-                    judge.reseller_accounts.insert(id.clone());
-                }
-            }
-        }
-
+        let (judge, parsed) = judge(facts, ctx, roles, providers, None);
         for (role, grants) in &parsed {
             if let Some(waiver) = ctx.attestations.waiver_for(&role.name) {
                 doors.keep(&role.name, waiver);
@@ -361,6 +405,15 @@ impl Check for IamFederation {
 
 /// Marks each provider as the reseller's or not, records the reseller's (unless waived)
 /// and the unreadable ones, and returns (ARN, mark) for the roles that trust them.
+/// The account's identity providers, by ARN, with what marks each as the reseller's.
+pub(super) fn provider_marks(
+    saml: &[SamlProvider],
+    oidc: &[NamedEntity],
+    ctx: &Context<'_>,
+) -> Vec<(String, Option<String>)> {
+    judge_providers(saml, oidc, ctx, &mut Doors::default())
+}
+
 fn judge_providers(
     saml: &[SamlProvider],
     oidc: &[NamedEntity],

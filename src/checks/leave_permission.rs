@@ -42,7 +42,13 @@ const NO_SUCH_PRINCIPAL: &str = "no-such-principal";
 /// No leaver named: the reseller removes the account.
 const RESELLER_REMOVES: &str = "reseller-removes";
 
-const ACTION: &str = "organizations:LeaveOrganization";
+/// For a direct move, the same for accepting the new organization's invitation.
+const ACCEPT_ALLOWED: &str = "accept-allowed";
+const ACCEPT_DENIED_BY_SCP: &str = "accept-denied-by-scp";
+const ACCEPT_DENIED_BY_IAM: &str = "accept-denied-by-iam";
+
+const ACTION: &str = crate::facts::LEAVE_ACTION;
+const ACCEPT_ACTION: &str = crate::facts::ACCEPT_ACTION;
 
 impl Check for LeavePermission {
     fn id(&self) -> &'static str {
@@ -67,7 +73,7 @@ impl Check for LeavePermission {
         include_str!("leave_permission.rs")
     }
     fn remediation(&self) -> &'static str {
-        "Ask the reseller to exempt the leaver from the SCP that denies organizations:LeaveOrganization (or to remove the account itself); allow the action in the leaver's IAM policies; or name an existing leaver."
+        "Ask the reseller to exempt the leaver from the SCP that denies organizations:LeaveOrganization (for a direct move also organizations:AcceptHandshake), or to remove the account itself; allow the actions in the leaver's IAM policies; or name an existing leaver."
     }
     fn item_kinds(&self) -> &'static [&'static str] {
         &[
@@ -76,6 +82,9 @@ impl Check for LeavePermission {
             DENIED_BY_IAM,
             NO_SUCH_PRINCIPAL,
             RESELLER_REMOVES,
+            ACCEPT_ALLOWED,
+            ACCEPT_DENIED_BY_SCP,
+            ACCEPT_DENIED_BY_IAM,
         ]
     }
 
@@ -108,46 +117,135 @@ impl Check for LeavePermission {
             )));
         }
         let company = &ctx.reseller.ticket.company;
-        let finding = match &simulation.outcome {
-            LeaveOutcome::NoSuchPrincipal => Finding::new(
+        if let LeaveOutcome::NoSuchPrincipal = simulation.outcome {
+            return Ok(Finding::new(
                 Status::Fail,
                 format!("the leaver {arn} does not exist in the account (iam:SimulatePrincipalPolicy: NoSuchEntity)"),
             )
-            .with_items(vec![Item::new(NO_SUCH_PRINCIPAL, arn).with_principal(arn)]),
-            LeaveOutcome::Evaluated {
-                allowed_by_organizations: Some(false),
-                eval_decision,
-            } => Finding::new(
-                Status::Fail,
+            .with_items(vec![Item::new(NO_SUCH_PRINCIPAL, arn).with_principal(arn)])
+            .with_resources(vec![arn.to_string()]));
+        }
+        let mut verdicts = vec![verdict(&LEAVE, &simulation.outcome, arn)];
+        if ctx.moving.is_direct() {
+            let accept = simulation
+                .accept_handshake
+                .as_ref()
+                .ok_or(Missing::NotCollected("leave_permission.accept_handshake"))?;
+            verdicts.push(verdict(&ACCEPT, accept, arn));
+        }
+        // The denied actions, said once per cause: what to ask for differs.
+        let denied = |cause: Cause| -> Vec<String> {
+            verdicts
+                .iter()
+                .filter(|v| v.denied == Some(cause))
+                .map(|v| match &v.decision {
+                    Some(d) if cause == Cause::Iam => format!("{} ({d})", v.action),
+                    _ => v.action.to_string(),
+                })
+                .collect()
+        };
+        let mut said = Vec::new();
+        let by_scp = denied(Cause::Scp);
+        if !by_scp.is_empty() {
+            said.push(format!(
+                "the organization's service control policies deny {} to {arn}: ask {company} to exempt it from the SCP, or to remove the account itself",
+                by_scp.join(" and ")
+            ));
+        }
+        let by_iam = denied(Cause::Iam);
+        if !by_iam.is_empty() {
+            said.push(format!(
+                "the IAM policies of {arn} do not allow {}; the organization's SCPs do not deny it: allow it in the leaver's IAM policies",
+                by_iam.join(" and ")
+            ));
+        }
+        let (status, summary) = if said.is_empty() {
+            let actions: Vec<&str> = verdicts.iter().map(|v| v.action).collect();
+            (
+                Status::Pass,
                 format!(
-                    "the organization's service control policies deny {ACTION} to {arn}: ask {company} to exempt it from the SCP, or to remove the account itself"
+                    "{arn} may call {}: its IAM policies and the organization's SCPs allow it{}",
+                    actions.join(" and "),
+                    if verdicts.len() > 1 {
+                        " (a direct move leaves and accepts the invitation)"
+                    } else {
+                        ""
+                    }
                 ),
             )
-            .with_items(vec![
-                Item::new(DENIED_BY_SCP, arn)
-                    .with_principal(arn)
-                    .with_reason(eval_decision.clone()),
-            ]),
-            LeaveOutcome::Evaluated { eval_decision, .. } if eval_decision != "allowed" => {
-                Finding::new(
-                    Status::Fail,
-                    format!(
-                        "the IAM policies of {arn} do not allow {ACTION} ({eval_decision}); the organization's SCPs do not deny it: allow it in the leaver's IAM policies"
-                    ),
-                )
-                .with_items(vec![
-                    Item::new(DENIED_BY_IAM, arn)
-                        .with_principal(arn)
-                        .with_reason(eval_decision.clone()),
-                ])
-            }
-            LeaveOutcome::Evaluated { .. } => Finding::new(
-                Status::Pass,
-                format!("{arn} may call {ACTION}: its IAM policies and the organization's SCPs allow it"),
-            )
-            .with_items(vec![Item::new(ALLOWED, arn).with_principal(arn)]),
+        } else {
+            (Status::Fail, said.join("; "))
         };
-        Ok(finding.with_resources(vec![arn.to_string()]))
+        Ok(Finding::new(status, summary)
+            .with_items(verdicts.into_iter().map(|v| v.item).collect())
+            .with_resources(vec![arn.to_string()]))
+    }
+}
+
+/// One simulated action and the item kinds that say its outcome.
+struct Action {
+    name: &'static str,
+    allowed: &'static str,
+    by_scp: &'static str,
+    by_iam: &'static str,
+}
+
+const LEAVE: Action = Action {
+    name: ACTION,
+    allowed: ALLOWED,
+    by_scp: DENIED_BY_SCP,
+    by_iam: DENIED_BY_IAM,
+};
+
+const ACCEPT: Action = Action {
+    name: ACCEPT_ACTION,
+    allowed: ACCEPT_ALLOWED,
+    by_scp: ACCEPT_DENIED_BY_SCP,
+    by_iam: ACCEPT_DENIED_BY_IAM,
+};
+
+/// What denies an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    /// The organization's service control policies (`AllowedByOrganizations` false).
+    Scp,
+    /// The principal's own IAM policies.
+    Iam,
+}
+
+/// What the simulation said of one action.
+struct Verdict {
+    action: &'static str,
+    /// `None`: allowed.
+    denied: Option<Cause>,
+    /// IAM's `EvalDecision` when denied.
+    decision: Option<String>,
+    item: Item,
+}
+
+/// The outcome is `Evaluated`: a missing principal is judged before.
+fn verdict(action: &Action, outcome: &LeaveOutcome, arn: &str) -> Verdict {
+    let (denied, decision, kind) = match outcome {
+        // Judged before, for the whole simulation.
+        LeaveOutcome::NoSuchPrincipal => (Some(Cause::Iam), None, NO_SUCH_PRINCIPAL),
+        LeaveOutcome::Evaluated {
+            allowed_by_organizations: Some(false),
+            eval_decision,
+        } => (Some(Cause::Scp), Some(eval_decision), action.by_scp),
+        LeaveOutcome::Evaluated { eval_decision, .. } if eval_decision != "allowed" => {
+            (Some(Cause::Iam), Some(eval_decision), action.by_iam)
+        }
+        LeaveOutcome::Evaluated { .. } => (None, None, action.allowed),
+    };
+    let mut item = Item::new(kind, arn).with_principal(arn);
+    if let Some(d) = decision {
+        item = item.with_reason(d.clone());
+    }
+    Verdict {
+        action: action.name,
+        denied,
+        decision: decision.cloned(),
+        item,
     }
 }
 
@@ -156,7 +254,7 @@ mod tests {
     use super::*;
     use crate::checks::testing::*;
     use crate::facts::{Fact, LeaveSimulation};
-    use crate::policy::Leaver;
+    use crate::policy::{Leaver, MoveKind};
 
     const ADMIN: &str = "arn:aws:iam::111111111111:role/Admin";
 
@@ -165,6 +263,7 @@ mod tests {
             leave_permission: Some(Fact::Ok(LeaveSimulation {
                 principal: ADMIN.into(),
                 outcome,
+                accept_handshake: None,
             })),
             ..facts()
         }
@@ -289,5 +388,101 @@ mod tests {
                 Status::Error
             );
         }
+    }
+
+    fn outcome(decision: &str, by_orgs: Option<bool>) -> LeaveOutcome {
+        LeaveOutcome::Evaluated {
+            eval_decision: decision.into(),
+            allowed_by_organizations: by_orgs,
+        }
+    }
+
+    fn both(leave: LeaveOutcome, accept: Option<LeaveOutcome>) -> AccountFacts {
+        AccountFacts {
+            leave_permission: Some(Fact::Ok(LeaveSimulation {
+                principal: ADMIN.into(),
+                outcome: leave,
+                accept_handshake: accept,
+            })),
+            ..facts()
+        }
+    }
+
+    fn run_moving(kind: MoveKind, facts: &AccountFacts) -> Finding {
+        let mut s = Setup::new(Phase::Pre);
+        s.leaver = Some(Leaver::Named("role/Admin".into()));
+        s.new_org = Some("o-acmenew0001".into());
+        s.moving = Some(kind);
+        s.run(&LeavePermission, facts)
+    }
+
+    /// A direct move accepts the invitation too: AcceptHandshake is judged, and named.
+    #[test]
+    fn a_direct_move_also_needs_accept_handshake() {
+        let allowed = || outcome("allowed", Some(true));
+        let by_scp = both(allowed(), Some(outcome("implicitDeny", Some(false))));
+        let f = run_moving(MoveKind::Direct, &by_scp);
+        assert_eq!(f.status, Status::Fail, "{}", f.summary);
+        assert!(
+            f.summary.contains("deny organizations:AcceptHandshake to")
+                && !f.summary.contains("LeaveOrganization"),
+            "{}",
+            f.summary
+        );
+        assert!(
+            f.items.len() == 2 && f.items[0].is(ALLOWED) && f.items[1].is(ACCEPT_DENIED_BY_SCP),
+            "{:?}",
+            f.items
+        );
+
+        // Both denied by the SCP: said once, naming both.
+        let f = run_moving(
+            MoveKind::Direct,
+            &both(
+                outcome("implicitDeny", Some(false)),
+                Some(outcome("explicitDeny", Some(false))),
+            ),
+        );
+        assert_eq!(f.summary.matches("service control policies").count(), 1);
+        assert!(
+            f.summary
+                .contains("organizations:LeaveOrganization and organizations:AcceptHandshake"),
+            "{}",
+            f.summary
+        );
+
+        // Denied by IAM, with the decision.
+        let f = run_moving(
+            MoveKind::Direct,
+            &both(allowed(), Some(outcome("explicitDeny", Some(true)))),
+        );
+        assert!(
+            f.summary.contains("AcceptHandshake (explicitDeny)") && f.summary.contains("IAM"),
+            "{}",
+            f.summary
+        );
+        assert!(f.items[1].is(ACCEPT_DENIED_BY_IAM));
+
+        let f = run_moving(MoveKind::Direct, &both(allowed(), Some(allowed())));
+        assert_eq!(f.status, Status::Pass, "{}", f.summary);
+        assert!(f.summary.contains("AcceptHandshake"), "{}", f.summary);
+
+        // Leaving first accepts nothing as a member: AcceptHandshake is not judged.
+        let f = run_moving(MoveKind::Standalone, &by_scp);
+        assert_eq!(f.status, Status::Pass, "{}", f.summary);
+        assert!(!f.summary.contains("AcceptHandshake"), "{}", f.summary);
+    }
+
+    /// An older snapshot simulated LeaveOrganization only: a direct move cannot be judged.
+    #[test]
+    fn a_direct_move_without_accept_handshake_in_the_snapshot_is_an_error() {
+        let older = both(outcome("allowed", Some(true)), None);
+        let f = run_moving(MoveKind::Direct, &older);
+        assert_eq!(f.status, Status::Error, "{}", f.summary);
+        assert!(f.summary.contains("collect it again"), "{}", f.summary);
+        assert_eq!(
+            run_moving(MoveKind::Standalone, &older).status,
+            Status::Pass
+        );
     }
 }

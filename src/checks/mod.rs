@@ -12,9 +12,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::facts::{AccountFacts, FactKind, Failure, Missing, Unread};
-use crate::policy::{AccountAttestations, Leaver, Reseller, Waiver};
+use crate::policy::{AccountAttestations, Leaver, Move, Reseller, Waiver};
 
+mod access_after_move;
+mod account_standing;
 mod billing_contact;
+mod delegated_admin;
 mod iam_federation;
 mod iam_reseller_policies;
 mod iam_reseller_roles;
@@ -52,6 +55,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &s3_reseller_buckets::S3ResellerBuckets,
     &root_mfa::RootMfa,
     &root_access_keys::RootAccessKeys,
+    &account_standing::AccountStanding,
+    &access_after_move::AccessAfterMove,
+    &delegated_admin::DelegatedAdmin,
 ];
 
 /// Looks a check up by id.
@@ -334,6 +340,8 @@ pub struct Context<'a> {
     pub leaver: Option<&'a Leaver>,
     /// Every account in this audit: trust between them is not "outside".
     pub audited: &'a BTreeSet<String>,
+    /// How this account leaves: a direct transfer or standalone, and why.
+    pub moving: Move,
 }
 
 /// One check of the catalog.
@@ -353,6 +361,15 @@ pub trait Check: Sync {
     /// that will only say `skipped` costs no AWS call.
     fn reads_under(&self, _phase: Phase, _new_org: Option<&str>) -> bool {
         true
+    }
+    /// The facts the check reads under this phase and target organization: the
+    /// collector fetches the union of the selected checks'.
+    fn needs_under(&self, phase: Phase, new_org: Option<&str>) -> Vec<FactKind> {
+        if self.reads_under(phase, new_org) {
+            self.needs().to_vec()
+        } else {
+            Vec::new()
+        }
     }
     /// The source file of the check; its `//!` comment is the documentation.
     fn source(&self) -> &'static str;
@@ -467,6 +484,9 @@ mod tests {
                 "s3-reseller-buckets",
                 "root-mfa",
                 "root-access-keys",
+                "account-standing",
+                "access-after-move",
+                "delegated-admin",
             ]
         );
     }
@@ -478,7 +498,7 @@ mod tests {
         let kinds: Vec<(&str, &[&str])> = CHECKS.iter().map(|c| (c.id(), c.item_kinds())).collect();
         let expected: &[(&str, &[&str])] = &[
             ("org-membership", &[]),
-            ("org-invitation", &[]),
+            ("org-invitation", &["invitation", "billing-transfer"]),
             (
                 "leave-permission",
                 &[
@@ -487,6 +507,9 @@ mod tests {
                     "leave-denied-by-iam",
                     "no-such-principal",
                     "reseller-removes",
+                    "accept-allowed",
+                    "accept-denied-by-scp",
+                    "accept-denied-by-iam",
                 ],
             ),
             (
@@ -497,6 +520,7 @@ mod tests {
                     "no-instrument",
                     "attested",
                     "reseller-created",
+                    "not-needed",
                 ],
             ),
             ("root-credentials", &[]),
@@ -527,6 +551,17 @@ mod tests {
             ("s3-reseller-buckets", &["reseller-bucket"]),
             ("root-mfa", &[]),
             ("root-access-keys", &[]),
+            ("account-standing", &["account-state", "created"]),
+            (
+                "access-after-move",
+                &[
+                    "way-in",
+                    "gone-with-move",
+                    "not-counted",
+                    "unreadable-trust",
+                ],
+            ),
+            ("delegated-admin", &["delegated-service", "attested"]),
         ];
         assert_eq!(kinds, expected);
         for (id, kinds) in kinds {

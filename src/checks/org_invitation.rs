@@ -13,6 +13,12 @@
 //!
 //! Without `--new-org`, or with `--phase post`, the check is `skipped`.
 //!
+//! Handshakes are read with both spellings of the inviting organization's resources
+//! (`MANAGEMENT_ACCOUNT`, `MANAGEMENT_EMAIL`, `MANAGEMENT_NAME`, and the older `MASTER_*`).
+//! A `TRANSFER_RESPONSIBILITY` handshake is an invitation to *billing transfer* (another
+//! organization would pay this organization's bill), never an invitation to join: it never
+//! passes this check, and the finding names it as what it is (item `billing-transfer`).
+//!
 //! ## Why it blocks departure
 //! An account that leaves an organization with no invitation waiting becomes a standalone
 //! account, billed on its own card, until someone invites it again. AWS invitations
@@ -25,19 +31,19 @@
 //! --target Id=<ID>,Type=ACCOUNT`). Accept it right after leaving the reseller's
 //! organization.
 
-use super::{Check, Context, Finding, Phase, Severity, Status};
+use super::{Check, Context, Finding, Item, Phase, Severity, Status, count};
 use crate::facts::{AccountFacts, FactKind, Handshake, Missing};
 
 pub struct OrgInvitation;
 
+/// A pending invitation to join the new organization (resource: the handshake id).
+pub const INVITATION: &str = "invitation";
+/// A pending `TRANSFER_RESPONSIBILITY` handshake: billing transfer, not an invitation to
+/// join (resource: the handshake id, principal: the organization it comes from).
+pub const BILLING_TRANSFER: &str = "billing-transfer";
+
 /// AWS lets an invitation live this long; it is also how close the date must be to insist.
 const INVITATION_DAYS: i64 = 15;
-
-fn is_pending_invite_from(h: &Handshake, org: &str) -> bool {
-    h.action.eq_ignore_ascii_case("INVITE")
-        && (h.state.eq_ignore_ascii_case("OPEN") || h.state.eq_ignore_ascii_case("REQUESTED"))
-        && h.organization_id.as_deref() == Some(org)
-}
 
 fn expiry(h: &Handshake) -> String {
     h.expires_at
@@ -70,84 +76,130 @@ impl Check for OrgInvitation {
     fn remediation(&self) -> &'static str {
         "Have the new organization invite the account no more than 15 days before the target date, and accept it right after leaving."
     }
+    fn item_kinds(&self) -> &'static [&'static str] {
+        &[INVITATION, BILLING_TRANSFER]
+    }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
-        if ctx.phase == Phase::Post {
-            return Ok(Finding::new(
-                Status::Skipped,
-                "not checked after the cut-over",
-            ));
+        let mut finding = invitation(facts, ctx)?;
+        if finding.status == Status::Skipped {
+            return Ok(finding);
         }
-        let Some(new_org) = ctx.new_org else {
-            return Ok(Finding::new(
-                Status::Skipped,
-                "no --new-org given: the account is not moving to another organization",
-            ));
-        };
-        let handshakes = facts.handshakes()?;
-        // Valid all through the day it is needed (the target date, or today when none is
-        // given): until its end, 24:00 UTC, since the account may leave at any hour.
-        let needed_on = ctx.target_date.unwrap_or(ctx.today);
-        let day_ends = needed_on
-            .next_day()
-            .unwrap_or(needed_on)
-            .midnight()
-            .assume_utc();
-        let (valid, expiring): (Vec<&Handshake>, Vec<&Handshake>) = handshakes
+        let transfers: Vec<&Handshake> = facts
+            .handshakes()?
             .iter()
-            .filter(|h| is_pending_invite_from(h, new_org))
-            .partition(|h| h.expires_at.is_some_and(|t| t >= day_ends));
-
-        if let Some(best) = valid.iter().max_by_key(|h| h.expires_at) {
-            return Ok(Finding::new(
-                Status::Pass,
-                format!(
-                    "invitation {} from {new_org} is pending, valid until {}",
-                    best.id,
-                    expiry(best)
-                ),
-            )
-            .with_resources(valid.iter().map(|h| h.id.clone()).collect()));
-        }
-        if let Some(last) = expiring.iter().max_by_key(|h| h.expires_at) {
-            let when = match ctx.target_date {
-                Some(date) if last.expires_at.is_some_and(|t| t.date() == date) => {
-                    format!("during the target date {date}: the account may leave after it expired")
+            .filter(|h| h.is_billing_transfer() && h.is_pending())
+            .collect();
+        if !transfers.is_empty() {
+            let ids: Vec<&str> = transfers.iter().map(|h| h.id.as_str()).collect();
+            finding.summary.push_str(&format!(
+                "; {} is a billing-transfer invitation (TRANSFER_RESPONSIBILITY: another organization would pay this one's bill), not an invitation to join",
+                ids.join(", ")
+            ));
+            finding.items.extend(transfers.iter().map(|h| {
+                let item = Item::new(BILLING_TRANSFER, &h.id);
+                match &h.organization_id {
+                    Some(org) => item.with_principal(org.clone()),
+                    None => item,
                 }
-                Some(date) => format!("before the target date {date}"),
-                None => "before the end of today".to_string(),
-            };
-            return Ok(Finding::new(
-                Status::Warn,
-                format!(
-                    "invitation {} from {new_org} expires {}, {when}",
-                    last.id,
-                    expiry(last)
-                ),
-            )
-            .with_resources(expiring.iter().map(|h| h.id.clone()).collect()));
+            }));
         }
-        let days_left = ctx.target_date.map(|d| (d - ctx.today).whole_days());
-        let finding = match days_left {
-            Some(days) if days > INVITATION_DAYS => Finding::new(
-                Status::Warn,
-                format!(
-                    "no pending invitation from {new_org} yet; the target date is {days} days away, send one within {INVITATION_DAYS} days of it"
-                ),
-            ),
-            Some(days) => Finding::new(
-                Status::Fail,
-                format!(
-                    "no pending invitation from {new_org}, and the target date is {days} days away"
-                ),
-            ),
-            None => Finding::new(
-                Status::Fail,
-                format!("no pending invitation from {new_org} (no --target-date given)"),
-            ),
-        };
         Ok(finding)
     }
+}
+
+/// The verdict on the invitations to join (billing transfers aside).
+fn invitation(facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
+    if ctx.phase == Phase::Post {
+        return Ok(Finding::new(
+            Status::Skipped,
+            "not checked after the cut-over",
+        ));
+    }
+    let Some(new_org) = ctx.new_org else {
+        return Ok(Finding::new(
+            Status::Skipped,
+            "no --new-org given: the account is not moving to another organization",
+        ));
+    };
+    let handshakes = facts.handshakes()?;
+    // Valid all through the day it is needed (the target date, or today when none is
+    // given): until its end, 24:00 UTC, since the account may leave at any hour.
+    let needed_on = ctx.target_date.unwrap_or(ctx.today);
+    let day_ends = needed_on
+        .next_day()
+        .unwrap_or(needed_on)
+        .midnight()
+        .assume_utc();
+    let (valid, expiring): (Vec<&Handshake>, Vec<&Handshake>) = handshakes
+        .iter()
+        .filter(|h| h.is_pending_invite_from(new_org))
+        .partition(|h| h.expires_at.is_some_and(|t| t >= day_ends));
+
+    if let Some(best) = valid.iter().max_by_key(|h| h.expires_at) {
+        return Ok(Finding::new(
+            Status::Pass,
+            format!(
+                "invitation {} from {new_org} is pending, valid until {}",
+                best.id,
+                expiry(best)
+            ),
+        )
+        .with_resources(valid.iter().map(|h| h.id.clone()).collect())
+        .with_items(valid.iter().map(|h| Item::new(INVITATION, &h.id)).collect()));
+    }
+    if let Some(last) = expiring.iter().max_by_key(|h| h.expires_at) {
+        let when = match ctx.target_date {
+            Some(date) if last.expires_at.is_some_and(|t| t.date() == date) => {
+                format!("during the target date {date}: the account may leave after it expired")
+            }
+            Some(date) => format!("before the target date {date}"),
+            None => "before the end of today".to_string(),
+        };
+        return Ok(Finding::new(
+            Status::Warn,
+            format!(
+                "invitation {} from {new_org} expires {}, {when}",
+                last.id,
+                expiry(last)
+            ),
+        )
+        .with_resources(expiring.iter().map(|h| h.id.clone()).collect())
+        .with_items(expiring.iter().map(|h| invited(h, new_org)).collect()));
+    }
+    let days_left = ctx.target_date.map(|d| (d - ctx.today).whole_days());
+    let finding = match days_left {
+        Some(days) if days > INVITATION_DAYS => Finding::new(
+            Status::Warn,
+            format!(
+                "no pending invitation from {new_org} yet; the target date is {} away, send one within {INVITATION_DAYS} days of it",
+                count(days.unsigned_abs() as usize, "day", "days")
+            ),
+        ),
+        Some(days) => Finding::new(
+            Status::Fail,
+            format!(
+                "no pending invitation from {new_org}, and the target date is {}",
+                match days {
+                    0 => "today".to_string(),
+                    d if d < 0 => "past".to_string(),
+                    d => format!("{} away", count(d as usize, "day", "days")),
+                }
+            ),
+        ),
+        None => Finding::new(
+            Status::Fail,
+            format!("no pending invitation from {new_org} (no --target-date given)"),
+        ),
+    };
+    Ok(finding)
+}
+
+/// An invitation to join, as an item: the handshake, from whom, valid until when.
+fn invited(h: &Handshake, new_org: &str) -> Item {
+    Item::new(INVITATION, &h.id)
+        .with_principal(new_org)
+        .with_reason(format!("{}, expires {}", h.state, expiry(h)))
 }
 
 #[cfg(test)]
@@ -164,6 +216,9 @@ mod tests {
             state: state.into(),
             organization_id: Some(org.into()),
             expires_at: Some(expires),
+            management_account_id: None,
+            management_account_email: None,
+            management_account_name: None,
         }
     }
 
@@ -230,6 +285,57 @@ mod tests {
                 finding.summary
             );
         }
+    }
+
+    /// A billing transfer from the new organization is never the invitation to join:
+    /// alone it fails, and beside a real invitation it is named, not counted.
+    #[test]
+    fn a_billing_transfer_is_named_and_never_passes() {
+        let expires = datetime!(2026-12-20 10:00 UTC);
+        let billing = Handshake {
+            action: "TRANSFER_RESPONSIBILITY".into(),
+            id: "h-billing0001".into(),
+            ..invite(NEW_ORG, "OPEN", expires)
+        };
+        for target in [
+            None,
+            Some(date!(2026 - 12 - 01)),
+            Some(date!(2027 - 01 - 31)),
+        ] {
+            let f = setup(target).run(&OrgInvitation, &with(vec![billing.clone()]));
+            assert_ne!(f.status, Status::Pass, "{target:?}: {}", f.summary);
+            assert!(
+                f.summary
+                    .contains("h-billing0001 is a billing-transfer invitation"),
+                "{}",
+                f.summary
+            );
+            assert!(
+                f.items
+                    .iter()
+                    .any(|i| i.is(BILLING_TRANSFER) && i.principal() == NEW_ORG),
+                "{:?}",
+                f.items
+            );
+        }
+        let join = invite(NEW_ORG, "OPEN", expires);
+        let join_id = join.id.clone();
+        let f = setup(Some(date!(2026 - 12 - 01))).run(&OrgInvitation, &with(vec![billing, join]));
+        assert_eq!(f.status, Status::Pass, "{}", f.summary);
+        assert_eq!(f.resources, [join_id], "only the invitation to join");
+        assert!(f.summary.contains("billing-transfer"), "{}", f.summary);
+    }
+
+    #[test]
+    fn one_day_away_is_said_in_the_singular() {
+        let mut s = setup(Some(date!(2026 - 11 - 25)));
+        s.today = date!(2026 - 11 - 24);
+        let f = s.run(&OrgInvitation, &with(vec![]));
+        assert!(
+            f.summary.ends_with("the target date is 1 day away"),
+            "{}",
+            f.summary
+        );
     }
 
     #[test]

@@ -14,6 +14,11 @@
 //! reseller through Organizations, and such accounts never had a payment method: the
 //! summary says so. The same in both phases.
 //!
+//! For a **direct move** (`--move direct`, the default with `--new-org`; attestation
+//! `move`) the account accepts the new organization's invitation while still a member and
+//! never stands alone: the new organization pays from that moment, and AWS asks for no
+//! payment method. The check is `pass` ("not needed"), whatever the Payments API answers.
+//!
 //! ## Why it blocks departure
 //! AWS refuses to let an account leave an organization unless it has a valid payment
 //! method: from that moment on AWS bills the account directly. Accounts the reseller
@@ -46,6 +51,8 @@ const NONE: &str = "no-instrument";
 const ATTESTED: &str = "attested";
 /// The account has OrganizationAccountAccessRole: the reseller probably created it.
 const RESELLER_CREATED: &str = "reseller-created";
+/// A direct move: the new organization pays (principal: the organization).
+const NOT_NEEDED: &str = "not-needed";
 
 impl Check for PaymentMethod {
     fn id(&self) -> &'static str {
@@ -71,10 +78,30 @@ impl Check for PaymentMethod {
         "Add a payment method in Billing → Payment preferences; let the audit role read it (payments:ListPaymentInstruments), or attest it (payment_method) in the attestations file."
     }
     fn item_kinds(&self) -> &'static [&'static str] {
-        &[ACTIVE, INACTIVE, NONE, ATTESTED, RESELLER_CREATED]
+        &[
+            ACTIVE,
+            INACTIVE,
+            NONE,
+            ATTESTED,
+            RESELLER_CREATED,
+            NOT_NEEDED,
+        ]
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
+        if ctx.moving.is_direct() {
+            let org = ctx.new_org.unwrap_or("the new organization");
+            return Ok(Finding::new(
+                Status::Pass,
+                format!(
+                    "not needed: moves directly into {org}, which pays ({})",
+                    ctx.moving.why
+                ),
+            )
+            .with_items(vec![
+                Item::about(NOT_NEEDED, "direct move").with_principal(org),
+            ]));
+        }
         let attested =
             ctx.attestations.payment_method.as_ref().map(|a| {
                 Item::about(ATTESTED, format!("on {}", a.on)).with_principal(a.by.clone())

@@ -8,6 +8,11 @@
 //! word (e.g. `CTL`) or the reseller's name (e.g. `CenturyLink`), or a website whose host
 //! is in one of the reseller's email domains (e.g. `www.ctl.io`). The same in both phases.
 //!
+//! For a **direct move** (`--move direct`, the default with `--new-org`) the account never
+//! stands alone, and AWS asks for no contact information of it: none set, or incomplete,
+//! is `pass` (the items still name what is missing). The reseller's contact is still
+//! `fail`: it would stay on the account after the move.
+//!
 //! ## Why it blocks departure
 //! AWS requires a standalone account to have complete contact information: it is who AWS
 //! writes to about the account, and AWS asks for it before the account can leave its
@@ -57,10 +62,23 @@ impl Check for PrimaryContact {
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
+        let direct = ctx.moving.is_direct();
+        // What AWS asks of a standalone account only; a direct move carries on without it.
+        let (gap, not_needed) = if direct {
+            (
+                Status::Pass,
+                format!(
+                    "; not needed for a direct move into {}",
+                    ctx.new_org.unwrap_or("the new organization")
+                ),
+            )
+        } else {
+            (Status::Fail, String::new())
+        };
         let Some(contact) = facts.primary_contact()? else {
             return Ok(Finding::new(
-                Status::Fail,
-                "the account has no contact information (AWS requires it of a standalone account)",
+                gap,
+                format!("the account has no contact information (AWS requires it of a standalone account){not_needed}"),
             )
             .with_items(vec![Item::about(
                 MISSING,
@@ -99,9 +117,9 @@ impl Check for PrimaryContact {
         if !missing.is_empty() {
             let fields: Vec<&str> = missing.iter().map(Item::resource).collect();
             return Ok(Finding::new(
-                Status::Fail,
+                gap,
                 format!(
-                    "the contact information is incomplete: no {}",
+                    "the contact information is incomplete: no {}{not_needed}",
                     fields.join(", ")
                 ),
             )

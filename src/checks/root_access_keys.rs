@@ -86,6 +86,7 @@ mod tests {
             account_mfa_enabled: true,
             account_access_keys_present: keys,
             account_signing_certificates_present: certificates,
+            account_password_present: Some(true),
         };
         AccountFacts {
             account_summary: Some(Fact::Ok(summary)),

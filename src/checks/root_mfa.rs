@@ -70,6 +70,7 @@ mod tests {
             account_mfa_enabled: mfa,
             account_access_keys_present: keys,
             account_signing_certificates_present: Some(false),
+            account_password_present: Some(true),
         };
         AccountFacts {
             account_summary: Some(Fact::Ok(summary)),

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{Check, Context, Finding, Phase, Status};
 use crate::facts::AccountFacts;
-use crate::policy::{AccountAttestations, Leaver, Reseller};
+use crate::policy::{AccountAttestations, Leaver, Move, MoveKind, Reseller};
 
 pub const ACCOUNT: &str = "111111111111";
 pub const RESELLER_MGMT: &str = "999999999999";
@@ -20,6 +20,8 @@ pub struct Setup {
     pub attestations: AccountAttestations,
     pub leaver: Option<Leaver>,
     pub audited: BTreeSet<String>,
+    /// `None`: standalone, as without `--new-org`.
+    pub moving: Option<MoveKind>,
 }
 
 impl Setup {
@@ -35,6 +37,7 @@ impl Setup {
             attestations: AccountAttestations::default(),
             leaver: None,
             audited: [ACCOUNT.to_string()].into(),
+            moving: None,
         }
     }
 
@@ -48,6 +51,10 @@ impl Setup {
             attestations: &self.attestations,
             leaver: self.leaver.as_ref(),
             audited: &self.audited,
+            moving: Move {
+                kind: self.moving.unwrap_or(MoveKind::Standalone),
+                why: "set by the test".into(),
+            },
         }
     }
 
@@ -98,6 +105,9 @@ pub fn assert_fails_closed(check: &dyn Check) {
             Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
         failed.primary_contact = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
         failed.leave_permission = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.account_information =
+            Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        failed.delegated_services = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
         let status = setup.run(check, &failed).status;
         // These two judge by attestation; the facts they read only enrich the message.
         let attestation_only = ["payment-method", "root-credentials"].contains(&check.id());

@@ -99,6 +99,7 @@ pub fn account_report(
         ready: !checks.iter().any(|c| c.status.blocks()),
         error: account.error.clone(),
         organization: organization_seen(account, &ctx),
+        moving: Some(ctx.moving.clone()),
         checks,
     }
 }
@@ -179,6 +180,7 @@ mod tests {
             today: time::macros::date!(2026 - 11 - 24),
             attestations: Attestations::default(),
             leaver: None,
+            move_kind: None,
             checks: CHECKS.to_vec(),
         }
     }

@@ -10,8 +10,8 @@ pub use crate::input::{
     AccountId, InputError, one_line, parse_date, parse_endpoint_url, parse_partition, read_file,
 };
 pub use crate::policy::{
-    AccountAttestations, Attestations, Attested, LEAVER_FORMS, Leaver, Leavers, Reseller,
-    TicketWords,
+    AccountAttestations, Attestations, Attested, LEAVER_FORMS, Leaver, Leavers, Move, MoveKind,
+    Reseller, TicketWords,
 };
 
 use crate::aws::config::AwsOptions;
@@ -55,6 +55,9 @@ pub struct Policy {
     pub attestations: Attestations,
     /// `--leaver`: who leaves in every account without a `leaver` attestation.
     pub leaver: Option<Leaver>,
+    /// `--move`: how every account without a `move` attestation leaves; `None`: the
+    /// default (direct with `--new-org`, else standalone).
+    pub move_kind: Option<MoveKind>,
     pub checks: Vec<&'static dyn Check>,
 }
 
@@ -66,8 +69,7 @@ impl Policy {
     pub fn needs(&self) -> BTreeSet<FactKind> {
         self.checks
             .iter()
-            .filter(|c| c.reads_under(self.phase, self.new_org.as_deref()))
-            .flat_map(|c| c.needs().iter().copied())
+            .flat_map(|c| c.needs_under(self.phase, self.new_org.as_deref()))
             .collect()
     }
 
@@ -88,9 +90,24 @@ impl Policy {
             target_date: self.target_date,
             today: self.today,
             leaver: attestations.leaver.as_ref().or(self.leaver.as_ref()),
+            moving: self.moving(attestations),
             attestations,
             audited,
         }
+    }
+
+    /// How an account with these attestations leaves, and why.
+    fn moving(&self, attestations: &AccountAttestations) -> Move {
+        let (kind, why) = match (attestations.r#move, self.move_kind, &self.new_org) {
+            (Some(kind), _, _) => (kind, format!("attested (move = \"{}\")", kind.as_str())),
+            (None, Some(kind), _) => (kind, format!("--move {}", kind.as_str())),
+            (None, None, Some(_)) => (MoveKind::Direct, "default with --new-org".to_string()),
+            (None, None, None) => (
+                MoveKind::Standalone,
+                "default without --new-org".to_string(),
+            ),
+        };
+        Move { kind, why }
     }
 }
 
@@ -296,6 +313,28 @@ impl Policy {
             Some(value) => parse_date(value, "--today")?,
             None => time::OffsetDateTime::now_utc().date(),
         };
+        let attestations = match &args.attestations {
+            Some(path) => Attestations::load(path)?,
+            None => Attestations::default(),
+        };
+        // A direct transfer accepts an invitation from the organization it moves into:
+        // without one named there is nothing to accept.
+        if args.new_org.is_none() {
+            if args.move_kind == Some(MoveKind::Direct) {
+                return Err(InputError::new(
+                    "--move direct: a direct move accepts the invitation of the organization the accounts move into: give it with --new-org o-xxxxxxxxxx, or use --move standalone",
+                ));
+            }
+            if let Some((id, _)) = attestations
+                .accounts
+                .iter()
+                .find(|(_, a)| a.r#move == Some(MoveKind::Direct))
+            {
+                return Err(InputError::new(format_args!(
+                    "attestations file: [accounts.\"{id}\"] move = \"direct\" needs the organization the account moves into: give it with --new-org o-xxxxxxxxxx, or attest move = \"standalone\""
+                )));
+            }
+        }
         Ok(Policy {
             phase: args.phase,
             reseller,
@@ -306,10 +345,8 @@ impl Policy {
                 .map(|d| parse_date(d, "--target-date"))
                 .transpose()?,
             today,
-            attestations: match &args.attestations {
-                Some(path) => Attestations::load(path)?,
-                None => Attestations::default(),
-            },
+            attestations,
+            move_kind: args.move_kind,
             leaver: args
                 .leaver
                 .as_deref()

@@ -22,13 +22,15 @@ struct AttestationsFile {
 #[derive(Debug, Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a table of attestations for one account (payment_method, root_credentials, buckets, leaver, keep)"
+    expecting = "a table of attestations for one account (payment_method, root_credentials, buckets, leaver, move, delegated_admin, keep)"
 )]
 struct AccountFile {
     payment_method: Option<AttestedFile>,
     root_credentials: Option<AttestedFile>,
     buckets: Option<BucketDecision>,
     leaver: Option<String>,
+    r#move: Option<MoveKind>,
+    delegated_admin: Option<bool>,
     #[serde(default)]
     keep: Vec<Waiver>,
 }
@@ -69,6 +71,56 @@ impl BucketDecision {
     }
 }
 
+/// How an account leaves the reseller's organization.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum MoveKind {
+    /// It accepts the new organization's invitation while still a member (a direct
+    /// transfer, since November 2025): it never stands alone.
+    Direct,
+    /// It leaves first (LeaveOrganization, or the reseller removes it) and stands alone,
+    /// if only until it joins another organization.
+    Standalone,
+}
+
+impl MoveKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveKind::Direct => "direct",
+            MoveKind::Standalone => "standalone",
+        }
+    }
+}
+
+/// The move assumed for one account, and why (`accounts[].move` in the report).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+pub struct Move {
+    pub kind: MoveKind,
+    /// Where the assumption comes from: the attestation, `--move`, or the default.
+    pub why: String,
+}
+
+impl Move {
+    pub fn is_direct(&self) -> bool {
+        self.kind == MoveKind::Direct
+    }
+
+    /// "move: direct (default with --new-org: …)", as the table and Markdown say it.
+    pub fn said(&self) -> String {
+        format!("move: {} ({})", self.kind.as_str(), self.why)
+    }
+}
+
 /// A reseller-marked resource the customer keeps on purpose.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(
@@ -88,6 +140,10 @@ pub struct AccountAttestations {
     pub buckets: Option<BucketDecision>,
     /// Who will leave the organization in this account (`leave-permission`).
     pub leaver: Option<Leaver>,
+    /// How the account leaves (`move`), over `--move` and the default.
+    pub r#move: Option<MoveKind>,
+    /// `delegated_admin = false`: attested not a delegated administrator of any service.
+    pub delegated_admin: Option<bool>,
     pub keep: Vec<Waiver>,
 }
 
@@ -149,6 +205,8 @@ impl Attestations {
                         .as_deref()
                         .map(|l| Leaver::parse_for(l, id.as_str(), &format!("{origin}.leaver")))
                         .transpose()?,
+                    r#move: account.r#move,
+                    delegated_admin: account.delegated_admin,
                     keep: account.keep,
                 },
             );

@@ -8,6 +8,8 @@ mod leaver;
 mod reseller;
 pub mod skeleton;
 
-pub use attestations::{AccountAttestations, Attestations, Attested, BucketDecision, Waiver};
+pub use attestations::{
+    AccountAttestations, Attestations, Attested, BucketDecision, Move, MoveKind, Waiver,
+};
 pub use leaver::{LEAVER_FORMS, Leaver, Leavers};
 pub use reseller::{Reseller, TicketWords, words};

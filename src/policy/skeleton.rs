@@ -40,6 +40,16 @@ pub const FIELDS: &[Field] = &[
         meaning: "who will call LeaveOrganization in this account: \"role/NAME\", \"user/NAME\" or the full ARN; overrides --leaver for this account (leave-permission)",
     },
     Field {
+        name: "move",
+        blank: r#""direct|standalone""#,
+        meaning: "how the account leaves: direct (accepts the new organization's invitation while still a member: no payment method or contact information of its own needed) or standalone (leaves first); overrides --move and the default, direct with --new-org (payment-method, primary-contact, leave-permission)",
+    },
+    Field {
+        name: "delegated_admin",
+        blank: r#""false|true""#,
+        meaning: "false once the reseller confirmed that the account is no delegated administrator of any AWS service in its organization (delegated-admin)",
+    },
+    Field {
         name: "keep",
         blank: r#"[{ name = "", reason = "" }]"#,
         meaning: "reseller-marked policies, roles, users, groups or identity providers kept on purpose, each by its exact name with the reason (e.g. name = \"CTL-CAM-Provider\", reason = \"continuing CAM for ALM\"); the report shows the reason instead of a finding",

@@ -252,6 +252,7 @@ mod tests {
             ready: status == Status::Pass,
             error: None,
             organization: None,
+            moving: None,
             checks: vec![CheckResult {
                 id: "iam-federation".into(),
                 title: "Federation".into(),

@@ -46,6 +46,10 @@ fn suite(report: &Report, account: &AccountReport) -> TestSuite {
         // The suite keeps the ID as its name, which CI test views track across runs.
         properties.push(Property::new("account_name", name.as_str()));
     }
+    if let Some(moving) = &account.moving {
+        properties.push(Property::new("move", moving.kind.as_str()));
+        properties.push(Property::new("move_why", moving.why.as_str()));
+    }
     if let Some(date) = &report.target_date {
         properties.push(Property::new("target_date", date.as_str()));
     }

@@ -112,12 +112,17 @@ fn by_check(out: &mut String, report: &Report) {
     let mut header = String::from("| Check |");
     let mut rule = String::from("|---|");
     let mut ready = String::from("| *ready* |");
+    let mut moving = String::from("| *move* |");
     for account in &accounts {
         let _ = write!(header, " {} |", cell(&account.label()));
         rule.push_str("---|");
         let _ = write!(ready, " {} |", ready_text(account));
+        let said = account.moving.as_ref().map_or("–".to_string(), |m| {
+            format!("{} ({})", m.kind.as_str(), cell(&m.why))
+        });
+        let _ = write!(moving, " {said} |");
     }
-    let _ = writeln!(out, "{header}\n{rule}\n{ready}");
+    let _ = writeln!(out, "{header}\n{rule}\n{ready}\n{moving}");
     // Every account has the same checks in the same order; read them by id anyway.
     let ids: Vec<&str> = accounts[0].checks.iter().map(|c| &*c.id).collect();
     for id in ids {
@@ -136,8 +141,8 @@ fn by_check(out: &mut String, report: &Report) {
 
 /// Many accounts: a row per account.
 fn by_account(out: &mut String, report: &Report) {
-    out.push_str("| Account | Ready | fail | manual | error | warn | Blocking checks |\n");
-    out.push_str("|---|---|---:|---:|---:|---:|---|\n");
+    out.push_str("| Account | Ready | Move | fail | manual | error | warn | Blocking checks |\n");
+    out.push_str("|---|---|---|---:|---:|---:|---:|---|\n");
     for account in &report.accounts {
         let n = |s: Status| account.checks.iter().filter(|c| c.status == s).count();
         let blocking: Vec<String> = account
@@ -146,9 +151,10 @@ fn by_account(out: &mut String, report: &Report) {
             .filter(|c| c.status.blocks())
             .map(|c| format!("`{}`", cell(&c.id)))
             .collect();
+        let moving = account.moving.as_ref().map_or("–", |m| m.kind.as_str());
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {moving} | {} | {} | {} | {} | {} |",
             cell(&account.label()),
             ready_text(&account),
             n(Status::Fail),

@@ -112,6 +112,11 @@ pub struct AccountReport {
     // Added after the first release: reports without it read as null.
     #[serde(default)]
     pub organization: Option<OrganizationSeen>,
+    /// How the account was assumed to leave (`--move`, the attestation's `move`, or the
+    /// default: direct with `--new-org`, else standalone), and why.
+    // Added after the first release: reports without it read as null.
+    #[serde(default, rename = "move")]
+    pub moving: Option<crate::policy::Move>,
     /// Every selected check, in catalog order.
     pub checks: Vec<CheckResult>,
 }

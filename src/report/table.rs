@@ -22,6 +22,7 @@ use crossterm::style::Stylize;
 
 use super::{AccountReport, CheckResult, Report};
 use crate::checks::Status;
+use crate::policy::Move;
 
 /// Up to this many accounts, the table lists every account; beyond, a roll-up per check
 /// and only the accounts that are not ready.
@@ -45,7 +46,11 @@ pub fn render(report: &Report, look: Look) -> String {
     let many = report.accounts.len() > DETAILED_UP_TO;
     let shown = |status: Status| look.all || status.blocks() || (!many && status == Status::Warn);
     let width = look.width.or_else(|| Table::new().width()).map(usize::from);
-    let mut out = header(report, width);
+    // The move every account takes, when they all take the same: said once, above.
+    let mut moves = report.accounts.iter().map(|a| a.moving);
+    let first = moves.next().flatten();
+    let common = first.filter(|m| moves.all(|o| o.as_ref() == Some(m)));
+    let mut out = header(report, common.as_ref(), width);
     out.push('\n');
     if many {
         out.push_str("\nBy check\n");
@@ -74,7 +79,14 @@ pub fn render(report: &Report, look: Look) -> String {
         .unwrap_or(0);
     for account in report.accounts.iter_by_readiness(listed) {
         out.push('\n');
-        out.push_str(&account_section(&account, &shown, check_width, look, width));
+        out.push_str(&account_section(
+            &account,
+            &shown,
+            check_width,
+            look,
+            width,
+            common.as_ref(),
+        ));
     }
     out.push('\n');
     if ready_not_listed > 0 {
@@ -101,7 +113,7 @@ pub fn render(report: &Report, look: Look) -> String {
     out
 }
 
-fn header(report: &Report, width: Option<usize>) -> String {
+fn header(report: &Report, common: Option<&Move>, width: Option<usize>) -> String {
     let mut parts = vec![
         format!("orgexit {}", report.version),
         format!("phase {}", report.phase.as_str()),
@@ -112,6 +124,9 @@ fn header(report: &Report, width: Option<usize>) -> String {
     }
     if let Some(org) = &report.new_org {
         parts.push(format!("new org {org}"));
+    }
+    if let Some(moving) = common {
+        parts.push(moving.said());
     }
     let mut header = joined(&parts, width);
     let source: Vec<String> = [
@@ -170,6 +185,7 @@ fn account_section(
     check_width: usize,
     look: Look,
     width: Option<usize>,
+    common: Option<&Move>,
 ) -> String {
     let stacked = stacked(width, check_width);
     let mut table = new_table(look);
@@ -204,12 +220,15 @@ fn account_section(
     if let Some(name) = &account.name {
         line.insert(1, name.clone());
     }
+    if let Some(moving) = account.moving.as_ref().filter(|m| Some(*m) != common) {
+        line.push(moving.said());
+    }
     if account.error.is_some() && !look.all {
         line.push("could not be audited".to_string());
     } else if !folded.is_empty() {
         line.push(folded_counts(&folded));
     }
-    let mut out = line.join(" · ");
+    let mut out = joined(&line, width);
     out.push('\n');
     if !table.is_empty() {
         // The check column fits the longest ID shown, in every account alike: an ID never

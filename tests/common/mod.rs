@@ -59,7 +59,7 @@ pub fn demo_command() -> Command {
             "--target-date",
             "2026-12-07",
             "--today",
-            "2026-11-24",
+            "2026-12-06",
         ]);
     cmd
 }

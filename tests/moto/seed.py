@@ -3,8 +3,8 @@
 Usage: python seed.py ENDPOINT [--enforce-auth]
 
 Creates the reseller's organization from moto's default account 123456789012 (the
-reseller's management account), three member accounts, and in each, through its
-OrganizationAccountAccessRole, one of three states:
+reseller's management account), eight member accounts, and in each, through its
+OrganizationAccountAccessRole, one of these states:
 
 - dirty:   everything the reseller leaves behind (CTL policy, role, user, group, SAML
            provider, an OIDC provider with a path in a reseller domain, a role trusting
@@ -13,7 +13,18 @@ OrganizationAccountAccessRole, one of three states:
            buckets, a billing contact in a reseller domain);
 - clean:   none of that, but names that look alike (eks-kubectl-deployer,
            DirectLinkReadOnly, kubectl-ci), a billing contact of the customer's;
-- removed: clean, and removed from the organization (a standalone account).
+- removed: clean, and removed from the organization (a standalone account);
+- direct:  clean, no payment instrument, no contact information: ready only for a direct
+           move into the new organization;
+- idc:     reachable only through the reseller organization's IAM Identity Center (two
+           AWSReservedSSO_* roles under /aws-reserved/sso.amazonaws.com/ and their
+           AWSSSO_*_DO_NOT_DELETE SAML provider) and the reseller's doors (a CTL role
+           trusting the reseller, a CTL user, OrganizationAccountAccessRole), with a
+           service role beside them, no customer IAM user and no root password;
+- breakglass: idc, plus the customer's BreakGlass role trusting the direct account;
+- young:   clean, created in the organization 2 days before the target date;
+- gated:   clean, its leaver allowed LeaveOrganization but denied AcceptHandshake by the
+           reseller's SCP.
 
 It also creates the customer's new organization from its own management account
 (NEW_MANAGEMENT) and, in it, a clean account that has arrived there ("arrived"): moto has
@@ -27,19 +38,33 @@ when a role is missing or does not trust the caller.
 
 Last, it seeds the plugin of tests/moto/server.py with what moto itself cannot answer
 (POST /orgexit-plugin/seed): each account's payment instruments (dirty: only an INVALID
-card; clean: 25 expired cards, then an ACTIVE one on the second page; removed: the read
-denied; arrived: an ACTIVE card), its contact information (none for dirty, the
-customer's elsewhere) and the simulated LeaveOrganization of role/AcmeAdmin (dirty:
-denied by the reseller's SCP; clean: allowed; removed, standalone: allowed by IAM).
+card; clean: 25 expired cards, then an ACTIVE one on the second page; removed and young:
+the read denied; arrived: an ACTIVE card; direct, idc, breakglass: none; gated: an
+INVALID card), its contact information (none for dirty and the five new departures, the
+customer's elsewhere), the simulated LeaveOrganization and AcceptHandshake of
+role/AcmeAdmin (dirty: LeaveOrganization denied by the reseller's SCP; clean: both
+allowed; removed, standalone: allowed by IAM; gated: LeaveOrganization allowed,
+AcceptHandshake denied by the SCP), and for the five new departures the pending INVITE
+from the new organization (idc: only a TRANSFER_RESPONSIBILITY handshake, a billing
+transfer, which is no invitation to join), root without a password (idc, breakglass),
+the young account's creation date and the services the direct account is delegated
+administrator of (none). Every other account keeps the plugin's defaults: an ACTIVE
+account created 2020-01-01, a root password, and AccessDenied from
+ListDelegatedServicesForAccount (a member account may not ask).
+
+The target date is tomorrow (UTC): the invitations expire 14 days from now, and young was
+created at noon two days before the target date (yesterday).
 
 Prints one JSON object on stdout: {"dirty": ID, "clean": ID, "removed": ID,
-"arrived": ID, "new_org": ORG_ID,
+"arrived": ID, "direct": ID, "idc": ID, "breakglass": ID, "young": ID, "gated": ID,
+"new_org": ORG_ID, "new_management": ID, "target_date": "YYYY-MM-DD",
 "runner": {"access_key_id": ..., "secret_access_key": ...} | null}.
 """
 
 import json
 import sys
 import urllib.request
+from datetime import datetime, time, timedelta, timezone
 
 import boto3
 from botocore.config import Config
@@ -182,6 +207,65 @@ def seed_clean(client, account_id):
     )
 
 
+IDENTITY_CENTER_PATH = "/aws-reserved/sso.amazonaws.com/"
+# As IAM Identity Center names what it provisions: the permission set, then 16 hex digits.
+IDENTITY_CENTER_ROLES = (
+    "AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+    "AWSReservedSSO_ReadOnlyAccess_fedcba9876543210",
+)
+IDENTITY_CENTER_SAML = "AWSSSO_0123456789abcdef_DO_NOT_DELETE"
+IDENTITY_CENTER_METADATA = SAML_METADATA.replace(
+    "https://sso.ctl.io/saml",
+    "https://portal.sso.us-east-1.amazonaws.com/saml/assertion/MDEyMzQ1Njc4OWFi",
+)
+
+
+def seed_identity_center(client, account_id):
+    """Only the reseller organization's Identity Center and the reseller's doors let
+    anyone in (besides OrganizationAccountAccessRole, which Organizations made)."""
+    iam = client("iam")
+    saml = iam.create_saml_provider(
+        Name=IDENTITY_CENTER_SAML, SAMLMetadataDocument=IDENTITY_CENTER_METADATA
+    )["SAMLProviderArn"]
+    for name in IDENTITY_CENTER_ROLES:
+        iam.create_role(
+            RoleName=name,
+            Path=IDENTITY_CENTER_PATH,
+            AssumeRolePolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Federated": saml},
+                            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+                            "Condition": {
+                                "StringEquals": {
+                                    "SAML:aud": "https://signin.aws.amazon.com/saml"
+                                }
+                            },
+                        }
+                    ],
+                }
+            ),
+        )
+    # The reseller's own doors.
+    iam.create_role(RoleName="CTL-Admin", AssumeRolePolicyDocument=trust(RESELLER))
+    iam.create_user(UserName="ctl-operator")
+    # A service role: no person signs in through it.
+    iam.create_role(
+        RoleName="AppDeploy",
+        AssumeRolePolicyDocument=trust_policy({"Service": "ec2.amazonaws.com"}),
+    )
+
+
+def seed_breakglass(client, trusted):
+    """The customer's own way in: a role the `trusted` (audited) account may assume."""
+    iam = client("iam")
+    iam.create_role(RoleName="BreakGlass", AssumeRolePolicyDocument=trust(trusted))
+    iam.put_role_policy(RoleName="BreakGlass", PolicyName="admin", PolicyDocument=ADMIN)
+
+
 def enforce_auth(endpoint, master, members):
     iam = master("iam")
     iam.create_user(UserName="orgexit-runner")
@@ -241,6 +325,8 @@ def seed_new_org(endpoint, sts):
 
 
 LEAVER = "role/AcmeAdmin"
+# The member accounts created in the reseller's organization, in this order.
+DEPARTURES = ("dirty", "clean", "removed", "direct", "idc", "breakglass", "young", "gated")
 
 
 def contact(full_name):
@@ -260,9 +346,32 @@ def card(account_id, n, status):
     return {"id": f"pi-{account_id}-{n:02d}", "method": "CARD", "status": status}
 
 
-def seed_plugin(endpoint, ids):
-    """What only the plugin answers: payments, contact information, the leaver's fate."""
+def rfc3339(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def invitation(new_org, action="INVITE", expires=None):
+    """A pending handshake from the new organization's management account."""
+    expires = expires or datetime.now(timezone.utc) + timedelta(days=14)
+    return {
+        "id": f"h-{action.lower()[:8]}0123456789",
+        "action": action,
+        "state": "OPEN",
+        "org": new_org,
+        "management_account": NEW_MANAGEMENT,
+        "management_email": "aws-root@acme.example",
+        "management_name": "Acme management",
+        "expires": rfc3339(expires),
+    }
+
+
+def seed_plugin(endpoint, ids, new_org, target):
+    """What only the plugin answers: payments, contact information, the leaver's fate,
+    and for the new departures their invitation, standing and root password."""
     leaver = lambda account_id: f"arn:aws:iam::{account_id}:{LEAVER}"  # noqa: E731
+    no_password = {"summary": {"AccountPasswordPresent": 0}}
+    invited = {"handshakes": [invitation(new_org)]}
+    young_created = datetime.combine(target - timedelta(days=2), time(12), timezone.utc)
     data = {
         ids["dirty"]: {
             "payments": [card(ids["dirty"], 1, "INVALID")],
@@ -290,6 +399,41 @@ def seed_plugin(endpoint, ids):
             "payments": [card(ids["arrived"], 1, "ACTIVE")],
             "contact": contact("Ann Lee"),
         },
+        # Payments answers, and lists nothing: no payment method at all.
+        ids["direct"]: {**invited, "payments": [], "delegated": []},
+        # A billing-transfer invitation from the new organization is not an invitation
+        # to join it.
+        ids["idc"]: {
+            **no_password,
+            "payments": [],
+            "handshakes": [invitation(new_org, "TRANSFER_RESPONSIBILITY")],
+        },
+        ids["breakglass"]: {**no_password, **invited, "payments": []},
+        ids["young"]: {
+            **invited,
+            "payments": "denied",
+            "account_info": {
+                "name": "acme-young",
+                "created": rfc3339(young_created),
+                "state": "ACTIVE",
+            },
+        },
+        ids["gated"]: {
+            **invited,
+            "payments": [card(ids["gated"], 1, "INVALID")],
+            "leavers": {
+                leaver(ids["gated"]): {
+                    "decision": "allowed",
+                    "allowed_by_organizations": True,
+                    "actions": {
+                        "organizations:AcceptHandshake": {
+                            "decision": "implicitDeny",
+                            "allowed_by_organizations": False,
+                        }
+                    },
+                }
+            },
+        },
     }
     request = urllib.request.Request(
         f"{endpoint}/orgexit-plugin/seed",
@@ -307,7 +451,7 @@ def main():
     org = master("organizations")
     org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
     ids = {}
-    for state in ("dirty", "clean", "removed"):
+    for state in DEPARTURES:
         status = org.create_account(
             AccountName=f"acme-{state}", Email=f"aws+{state}@acme.example"
         )["CreateAccountStatus"]
@@ -319,12 +463,27 @@ def main():
     seed_clean(assume(endpoint, sts, ids["clean"]), ids["clean"])
     seed_clean(assume(endpoint, sts, ids["removed"]), ids["removed"])
     org.remove_account_from_organization(AccountId=ids["removed"])
+    for state in ("direct", "young", "gated"):
+        seed_clean(assume(endpoint, sts, ids[state]), ids[state])
+    for state in ("idc", "breakglass"):
+        seed_identity_center(assume(endpoint, sts, ids[state]), ids[state])
+    seed_breakglass(assume(endpoint, sts, ids["breakglass"]), ids["direct"])
     new_org, ids["arrived"] = seed_new_org(endpoint, sts)
-    seed_plugin(endpoint, ids)
+    target = (datetime.now(timezone.utc) + timedelta(days=1)).date()
+    seed_plugin(endpoint, ids, new_org, target)
     runner = None
     if "--enforce-auth" in sys.argv[2:]:
         runner = enforce_auth(endpoint, master, list(ids.values()))
-    json.dump({**ids, "new_org": new_org, "runner": runner}, sys.stdout)
+    json.dump(
+        {
+            **ids,
+            "new_org": new_org,
+            "new_management": NEW_MANAGEMENT,
+            "target_date": target.isoformat(),
+            "runner": runner,
+        },
+        sys.stdout,
+    )
     print()
 
 

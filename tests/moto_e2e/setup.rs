@@ -339,6 +339,10 @@ impl Walk {
                     ("iam-reseller-users-groups", "pass"),
                     ("s3-reseller-buckets", "pass"),
                     ("root-access-keys", "pass"),
+                    // The plugin's GetAccountInformation and root password defaults: an
+                    // old, ACTIVE account whose root can sign in.
+                    ("account-standing", "pass"),
+                    ("access-after-move", "pass"),
                 ],
             );
             // The audit role trusts the runner: the audit's own, not a door (a StackSet's

@@ -31,6 +31,7 @@ const FEDERATION: &str = "iam-federation";
 const RESELLER_TRUST: &str = "reseller-trust";
 const RESELLER_PROVIDER: &str = "reseller-provider";
 const PAYMENT_METHOD: &str = "payment-method";
+const DELEGATED_ADMIN: &str = "delegated-admin";
 
 pub(super) fn lines(report: &Report, accounts: &[AccountReport], company: &str) -> Vec<String> {
     let mut lines = Vec::new();
@@ -59,6 +60,7 @@ pub(super) fn lines(report: &Report, accounts: &[AccountReport], company: &str) 
     if let Some(payments) = payment_status(accounts) {
         lines.push(payments);
     }
+    lines.extend(delegated_admins(accounts, company));
     for account in accounts {
         lines.extend(unread(account, company));
     }
@@ -74,7 +76,7 @@ pub(super) fn lines(report: &Report, accounts: &[AccountReport], company: &str) 
 /// "Payment method per account: 111122223333 CARD active (AWS lists it); …", from
 /// `payment-method`'s items; `None` when the check did not run.
 fn payment_status(accounts: &[AccountReport]) -> Option<String> {
-    let per_account: Vec<String> = accounts
+    let per_account: Vec<(&str, String)> = accounts
         .iter()
         .filter_map(|a| {
             let check = a.checks.iter().find(|c| c.id == PAYMENT_METHOD)?;
@@ -93,6 +95,11 @@ fn payment_status(accounts: &[AccountReport]) -> Option<String> {
                     .map(|i| format!("{} {}", i.principal(), i.reason()))
                     .collect();
                 format!("none active (AWS lists {})", listed.join(", "))
+            } else if let Some(direct) = of("not-needed").first() {
+                format!(
+                    "not needed (moves directly into {}, which pays)",
+                    direct.principal()
+                )
             } else if !of("no-instrument").is_empty() {
                 "none (AWS lists no payment method)".to_string()
             } else if let Some(a) = attested.first() {
@@ -107,11 +114,69 @@ fn payment_status(accounts: &[AccountReport]) -> Option<String> {
             } else {
                 "not evaluated".to_string()
             };
-            Some(format!("{} {said}", a.account_id))
+            Some((a.account_id.as_str(), said))
         })
         .collect();
-    (!per_account.is_empty())
-        .then(|| format!("Payment method per account: {}", per_account.join("; ")))
+    // Accounts that say the same, said once (every account of a direct move: "not needed").
+    let mut said: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (id, what) in &per_account {
+        match said.iter_mut().find(|(w, _)| w == what) {
+            Some((_, ids)) => ids.push(id),
+            None => said.push((what, vec![id])),
+        }
+    }
+    let said: Vec<String> = said
+        .into_iter()
+        .map(|(what, ids)| format!("{} {what}", ids.join(", ")))
+        .collect();
+    (!said.is_empty()).then(|| format!("Payment method per account: {}", said.join("; ")))
+}
+
+/// The accounts AWS lists as delegated administrators, for the reseller to deregister,
+/// and those a member account cannot tell about, for the reseller to check.
+fn delegated_admins(accounts: &[AccountReport], company: &str) -> Vec<String> {
+    let with = |status: Status| -> Vec<&AccountReport> {
+        accounts
+            .iter()
+            .filter(|a| {
+                a.checks
+                    .iter()
+                    .any(|c| c.id == DELEGATED_ADMIN && c.status == status)
+            })
+            .collect()
+    };
+    let mut lines = Vec::new();
+    let listed = with(Status::Fail);
+    if !listed.is_empty() {
+        let each: Vec<String> = listed
+            .iter()
+            .map(|a| {
+                let services: Vec<&str> = a
+                    .checks
+                    .iter()
+                    .filter(|c| c.id == DELEGATED_ADMIN)
+                    .flat_map(|c| c.resources.iter().map(String::as_str))
+                    .collect();
+                if services.is_empty() {
+                    format!("{} (attested)", a.account_id)
+                } else {
+                    format!("{} ({})", a.account_id, services.join(", "))
+                }
+            })
+            .collect();
+        lines.push(format!(
+            "Delegated administrators for {company} to deregister (AWS refuses to let one leave): {}",
+            each.join("; ")
+        ));
+    }
+    let unknown = with(Status::Warn);
+    if !unknown.is_empty() {
+        lines.push(format!(
+            "Please confirm these accounts are no delegated administrator of any service in your organization (a member account cannot see it; AWS refuses to let one leave): {}",
+            ids(unknown.into_iter())
+        ));
+    }
+    lines
 }
 
 /// "roles CTL-Admin; users and groups ctl-operator, CTLAdmins; roles that let <company>
@@ -289,6 +354,7 @@ mod tests {
             ready: false,
             error: error.map(str::to_string),
             organization: None,
+            moving: None,
             checks,
         }
     }

@@ -9,10 +9,26 @@ use super::{BLANK, has_left};
 use crate::report::AccountReport;
 
 const LEAVE_PERMISSION: &str = "leave-permission";
-/// `leave-permission`'s item kinds.
-const ALLOWED: &str = "leave-allowed";
-const DENIED_BY_SCP: &str = "leave-denied-by-scp";
-const DENIED_BY_IAM: &str = "leave-denied-by-iam";
+/// `leave-permission`'s item kinds: per simulated action, allowed, denied by the SCP,
+/// denied by IAM.
+const ACTIONS: [(&str, [&str; 3]); 2] = [
+    (
+        "organizations:LeaveOrganization",
+        [
+            "leave-allowed",
+            "leave-denied-by-scp",
+            "leave-denied-by-iam",
+        ],
+    ),
+    (
+        "organizations:AcceptHandshake",
+        [
+            "accept-allowed",
+            "accept-denied-by-scp",
+            "accept-denied-by-iam",
+        ],
+    ),
+];
 const NO_SUCH_PRINCIPAL: &str = "no-such-principal";
 const RESELLER_REMOVES: &str = "reseller-removes";
 
@@ -24,16 +40,45 @@ fn leaving(account: &AccountReport, company: &str) -> Option<(bool, Option<Strin
     if item.is(RESELLER_REMOVES) {
         return Some((false, None));
     }
-    let verdict = match &*item.kind {
-        ALLOWED => "may leave".to_string(),
-        DENIED_BY_SCP => format!(
-            "{company}'s service control policy denies it organizations:LeaveOrganization: {company} must exempt it"
-        ),
-        DENIED_BY_IAM => {
-            "its IAM policies do not allow organizations:LeaveOrganization yet".to_string()
+    // The actions simulated, and those denied by the SCP and by IAM.
+    let (mut simulated, mut by_scp, mut by_iam) = (Vec::new(), Vec::new(), Vec::new());
+    for (action, [allowed, scp, iam]) in ACTIONS {
+        for i in &check.items {
+            if i.is(allowed) {
+                simulated.push(action);
+            } else if i.is(scp) {
+                by_scp.push(action);
+            } else if i.is(iam) {
+                by_iam.push(action);
+            }
         }
-        NO_SUCH_PRINCIPAL => "does not exist in the account".to_string(),
-        _ => return None,
+    }
+    let verdict = if item.is(NO_SUCH_PRINCIPAL) {
+        "does not exist in the account".to_string()
+    } else if by_scp.is_empty() && by_iam.is_empty() {
+        if simulated.is_empty() {
+            return None;
+        }
+        if simulated.len() > 1 {
+            "may leave and accept the invitation".to_string()
+        } else {
+            "may leave".to_string()
+        }
+    } else {
+        let mut said = Vec::new();
+        if !by_scp.is_empty() {
+            said.push(format!(
+                "{company}'s service control policy denies it {}: {company} must exempt it",
+                by_scp.join(" and ")
+            ));
+        }
+        if !by_iam.is_empty() {
+            said.push(format!(
+                "its IAM policies do not allow {} yet",
+                by_iam.join(" and ")
+            ));
+        }
+        said.join("; ")
     };
     let name = short(item.principal());
     Some((

@@ -75,6 +75,7 @@ pub fn render(report: &Report, words: &TicketWords) -> String {
             &departed,
         );
     }
+    field(&mut out, "How will you leave?", &how_they_leave(accounts));
     field(
         &mut out,
         "AWS AccountIDs to which you currently do not have root access",
@@ -112,6 +113,38 @@ pub fn render(report: &Report, words: &TicketWords) -> String {
         let _ = writeln!(out, "\n{routing}");
     }
     out
+}
+
+/// Each move and the accounts that take it, with why: "direct transfer into o-… (accept
+/// its invitation while still a member): 222233334444 (default with --new-org…)".
+fn how_they_leave(accounts: &[AccountReport]) -> String {
+    use std::collections::BTreeMap;
+    let mut by_move: BTreeMap<(&'static str, &str), Vec<&str>> = BTreeMap::new();
+    for account in accounts.iter().filter(|a| !has_left(a)) {
+        let Some(moving) = &account.moving else {
+            continue;
+        };
+        let how = match moving.kind {
+            crate::policy::MoveKind::Direct => {
+                "direct transfer: each accepts the new organization's invitation while still a member (no payment method or contact information of its own needed)"
+            }
+            crate::policy::MoveKind::Standalone => {
+                "leave first and stand alone (each needs its own payment method and contact information)"
+            }
+        };
+        by_move
+            .entry((how, moving.why.as_str()))
+            .or_default()
+            .push(account.account_id.as_str());
+    }
+    if by_move.is_empty() {
+        return BLANK.to_string();
+    }
+    by_move
+        .into_iter()
+        .map(|((how, why), ids)| format!("{how}: {} ({why})", ids.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Whether the report shows the account out of the reseller's organization already:
