@@ -941,8 +941,26 @@ fn policy_grants_the_new_reads() {
         "payments:ListPaymentInstruments",
         "account:GetContactInformation",
         "iam:SimulatePrincipalPolicy",
+        // Issue 19: account-standing and delegated-admin.
+        "account:GetAccountInformation",
+        "organizations:ListDelegatedServicesForAccount",
     ] {
         assert!(actions.contains(&new), "{new} not in {actions:?}");
+    }
+    // ...in every format the command prints.
+    for format in ["cloudformation", "terraform"] {
+        let out = orgexit()
+            .args(["policy", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        for new in [
+            "account:GetAccountInformation",
+            "organizations:ListDelegatedServicesForAccount",
+        ] {
+            assert!(text.contains(new), "{format}: no {new}");
+        }
     }
     let out = orgexit()
         .args(["policy", "--select", "leave-permission"])
@@ -1006,6 +1024,108 @@ fn an_older_snapshot_without_the_new_facts_loads_and_those_checks_are_error() {
     );
     // The checks that read nothing new are as they were.
     assert_eq!(status(&report, "111122223333", "billing-contact"), "pass");
+}
+
+/// Issue 19: a snapshot written before orgexit read the account's standing, its
+/// delegated services, AcceptHandshake and AccountPasswordPresent still loads; the checks
+/// that need them are `error` ("collect it again"), never `pass`.
+#[test]
+fn a_snapshot_from_before_the_2025_departure_reads_gives_errors_not_passes() {
+    let mut snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("fixtures/demo.json")).unwrap())
+            .unwrap();
+    for account in snapshot["accounts"].as_array_mut().unwrap() {
+        let facts = account.as_object_mut().unwrap();
+        facts.remove("account_information");
+        facts.remove("delegated_services");
+        if let Some(simulation) = facts
+            .get_mut("leave_permission")
+            .and_then(|l| l.get_mut("ok"))
+            .and_then(Value::as_object_mut)
+        {
+            simulation.remove("accept_handshake");
+        }
+        if let Some(summary) = facts["account_summary"]["ok"].as_object_mut() {
+            summary.remove("account_password_present");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, snapshot.to_string()).unwrap();
+    let audit = |extra: &[&str]| {
+        let out = orgexit()
+            .args(["audit", "--today", "2026-12-06", "--fixture"])
+            .arg(&path)
+            .args([
+                "--attestations",
+                repo("fixtures/demo-attestations.toml").to_str().unwrap(),
+                "--new-org",
+                "o-acmenew0001",
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "the old snapshot still loads");
+        json(&out)
+    };
+    let report = audit(&[]);
+    let summary = |id: &str, check: &str| -> String {
+        report["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account_id"] == id)
+            .and_then(|a| {
+                a["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["id"] == check)
+            })
+            .map(|c| c["summary"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    for id in [
+        "111122223333",
+        "222233334444",
+        "333344445555",
+        "444455556666",
+    ] {
+        for check in ["account-standing", "delegated-admin"] {
+            assert_eq!(status(&report, id, check), "error", "{id} {check}");
+            assert!(
+                summary(id, check).contains("collect it again"),
+                "{id} {check}"
+            );
+        }
+    }
+    // A direct move is judged on AcceptHandshake too, which the old snapshot lacks.
+    for id in ["111122223333", "222233334444"] {
+        assert_eq!(status(&report, id, "leave-permission"), "error", "{id}");
+        assert!(summary(id, "leave-permission").contains("collect it again"));
+    }
+    // acme-dev: nothing else lets anyone in, and the old snapshot cannot say whether root
+    // has a password: not "nobody", not "somebody", an error.
+    assert_eq!(
+        status(&report, "222233334444", "access-after-move"),
+        "error"
+    );
+    assert!(summary("222233334444", "access-after-move").contains("AccountPasswordPresent"));
+    // acme-prod has IAM users and attested root: the missing answer changes nothing.
+    assert_eq!(status(&report, "111122223333", "access-after-move"), "pass");
+
+    // Leaving first, LeaveOrganization alone is judged: as before.
+    let standalone = audit(&["--move", "standalone"]);
+    assert_eq!(
+        status(&standalone, "111122223333", "leave-permission"),
+        "pass"
+    );
+    assert_eq!(
+        status(&standalone, "222233334444", "leave-permission"),
+        "fail"
+    );
 }
 
 #[test]

@@ -419,6 +419,7 @@ fn judge_moving(
                 why: "no --new-org".into(),
             },
         },
+        trust: Default::default(),
     };
     let finding = find(check).unwrap().run(facts, &ctx);
     (finding.status, finding.summary)

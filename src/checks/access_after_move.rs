@@ -44,7 +44,7 @@ use std::collections::BTreeSet;
 
 use super::iam_federation::{ORG_ACCESS_ROLE, Who, judge, provider_marks};
 use super::trust_policy::Trusted;
-use super::{Check, Context, Finding, Item, Phase, Severity, Status, name_list};
+use super::{Check, Context, Finding, Item, Phase, Severity, Status, count, name_list};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing};
 
 pub struct AccessAfterMove;
@@ -61,6 +61,8 @@ const UNREADABLE: &str = "unreadable-trust";
 /// Where AWS keeps the roles of IAM Identity Center.
 const SSO_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
 const SERVICE_PATH: &str = "/aws-service-role/";
+/// The reason of a role of the reseller organization's Identity Center, gone with the move.
+const SSO_GONE: &str = "IAM Identity Center of the reseller's organization";
 
 impl Check for AccessAfterMove {
     fn id(&self) -> &'static str {
@@ -178,9 +180,9 @@ impl Check for AccessAfterMove {
                         ctx.new_org.unwrap_or_default()
                     ))
                 } else {
-                    Item::new(GONE, name).with_reason(
-                        "IAM Identity Center of the reseller's organization: AWS removes its roles when the account leaves",
-                    )
+                    Item::new(GONE, name).with_reason(format!(
+                        "{SSO_GONE}: AWS removes its roles when the account leaves"
+                    ))
                 });
                 continue;
             }
@@ -188,7 +190,7 @@ impl Check for AccessAfterMove {
                 items.push(Item::new(GONE, name).with_reason("the reseller's own role"));
                 continue;
             }
-            let grants = match grants {
+            let grants = match &**grants {
                 Ok(grants) => grants,
                 Err(reason) => {
                     items.push(Item::new(UNREADABLE, name).with_reason(reason.clone()));
@@ -297,15 +299,23 @@ impl Check for AccessAfterMove {
             }
             return Ok(Finding::new(Status::Fail, summary).with_items(items));
         }
-        Ok(Finding::new(
-            Status::Pass,
-            format!(
-                "{when} the account can still be administered through {}",
-                name_list(&ways)
-            ),
-        )
-        .with_resources(ways)
-        .with_items(items))
+        // Who gets in is the finding. Of what goes, only the sign-in through the reseller's
+        // Identity Center is news here: its doors are iam-federation's findings.
+        items.retain(|i| i.is(WAY_IN) || (i.is(GONE) && i.reason().starts_with(SSO_GONE)));
+        let sso_gone = items.iter().filter(|i| i.is(GONE)).count();
+        let mut summary = format!(
+            "{when} the account can still be administered through {}",
+            name_list(&ways)
+        );
+        if sso_gone > 0 {
+            summary.push_str(&format!(
+                "; sign-in through the reseller's IAM Identity Center ({}) goes with the move",
+                count(sso_gone, "role", "roles")
+            ));
+        }
+        Ok(Finding::new(Status::Pass, summary)
+            .with_resources(ways)
+            .with_items(items))
     }
 }
 
@@ -439,6 +449,19 @@ mod tests {
         let f = run(&password);
         assert_eq!(f.status, Status::Pass, "{}", f.summary);
         assert_eq!(kinds(&f, WAY_IN), ["root"]);
+        // Of what goes, a pass says only the Identity Center sign-in (the doors are
+        // iam-federation's).
+        assert!(
+            f.summary.ends_with(
+                "sign-in through the reseller's IAM Identity Center (1 role) goes with the move"
+            ),
+            "{}",
+            f.summary
+        );
+        assert_eq!(
+            kinds(&f, GONE),
+            ["role/AWSReservedSSO_Admin_0123456789abcdef"]
+        );
 
         let mut user = locked_out();
         if let Some(Fact::Ok(users)) = user.users.as_mut() {

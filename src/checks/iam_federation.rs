@@ -57,7 +57,9 @@
 use std::collections::BTreeSet;
 
 use super::org_membership::is_reseller_org;
-use super::trust_policy::{Grant, Trusted, account_of, grants};
+use std::borrow::Cow;
+
+use super::trust_policy::{Grant, Trusted, account_of};
 use super::{
     Check, Context, Finding, Item, Severity, Status, WAIVED, count, kept_list, leftover_status,
     name_list,
@@ -264,7 +266,13 @@ pub(super) fn judge<'a>(
     }
     judge.reseller_known = !judge.reseller_accounts.is_empty();
     // The accounts the reseller's own (marked) roles trust are the reseller's too.
-    let parsed: Vec<_> = roles.iter().map(|r| (r, grants(&r.trust_policy))).collect();
+    let parsed: ParsedRoles<'a> = match ctx.trust.of(roles) {
+        Cow::Borrowed(kept) => roles.iter().zip(kept.iter().map(Cow::Borrowed)).collect(),
+        Cow::Owned(parsed) => roles
+            .iter()
+            .zip(parsed.into_iter().map(Cow::Owned))
+            .collect(),
+    };
     for (role, grants) in &parsed {
         if ctx.reseller.marks(&role.name).is_none() {
             continue;
@@ -281,7 +289,7 @@ pub(super) fn judge<'a>(
 }
 
 /// Every role with what its trust policy grants, or why it could not be read.
-pub(super) type ParsedRoles<'a> = Vec<(&'a Role, Result<Vec<Grant>, String>)>;
+pub(super) type ParsedRoles<'a> = Vec<(&'a Role, Cow<'a, Result<Vec<Grant>, String>>)>;
 
 #[derive(Default)]
 struct Doors {
@@ -340,7 +348,7 @@ impl Check for IamFederation {
                 doors.keep(&role.name, waiver);
                 continue;
             }
-            let grants = match grants {
+            let grants = match &**grants {
                 Ok(grants) => grants,
                 Err(reason) => {
                     doors.items.push(

@@ -342,6 +342,39 @@ pub struct Context<'a> {
     pub audited: &'a BTreeSet<String>,
     /// How this account leaves: a direct transfer or standalone, and why.
     pub moving: Move,
+    /// The account's trust policies, parsed once however many checks read them.
+    pub trust: ParsedTrust,
+}
+
+/// Every role's trust policy parsed ([`trust_policy::grants`]), kept for the other checks
+/// of the same account (`iam-federation` and `access-after-move` both read them all).
+#[derive(Debug, Clone, Default)]
+pub struct ParsedTrust(std::cell::OnceCell<(usize, Vec<RoleGrants>)>);
+
+/// What one role's trust policy grants, or why it could not be read.
+pub type RoleGrants = Result<Vec<trust_policy::Grant>, String>;
+
+impl ParsedTrust {
+    /// What each of `roles` grants, in order; parsed on the first call. Asked about
+    /// other roles (another account's), it parses them without keeping them.
+    pub fn of(
+        &self,
+        roles: &[crate::facts::Role],
+    ) -> std::borrow::Cow<'_, [Result<Vec<trust_policy::Grant>, String>]> {
+        let parse = || {
+            roles
+                .iter()
+                .map(|r| trust_policy::grants(&r.trust_policy))
+                .collect::<Vec<_>>()
+        };
+        let key = roles.as_ptr() as usize;
+        let (of, parsed) = self.0.get_or_init(|| (key, parse()));
+        if *of == key && parsed.len() == roles.len() {
+            std::borrow::Cow::Borrowed(parsed)
+        } else {
+            std::borrow::Cow::Owned(parse())
+        }
+    }
 }
 
 /// One check of the catalog.
@@ -463,6 +496,34 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The trust policies are parsed once per account; another account's roles are
+    /// parsed for themselves, never answered from the first one's.
+    #[test]
+    fn parsed_trust_is_kept_for_its_own_roles_only() {
+        let role = |name: &str, principal: &str| crate::facts::Role {
+            name: name.into(),
+            arn: format!("arn:aws:iam::111111111111:role/{name}"),
+            path: "/".into(),
+            trust_policy: format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}]}}"#
+            ),
+        };
+        let mine = vec![role("A", "222222222222")];
+        let theirs = vec![role("B", "333333333333")];
+        let trust = ParsedTrust::default();
+        let first = trust.of(&mine);
+        assert!(matches!(first, std::borrow::Cow::Borrowed(_)));
+        let account = |g: &[RoleGrants]| match &g[0].as_ref().unwrap()[0].principal {
+            trust_policy::Trusted::Account(id) => id.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(account(&first), "222222222222");
+        assert!(matches!(trust.of(&mine), std::borrow::Cow::Borrowed(_)));
+        let other = trust.of(&theirs);
+        assert!(matches!(other, std::borrow::Cow::Owned(_)));
+        assert_eq!(account(&other), "333333333333");
+    }
 
     #[test]
     fn catalog_ids_are_stable_and_unique() {

@@ -55,6 +55,7 @@ impl Setup {
                 kind: self.moving.unwrap_or(MoveKind::Standalone),
                 why: "set by the test".into(),
             },
+            trust: Default::default(),
         }
     }
 

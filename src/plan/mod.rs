@@ -91,6 +91,7 @@ impl Policy {
             today: self.today,
             leaver: attestations.leaver.as_ref().or(self.leaver.as_ref()),
             moving: self.moving(attestations),
+            trust: Default::default(),
             attestations,
             audited,
         }
