@@ -1141,3 +1141,108 @@ fn explain_says_how_to_set_the_contact_and_how_to_get_leave_permission() {
         assert!(text.contains(says), "{check}: {text}");
     }
 }
+
+/// Issue 19: the move each account takes. Without --new-org the default is standalone;
+/// a direct move names the organization it goes into, or it is refused (exit 2) naming
+/// the flag or the attestation; a bad value names what would be right.
+#[test]
+fn the_move_defaults_follow_new_org_and_a_direct_move_needs_one() {
+    let demo = repo("fixtures/demo.json");
+    let demo = demo.to_str().unwrap();
+    let out = orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-12-06",
+            "--format",
+            "json",
+            "--fixture",
+            demo,
+        ])
+        .output()
+        .unwrap();
+    let report = json(&out);
+    for account in report["accounts"].as_array().unwrap() {
+        assert_eq!(account["move"]["kind"], "standalone", "{account}");
+        assert_eq!(account["move"]["why"], "default without --new-org");
+    }
+    assert_eq!(
+        status(&report, "222233334444", "payment-method"),
+        "fail",
+        "leaving first, acme-dev needs a payment method of its own (AWS lists an INVALID card)"
+    );
+
+    assert_usage_error(
+        &["audit", "--fixture", demo, "--move", "direct"],
+        "--move direct: a direct move accepts the invitation of the organization the accounts move into: give it with --new-org",
+    );
+    assert_usage_error(
+        &["audit", "--fixture", demo, "--move", "sideways"],
+        "sideways",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let attestations = dir.path().join("a.toml");
+    std::fs::write(
+        &attestations,
+        "[accounts.\"111122223333\"]\nmove = \"direct\"\n",
+    )
+    .unwrap();
+    let attested = attestations.to_str().unwrap();
+    assert_usage_error(
+        &["audit", "--fixture", demo, "--attestations", attested],
+        "[accounts.\"111122223333\"] move = \"direct\" needs the organization the account moves into",
+    );
+    std::fs::write(
+        &attestations,
+        "[accounts.\"111122223333\"]\nmove = \"sideways\"\n",
+    )
+    .unwrap();
+    assert_usage_error(
+        &["audit", "--fixture", demo, "--attestations", attested],
+        "a.toml",
+    );
+    // --move overrides the default; the attestation overrides --move, for its account.
+    std::fs::write(
+        &attestations,
+        "[accounts.\"111122223333\"]\nmove = \"standalone\"\n",
+    )
+    .unwrap();
+    let out = orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-12-06",
+            "--format",
+            "json",
+            "--fixture",
+            demo,
+        ])
+        .args([
+            "--new-org",
+            "o-acmenew0001",
+            "--move",
+            "direct",
+            "--attestations",
+            attested,
+        ])
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let moving = |id: &str| {
+        report["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account_id"] == id)
+            .unwrap()["move"]
+            .clone()
+    };
+    assert_eq!(
+        moving("111122223333"),
+        serde_json::json!({"kind": "standalone", "why": "attested (move = \"standalone\")"})
+    );
+    assert_eq!(
+        moving("222233334444"),
+        serde_json::json!({"kind": "direct", "why": "--move direct"})
+    );
+}

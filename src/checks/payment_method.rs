@@ -361,4 +361,35 @@ mod tests {
     fn fails_closed() {
         assert_fails_closed(&PaymentMethod);
     }
+
+    /// A direct move never stands alone: no payment method of its own is needed,
+    /// whatever AWS lists; leaving first, the same account fails.
+    #[test]
+    fn a_direct_move_needs_no_payment_method() {
+        let mut direct = Setup::new(Phase::Pre);
+        direct.new_org = Some(NEW_ORG.into());
+        direct.moving = Some(crate::policy::MoveKind::Direct);
+        for instruments in [
+            answered(vec![]),
+            answered(vec![instrument("CARD", "INVALID")]),
+            denied(),
+        ] {
+            let f = direct.run(&PaymentMethod, &with(instruments.clone(), &[]));
+            assert_eq!(f.status, Status::Pass, "{}", f.summary);
+            assert!(
+                f.summary.starts_with(&format!(
+                    "not needed: moves directly into {NEW_ORG}, which pays"
+                )),
+                "{}",
+                f.summary
+            );
+            assert!(
+                f.items
+                    .iter()
+                    .any(|i| i.is(NOT_NEEDED) && i.principal() == NEW_ORG)
+            );
+            let standalone = Setup::new(Phase::Pre).run(&PaymentMethod, &with(instruments, &[]));
+            assert_ne!(standalone.status, Status::Pass, "{}", standalone.summary);
+        }
+    }
 }

@@ -301,4 +301,39 @@ mod tests {
     fn fails_closed() {
         assert_fails_closed(&PrimaryContact);
     }
+
+    /// A direct move never stands alone: a missing or incomplete contact does not block
+    /// it; the reseller's contact still does (it would stay on the account).
+    #[test]
+    fn a_direct_move_fails_only_the_resellers_contact() {
+        let mut direct = Setup::new(crate::checks::Phase::Pre);
+        direct.new_org = Some(NEW_ORG.into());
+        direct.moving = Some(crate::policy::MoveKind::Direct);
+        let incomplete = ContactInformation {
+            phone_number: None,
+            ..complete()
+        };
+        let reseller = ContactInformation {
+            company_name: Some("CenturyLink Cloud".into()),
+            ..complete()
+        };
+        for (contact, status) in [
+            (None, Status::Pass),
+            (Some(incomplete), Status::Pass),
+            (Some(reseller.clone()), Status::Fail),
+        ] {
+            let f = direct.run(&PrimaryContact, &with(contact.clone()));
+            assert_eq!(f.status, status, "{contact:?}: {}", f.summary);
+            if status == Status::Pass {
+                assert!(
+                    f.summary.contains("not needed for a direct move"),
+                    "{}",
+                    f.summary
+                );
+                let standalone =
+                    Setup::new(crate::checks::Phase::Pre).run(&PrimaryContact, &with(contact));
+                assert_eq!(standalone.status, Status::Fail, "{}", standalone.summary);
+            }
+        }
+    }
 }
