@@ -240,10 +240,8 @@ fn template() -> AccountFacts {
         .collect();
     buckets.push(format!("config-bucket-{account}"));
     buckets.push(format!("ctlaudit-{account}"));
+    // Facts left out answer as the replay does for a fact it has no value for.
     AccountFacts {
-        account_id: account.into(),
-        reached_through: None,
-        error: None,
         organization: Some(Fact::Ok(Membership::Member(Organization {
             id: "o-ctlreseller1".into(),
             management_account_id: RESELLER.into(),
@@ -325,6 +323,7 @@ fn template() -> AccountFacts {
         delegated_services: Some(Fact::Ok(DelegatedServices::Unanswered {
             reason: "organizations:ListDelegatedServicesForAccount: AccessDeniedException".into(),
         })),
+        ..AccountFacts::new(account)
     }
 }
 

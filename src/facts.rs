@@ -37,69 +37,190 @@ impl<T, E: std::fmt::Display> From<Result<T, E>> for Fact<T> {
     }
 }
 
-/// The kinds of facts the collector knows how to fetch. Each check declares the kinds it
-/// needs; the collector fetches the union, each once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FactKind {
-    Organization,
-    Handshakes,
-    BillingContact,
-    Policies,
-    Roles,
-    Users,
-    Groups,
-    SamlProviders,
-    OidcProviders,
-    Buckets,
-    AccountSummary,
-    PaymentInstruments,
-    PrimaryContact,
-    LeavePermission,
-    AccountInformation,
-    DelegatedServices,
+/// One read operation orgexit may send: what the read-only guard allows and
+/// `orgexit policy` grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The SDK's service name (`IAM`, `S3`, `Organizations`, `Account`, `STS`).
+    pub service: &'static str,
+    /// The SDK's operation name (`ListRoles`).
+    pub name: &'static str,
+    /// The IAM action that authorizes it (`iam:ListRoles`).
+    pub action: &'static str,
+    /// The fact it gathers; `None` for the calls that reach the account itself.
+    pub fact: Option<FactKind>,
 }
 
-impl FactKind {
-    pub const ALL: [FactKind; 16] = [
-        FactKind::Organization,
-        FactKind::Handshakes,
-        FactKind::BillingContact,
-        FactKind::Policies,
-        FactKind::Roles,
-        FactKind::Users,
-        FactKind::Groups,
-        FactKind::SamlProviders,
-        FactKind::OidcProviders,
-        FactKind::Buckets,
-        FactKind::AccountSummary,
-        FactKind::PaymentInstruments,
-        FactKind::PrimaryContact,
-        FactKind::LeavePermission,
-        FactKind::AccountInformation,
-        FactKind::DelegatedServices,
-    ];
+/// Whom a collector reads for: the account, and the leaver whose permission to leave is
+/// simulated (that fact is read only when one is named).
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub account_id: &'a str,
+    pub leaver: Option<&'a str>,
+}
 
-    /// The field name used in snapshots and messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            FactKind::Organization => "organization",
-            FactKind::Handshakes => "handshakes",
-            FactKind::BillingContact => "billing_contact",
-            FactKind::Policies => "policies",
-            FactKind::Roles => "roles",
-            FactKind::Users => "users",
-            FactKind::Groups => "groups",
-            FactKind::SamlProviders => "saml_providers",
-            FactKind::OidcProviders => "oidc_providers",
-            FactKind::Buckets => "buckets",
-            FactKind::AccountSummary => "account_summary",
-            FactKind::PaymentInstruments => "payment_instruments",
-            FactKind::PrimaryContact => "primary_contact",
-            FactKind::LeavePermission => "leave_permission",
-            FactKind::AccountInformation => "account_information",
-            FactKind::DelegatedServices => "delegated_services",
+/// Declares every fact once. From one line per fact (its kind, its snapshot field and
+/// type, the operations that read it) follow: [`FactKind`] with `ALL` and `name()`, the
+/// [`AccountFacts`] field (its snapshot field, of the same name) and its accessor,
+/// [`AccountFacts::failed_reads`], [`FACT_OPERATIONS`] (the guard's allow-list and
+/// `orgexit policy`), the [`Collect`] trait a collector implements (one method per
+/// fact: the compiler points at a collector that lacks one) and [`collect`], which reads
+/// the facts a run needs, all at once.
+///
+/// A declarative macro rather than a trait per fact: the facts are fields of one struct
+/// that serde writes as the snapshot, and the collector joins their reads in one
+/// `futures::join!`; both need the whole list at once, which a macro has and a per-fact
+/// trait does not.
+macro_rules! facts {
+    ($(
+        $(#[$doc:meta])*
+        $kind:ident $field:ident: $ty:ty => [$(($service:literal, $op:literal, $action:literal $(,)?)),+ $(,)?];
+    )+) => {
+        /// The kinds of facts the collector knows how to fetch. Each check declares the
+        /// kinds it needs; the collector fetches the union, each once.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum FactKind {
+            $($kind,)+
         }
-    }
+
+        impl FactKind {
+            pub const ALL: [FactKind; [$(FactKind::$kind),+].len()] = [$(FactKind::$kind),+];
+
+            /// The field name used in snapshots and messages.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(FactKind::$kind => stringify!($field),)+
+                }
+            }
+        }
+
+        /// The operations that read each fact, in the table's order.
+        pub const FACT_OPERATIONS: &[Operation] = &[
+            $($(Operation {
+                service: $service,
+                name: $op,
+                action: $action,
+                fact: Some(FactKind::$kind),
+            },)+)+
+        ];
+
+        /// Everything known about one account.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct AccountFacts {
+            pub account_id: String,
+            /// Set when orgexit assumed a role to reach the account.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub reached_through: Option<ReachedThrough>,
+            /// Set when the account could not be reached at all (e.g. the role could not
+            /// be assumed); every check of the account is then `error` with this reason.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub error: Option<String>,
+            $(
+                $(#[$doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<Fact<$ty>>,
+            )+
+        }
+
+        impl AccountFacts {
+            $(
+                pub fn $field(&self) -> Result<&$ty, Missing> {
+                    self.get(FactKind::$kind, &self.$field)
+                }
+            )+
+
+            /// How many of the collected facts could not be read.
+            pub fn failed_reads(&self) -> usize {
+                0 $(+ usize::from(matches!(self.$field, Some(Fact::Error(_)))))+
+            }
+
+            /// Every fact of the account read, and failed with `reason` (for tests of
+            /// what a failed read does).
+            pub fn every_read_failed(account_id: impl Into<String>, reason: &str) -> Self {
+                AccountFacts {
+                    $($field: Some(Fact::Error(reason.to_string())),)+
+                    ..AccountFacts::new(account_id)
+                }
+            }
+        }
+
+        /// A collector: one read per fact, each answering the fact or why it could not
+        /// be read (the reason names the action, e.g. `iam:ListRoles: AccessDenied…`).
+        pub trait Collect: Sync {
+            $(
+                fn $field(&self, target: Target<'_>) -> impl Future<Output = Result<$ty, String>> + Send;
+            )+
+        }
+
+        /// Reads the facts in `needs` for one account, concurrently: every fact starts
+        /// at once, so the account takes as long as its longest chain of calls (the most
+        /// pages of one list), not the sum of several. Without a leaver named, the
+        /// leaver's simulation is not read.
+        pub async fn collect<C: Collect>(
+            collector: &C,
+            target: Target<'_>,
+            needs: &std::collections::BTreeSet<FactKind>,
+        ) -> AccountFacts {
+            let wanted = |kind: FactKind| {
+                needs.contains(&kind) && (kind != FactKind::LeavePermission || target.leaver.is_some())
+            };
+            let ($($field,)+) = futures::join!($(
+                async {
+                    if wanted(FactKind::$kind) {
+                        Some(Fact::from(collector.$field(target).await))
+                    } else {
+                        None
+                    }
+                }
+            ),+);
+            AccountFacts {
+                account_id: target.account_id.to_string(),
+                reached_through: None,
+                error: None,
+                $($field,)+
+            }
+        }
+    };
+}
+
+facts! {
+    Organization organization: Membership
+        => [("Organizations", "DescribeOrganization", "organizations:DescribeOrganization")];
+    Handshakes handshakes: Vec<Handshake>
+        => [("Organizations", "ListHandshakesForAccount", "organizations:ListHandshakesForAccount")];
+    BillingContact billing_contact: Option<Contact>
+        => [("Account", "GetAlternateContact", "account:GetAlternateContact")];
+    Policies policies: Vec<NamedEntity> => [("IAM", "ListPolicies", "iam:ListPolicies")];
+    Roles roles: Vec<Role> => [("IAM", "ListRoles", "iam:ListRoles")];
+    Users users: Vec<NamedEntity> => [("IAM", "ListUsers", "iam:ListUsers")];
+    Groups groups: Vec<NamedEntity> => [("IAM", "ListGroups", "iam:ListGroups")];
+    SamlProviders saml_providers: Vec<SamlProvider> => [
+        ("IAM", "ListSAMLProviders", "iam:ListSAMLProviders"),
+        ("IAM", "GetSAMLProvider", "iam:GetSAMLProvider"),
+    ];
+    OidcProviders oidc_providers: Vec<NamedEntity>
+        => [("IAM", "ListOpenIDConnectProviders", "iam:ListOpenIDConnectProviders")];
+    Buckets buckets: Vec<String> => [("S3", "ListBuckets", "s3:ListAllMyBuckets")];
+    AccountSummary account_summary: AccountSummary
+        => [("IAM", "GetAccountSummary", "iam:GetAccountSummary")];
+    /// The AWS Payments API (`aws::payments`, until the SDK has one).
+    PaymentInstruments payment_instruments: Vec<PaymentInstrument>
+        => [("Payments", "ListPaymentInstruments", "payments:ListPaymentInstruments")];
+    /// `None` inside: AWS has no contact information for the account.
+    PrimaryContact primary_contact: Option<ContactInformation>
+        => [("Account", "GetContactInformation", "account:GetContactInformation")];
+    /// Only for an account whose leaver was named when the facts were collected. Simulates
+    /// a call, never makes it: read-only.
+    LeavePermission leave_permission: LeaveSimulation
+        => [("IAM", "SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy")];
+    AccountInformation account_information: AccountInformation
+        => [("Account", "GetAccountInformation", "account:GetAccountInformation")];
+    DelegatedServices delegated_services: DelegatedServices => [(
+        "Organizations",
+        "ListDelegatedServicesForAccount",
+        "organizations:ListDelegatedServicesForAccount",
+    )];
 }
 
 /// Whether the account belongs to an AWS Organization, and which.
@@ -324,54 +445,6 @@ pub struct ReachedThrough {
     pub from_account: String,
 }
 
-/// Everything known about one account.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccountFacts {
-    pub account_id: String,
-    /// Set when orgexit assumed a role to reach the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reached_through: Option<ReachedThrough>,
-    /// Set when the account could not be reached at all (e.g. the role could not be
-    /// assumed); every check of the account is then `error` with this reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<Fact<Membership>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handshakes: Option<Fact<Vec<Handshake>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_contact: Option<Fact<Option<Contact>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Fact<Vec<NamedEntity>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Fact<Vec<Role>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<Fact<Vec<NamedEntity>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Fact<Vec<NamedEntity>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_providers: Option<Fact<Vec<SamlProvider>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_providers: Option<Fact<Vec<NamedEntity>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buckets: Option<Fact<Vec<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_summary: Option<Fact<AccountSummary>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_instruments: Option<Fact<Vec<PaymentInstrument>>>,
-    /// `None` inside: AWS has no contact information for the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_contact: Option<Fact<Option<ContactInformation>>>,
-    /// Only for an account whose leaver was named when the facts were collected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leave_permission: Option<Fact<LeaveSimulation>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_information: Option<Fact<AccountInformation>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delegated_services: Option<Fact<DelegatedServices>>,
-}
-
 /// Why a check cannot use a fact.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Missing {
@@ -410,77 +483,5 @@ impl AccountFacts {
             Some(Fact::Ok(value)) => Ok(value),
             Some(Fact::Error(reason)) => Err(Missing::Failed(reason.clone())),
         }
-    }
-
-    /// How many of the collected facts could not be read.
-    pub fn failed_reads(&self) -> usize {
-        fn failed<T>(fact: &Option<Fact<T>>) -> usize {
-            usize::from(matches!(fact, Some(Fact::Error(_))))
-        }
-        failed(&self.organization)
-            + failed(&self.handshakes)
-            + failed(&self.billing_contact)
-            + failed(&self.policies)
-            + failed(&self.roles)
-            + failed(&self.users)
-            + failed(&self.groups)
-            + failed(&self.saml_providers)
-            + failed(&self.oidc_providers)
-            + failed(&self.buckets)
-            + failed(&self.account_summary)
-            + failed(&self.payment_instruments)
-            + failed(&self.primary_contact)
-            + failed(&self.leave_permission)
-            + failed(&self.account_information)
-            + failed(&self.delegated_services)
-    }
-
-    pub fn organization(&self) -> Result<&Membership, Missing> {
-        self.get(FactKind::Organization, &self.organization)
-    }
-    pub fn handshakes(&self) -> Result<&Vec<Handshake>, Missing> {
-        self.get(FactKind::Handshakes, &self.handshakes)
-    }
-    pub fn billing_contact(&self) -> Result<&Option<Contact>, Missing> {
-        self.get(FactKind::BillingContact, &self.billing_contact)
-    }
-    pub fn policies(&self) -> Result<&Vec<NamedEntity>, Missing> {
-        self.get(FactKind::Policies, &self.policies)
-    }
-    pub fn roles(&self) -> Result<&Vec<Role>, Missing> {
-        self.get(FactKind::Roles, &self.roles)
-    }
-    pub fn users(&self) -> Result<&Vec<NamedEntity>, Missing> {
-        self.get(FactKind::Users, &self.users)
-    }
-    pub fn groups(&self) -> Result<&Vec<NamedEntity>, Missing> {
-        self.get(FactKind::Groups, &self.groups)
-    }
-    pub fn saml_providers(&self) -> Result<&Vec<SamlProvider>, Missing> {
-        self.get(FactKind::SamlProviders, &self.saml_providers)
-    }
-    pub fn oidc_providers(&self) -> Result<&Vec<NamedEntity>, Missing> {
-        self.get(FactKind::OidcProviders, &self.oidc_providers)
-    }
-    pub fn buckets(&self) -> Result<&Vec<String>, Missing> {
-        self.get(FactKind::Buckets, &self.buckets)
-    }
-    pub fn account_summary(&self) -> Result<&AccountSummary, Missing> {
-        self.get(FactKind::AccountSummary, &self.account_summary)
-    }
-    pub fn payment_instruments(&self) -> Result<&Vec<PaymentInstrument>, Missing> {
-        self.get(FactKind::PaymentInstruments, &self.payment_instruments)
-    }
-    pub fn primary_contact(&self) -> Result<&Option<ContactInformation>, Missing> {
-        self.get(FactKind::PrimaryContact, &self.primary_contact)
-    }
-    pub fn leave_permission(&self) -> Result<&LeaveSimulation, Missing> {
-        self.get(FactKind::LeavePermission, &self.leave_permission)
-    }
-    pub fn account_information(&self) -> Result<&AccountInformation, Missing> {
-        self.get(FactKind::AccountInformation, &self.account_information)
-    }
-    pub fn delegated_services(&self) -> Result<&DelegatedServices, Missing> {
-        self.get(FactKind::DelegatedServices, &self.delegated_services)
     }
 }

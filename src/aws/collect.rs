@@ -16,9 +16,9 @@ use time::OffsetDateTime;
 use super::config::AccountClients;
 use super::error::{code, describe};
 use crate::facts::{
-    AccountFacts, AccountInformation, AccountSummary, Contact, ContactInformation,
-    DelegatedServices, Fact, FactKind, Handshake, LeaveOutcome, LeaveSimulation, Membership,
-    NamedEntity, Organization, Role, SamlProvider,
+    AccountFacts, AccountInformation, AccountSummary, Collect, Contact, ContactInformation,
+    DelegatedServices, FactKind, Handshake, LeaveOutcome, LeaveSimulation, Membership, NamedEntity,
+    Organization, PaymentInstrument, Role, SamlProvider, Target,
 };
 
 type Read<T> = Result<T, String>;
@@ -38,82 +38,78 @@ pub async fn collect_account(
     needs: &BTreeSet<FactKind>,
     leaver: Option<&str>,
 ) -> AccountFacts {
-    async fn when<T, F: Future<Output = Read<T>>>(
-        wanted: bool,
-        read: impl FnOnce() -> F,
-    ) -> Option<Fact<T>> {
-        if wanted {
-            Some(read().await.into())
-        } else {
-            None
-        }
+    let target = Target { account_id, leaver };
+    crate::facts::collect(clients, target, needs).await
+}
+
+/// The collectors of the facts ([`crate::facts`] declares them): one read each, through
+/// the account's SDK clients.
+impl Collect for AccountClients {
+    fn organization(&self, _: Target<'_>) -> impl Future<Output = Read<Membership>> + Send {
+        organization(self)
     }
-    let need = |k| needs.contains(&k);
-    // One join: every fact starts at once, so the account takes as long as its longest
-    // chain (the most pages of one list), not the sum of several.
-    let (
-        organization,
-        handshakes,
-        billing_contact,
-        policies,
-        roles,
-        users,
-        groups,
-        saml_providers,
-        oidc_providers,
-        buckets,
-        account_summary,
-        payment_instruments,
-        primary_contact,
-        leave_permission,
-        account_information,
-        delegated_services,
-    ) = futures::join!(
-        when(need(FactKind::Organization), || organization(clients)),
-        when(need(FactKind::Handshakes), || handshakes(clients)),
-        when(need(FactKind::BillingContact), || billing_contact(clients)),
-        when(need(FactKind::Policies), || policies(clients)),
-        when(need(FactKind::Roles), || roles(clients)),
-        when(need(FactKind::Users), || users(clients)),
-        when(need(FactKind::Groups), || groups(clients)),
-        when(need(FactKind::SamlProviders), || saml_providers(clients)),
-        when(need(FactKind::OidcProviders), || oidc_providers(clients)),
-        when(need(FactKind::Buckets), || buckets(clients)),
-        when(need(FactKind::AccountSummary), || account_summary(clients)),
-        when(need(FactKind::PaymentInstruments), || {
-            clients.payments.list_payment_instruments()
-        }),
-        when(need(FactKind::PrimaryContact), || primary_contact(clients)),
-        when(need(FactKind::LeavePermission) && leaver.is_some(), || {
-            leave_permission(clients, leaver.unwrap_or_default())
-        }),
-        when(need(FactKind::AccountInformation), || {
-            account_information(clients)
-        }),
-        when(need(FactKind::DelegatedServices), || {
-            delegated_services(clients, account_id)
-        }),
-    );
-    AccountFacts {
-        account_id: account_id.to_string(),
-        reached_through: None,
-        error: None,
-        organization,
-        handshakes,
-        billing_contact,
-        policies,
-        roles,
-        users,
-        groups,
-        saml_providers,
-        oidc_providers,
-        buckets,
-        account_summary,
-        payment_instruments,
-        primary_contact,
-        leave_permission,
-        account_information,
-        delegated_services,
+    fn handshakes(&self, _: Target<'_>) -> impl Future<Output = Read<Vec<Handshake>>> + Send {
+        handshakes(self)
+    }
+    fn billing_contact(&self, _: Target<'_>) -> impl Future<Output = Read<Option<Contact>>> + Send {
+        billing_contact(self)
+    }
+    fn policies(&self, _: Target<'_>) -> impl Future<Output = Read<Vec<NamedEntity>>> + Send {
+        policies(self)
+    }
+    fn roles(&self, _: Target<'_>) -> impl Future<Output = Read<Vec<Role>>> + Send {
+        roles(self)
+    }
+    fn users(&self, _: Target<'_>) -> impl Future<Output = Read<Vec<NamedEntity>>> + Send {
+        users(self)
+    }
+    fn groups(&self, _: Target<'_>) -> impl Future<Output = Read<Vec<NamedEntity>>> + Send {
+        groups(self)
+    }
+    fn saml_providers(
+        &self,
+        _: Target<'_>,
+    ) -> impl Future<Output = Read<Vec<SamlProvider>>> + Send {
+        saml_providers(self)
+    }
+    fn oidc_providers(&self, _: Target<'_>) -> impl Future<Output = Read<Vec<NamedEntity>>> + Send {
+        oidc_providers(self)
+    }
+    fn buckets(&self, _: Target<'_>) -> impl Future<Output = Read<Vec<String>>> + Send {
+        buckets(self)
+    }
+    fn account_summary(&self, _: Target<'_>) -> impl Future<Output = Read<AccountSummary>> + Send {
+        account_summary(self)
+    }
+    fn payment_instruments(
+        &self,
+        _: Target<'_>,
+    ) -> impl Future<Output = Read<Vec<PaymentInstrument>>> + Send {
+        self.payments.list_payment_instruments()
+    }
+    fn primary_contact(
+        &self,
+        _: Target<'_>,
+    ) -> impl Future<Output = Read<Option<ContactInformation>>> + Send {
+        primary_contact(self)
+    }
+    fn leave_permission(
+        &self,
+        target: Target<'_>,
+    ) -> impl Future<Output = Read<LeaveSimulation>> + Send {
+        leave_permission(self, target.leaver.unwrap_or_default())
+    }
+    fn account_information(
+        &self,
+        _: Target<'_>,
+    ) -> impl Future<Output = Read<AccountInformation>> + Send {
+        account_information(self)
+    }
+    fn delegated_services(
+        &self,
+        target: Target<'_>,
+    ) -> impl Future<Output = Read<DelegatedServices>> + Send {
+        delegated_services(self, target.account_id)
     }
 }
 

@@ -17,135 +17,44 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use crate::facts::FactKind;
+pub use crate::facts::Operation;
+use crate::facts::{FACT_OPERATIONS, FactKind};
 
-/// One read operation orgexit may send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation {
-    /// The SDK's service name (`IAM`, `S3`, `Organizations`, `Account`, `STS`).
-    pub service: &'static str,
-    /// The SDK's operation name (`ListRoles`).
-    pub name: &'static str,
-    /// The IAM action that authorizes it (`iam:ListRoles`).
-    pub action: &'static str,
-    /// The fact it gathers; `None` for the calls that reach the account itself.
-    pub fact: Option<FactKind>,
-}
-
-const fn op(
-    service: &'static str,
-    name: &'static str,
-    action: &'static str,
-    fact: Option<FactKind>,
-) -> Operation {
+/// The calls that reach the account itself, run with the base credentials, not the
+/// audit role's. The reads of the facts are declared with the facts
+/// ([`crate::facts::FACT_OPERATIONS`]).
+const REACH: &[Operation] = &[
     Operation {
-        service,
-        name,
-        action,
-        fact,
-    }
-}
-
-/// The allow-list: every operation orgexit may send. Nothing else leaves the process.
-pub const ALLOWED: &[Operation] = &[
-    op(
-        "Organizations",
-        "DescribeOrganization",
-        "organizations:DescribeOrganization",
-        Some(FactKind::Organization),
-    ),
-    op(
-        "Organizations",
-        "ListHandshakesForAccount",
-        "organizations:ListHandshakesForAccount",
-        Some(FactKind::Handshakes),
-    ),
-    op(
-        "Account",
-        "GetAlternateContact",
-        "account:GetAlternateContact",
-        Some(FactKind::BillingContact),
-    ),
-    op(
-        "IAM",
-        "ListPolicies",
-        "iam:ListPolicies",
-        Some(FactKind::Policies),
-    ),
-    op("IAM", "ListRoles", "iam:ListRoles", Some(FactKind::Roles)),
-    op("IAM", "ListUsers", "iam:ListUsers", Some(FactKind::Users)),
-    op(
-        "IAM",
-        "ListGroups",
-        "iam:ListGroups",
-        Some(FactKind::Groups),
-    ),
-    op(
-        "IAM",
-        "ListSAMLProviders",
-        "iam:ListSAMLProviders",
-        Some(FactKind::SamlProviders),
-    ),
-    op(
-        "IAM",
-        "GetSAMLProvider",
-        "iam:GetSAMLProvider",
-        Some(FactKind::SamlProviders),
-    ),
-    op(
-        "IAM",
-        "ListOpenIDConnectProviders",
-        "iam:ListOpenIDConnectProviders",
-        Some(FactKind::OidcProviders),
-    ),
-    op(
-        "S3",
-        "ListBuckets",
-        "s3:ListAllMyBuckets",
-        Some(FactKind::Buckets),
-    ),
-    op(
-        "IAM",
-        "GetAccountSummary",
-        "iam:GetAccountSummary",
-        Some(FactKind::AccountSummary),
-    ),
-    // AWS Payments API (`super::payments`).
-    op(
-        "Payments",
-        "ListPaymentInstruments",
-        "payments:ListPaymentInstruments",
-        Some(FactKind::PaymentInstruments),
-    ),
-    op(
-        "Account",
-        "GetContactInformation",
-        "account:GetContactInformation",
-        Some(FactKind::PrimaryContact),
-    ),
-    // Simulates a call, never makes it: read-only.
-    op(
-        "IAM",
-        "SimulatePrincipalPolicy",
-        "iam:SimulatePrincipalPolicy",
-        Some(FactKind::LeavePermission),
-    ),
-    op(
-        "Account",
-        "GetAccountInformation",
-        "account:GetAccountInformation",
-        Some(FactKind::AccountInformation),
-    ),
-    op(
-        "Organizations",
-        "ListDelegatedServicesForAccount",
-        "organizations:ListDelegatedServicesForAccount",
-        Some(FactKind::DelegatedServices),
-    ),
-    // Reaching the account: run with the base credentials, not the audit role's.
-    op("STS", "AssumeRole", "sts:AssumeRole", None),
-    op("STS", "GetCallerIdentity", "sts:GetCallerIdentity", None),
+        service: "STS",
+        name: "AssumeRole",
+        action: "sts:AssumeRole",
+        fact: None,
+    },
+    Operation {
+        service: "STS",
+        name: "GetCallerIdentity",
+        action: "sts:GetCallerIdentity",
+        fact: None,
+    },
 ];
+
+/// The allow-list: every operation orgexit may send (the facts' reads, then [`REACH`]).
+/// Nothing else leaves the process.
+pub const ALLOWED: &[Operation] = &ALLOWED_ARRAY;
+const ALLOWED_ARRAY: [Operation; FACT_OPERATIONS.len() + REACH.len()] = {
+    let mut all = [REACH[0]; FACT_OPERATIONS.len() + REACH.len()];
+    let mut i = 0;
+    while i < FACT_OPERATIONS.len() {
+        all[i] = FACT_OPERATIONS[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < REACH.len() {
+        all[FACT_OPERATIONS.len() + j] = REACH[j];
+        j += 1;
+    }
+    all
+};
 
 /// The allowed operation with this SDK service and operation name.
 pub fn allowed(service: &str, name: &str) -> Option<&'static Operation> {

@@ -90,25 +90,7 @@ pub fn assert_fails_closed(check: &dyn Check) {
         );
         assert!(finding.summary.contains("role could not be assumed"));
 
-        let mut failed = facts();
-        failed.organization = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.handshakes = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.billing_contact = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.policies = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.roles = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.users = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.groups = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.saml_providers = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.oidc_providers = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.buckets = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.account_summary = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.payment_instruments =
-            Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.primary_contact = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.leave_permission = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.account_information =
-            Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
-        failed.delegated_services = Some(crate::facts::Fact::Error("AccessDenied: no".to_string()));
+        let failed = AccountFacts::every_read_failed(ACCOUNT, "AccessDenied: no");
         let status = setup.run(check, &failed).status;
         // These two judge by attestation; the facts they read only enrich the message.
         let attestation_only = ["payment-method", "root-credentials"].contains(&check.id());
