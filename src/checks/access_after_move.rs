@@ -49,24 +49,27 @@ use crate::facts::{AccountFacts, FactKind, Membership, Missing};
 
 pub struct AccessAfterMove;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "access-after-move";
+
 /// A way in that stays after the move (resource: the principal, reason: why it stays).
-const WAY_IN: &str = "way-in";
+pub const WAY_IN: &str = "way-in";
 /// A way in that goes with the move (resource: the role, reason: why).
-const GONE: &str = "gone-with-move";
+pub const GONE: &str = "gone-with-move";
 /// A role trusting someone orgexit cannot count as the customer's (principal: who).
-const NOT_COUNTED: &str = "not-counted";
+pub const NOT_COUNTED: &str = "not-counted";
 /// A role whose trust policy could not be read (reason: why).
-const UNREADABLE: &str = "unreadable-trust";
+pub const UNREADABLE: &str = "unreadable-trust";
 
 /// Where AWS keeps the roles of IAM Identity Center.
-const SSO_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
-const SERVICE_PATH: &str = "/aws-service-role/";
+pub const SSO_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
+pub const SERVICE_PATH: &str = "/aws-service-role/";
 /// The reason of a role of the reseller organization's Identity Center, gone with the move.
-const SSO_GONE: &str = "IAM Identity Center of the reseller's organization";
+pub const SSO_GONE: &str = "IAM Identity Center of the reseller's organization";
 
 impl Check for AccessAfterMove {
     fn id(&self) -> &'static str {
-        "access-after-move"
+        ID
     }
     fn title(&self) -> &'static str {
         "Administrative access after the move"

@@ -25,17 +25,20 @@ use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct AccountStanding;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "account-standing";
+
 /// The state AWS reports (resource: the state).
-const STATE: &str = "account-state";
+pub const STATE: &str = "account-state";
 /// When the account was created (resource: the date, reason: when it may leave).
-const CREATED: &str = "created";
+pub const CREATED: &str = "created";
 
 /// AWS lets an account created in an organization leave this long after its creation.
 const WAITING_DAYS: i64 = 4;
 
 impl Check for AccountStanding {
     fn id(&self) -> &'static str {
-        "account-standing"
+        ID
     }
     fn title(&self) -> &'static str {
         "Account state and age"

@@ -24,9 +24,12 @@ use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct BillingContact;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "billing-contact";
+
 impl Check for BillingContact {
     fn id(&self) -> &'static str {
-        "billing-contact"
+        ID
     }
     fn title(&self) -> &'static str {
         "Billing contact"

@@ -27,14 +27,17 @@ use crate::facts::{AccountFacts, DelegatedServices, FactKind, Membership, Missin
 
 pub struct DelegatedAdmin;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "delegated-admin";
+
 /// A service AWS lists the account as delegated administrator for (resource: its principal).
-const DELEGATED: &str = "delegated-service";
+pub const DELEGATED: &str = "delegated-service";
 /// The attestation (reason: what it says).
-const ATTESTED: &str = "attested";
+pub const ATTESTED: &str = "attested";
 
 impl Check for DelegatedAdmin {
     fn id(&self) -> &'static str {
-        "delegated-admin"
+        ID
     }
     fn title(&self) -> &'static str {
         "Delegated administration"

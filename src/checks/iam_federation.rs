@@ -70,22 +70,25 @@ use crate::facts::{
 use crate::policy::Waiver;
 
 /// The item kinds: a role that lets the reseller in (principal: who, and what says so).
-const RESELLER_TRUST: &str = "reseller-trust";
+pub const RESELLER_TRUST: &str = "reseller-trust";
 /// An identity provider of the reseller's (principal: what marks it).
-const RESELLER_PROVIDER: &str = "reseller-provider";
+pub const RESELLER_PROVIDER: &str = "reseller-provider";
 /// A role trusting outside accounts that cannot be told apart from the reseller's.
-const UNCLEAR_TRUST: &str = "unclear-trust";
+pub const UNCLEAR_TRUST: &str = "unclear-trust";
 /// A role trusting outside accounts known not to be the reseller's.
-const OUTSIDE_TRUST: &str = "outside-trust";
+pub const OUTSIDE_TRUST: &str = "outside-trust";
 /// A role whose trust policy could not be read (reason: why).
-const UNREADABLE_TRUST: &str = "unreadable-trust";
+pub const UNREADABLE_TRUST: &str = "unreadable-trust";
 /// A SAML provider whose metadata could not be read (reason: why).
-const UNREADABLE_PROVIDER: &str = "unreadable-provider";
+pub const UNREADABLE_PROVIDER: &str = "unreadable-provider";
 /// The organization could not be read, so whose accounts roles trust is not known.
-const UNKNOWN_ORGANIZATION: &str = "unknown-organization";
+pub const UNKNOWN_ORGANIZATION: &str = "unknown-organization";
 const TRUSTS: [&str; 3] = [RESELLER_TRUST, UNCLEAR_TRUST, OUTSIDE_TRUST];
 
 pub struct IamFederation;
+
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "iam-federation";
 
 /// The role AWS Organizations creates in every account it creates.
 pub(super) const ORG_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
@@ -299,7 +302,7 @@ struct Doors {
 
 impl Check for IamFederation {
     fn id(&self) -> &'static str {
-        "iam-federation"
+        ID
     }
     fn title(&self) -> &'static str {
         "Trust and federation from outside"

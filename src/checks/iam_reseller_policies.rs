@@ -24,9 +24,12 @@ use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct IamResellerPolicies;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "iam-reseller-policies";
+
 impl Check for IamResellerPolicies {
     fn id(&self) -> &'static str {
-        "iam-reseller-policies"
+        ID
     }
     fn title(&self) -> &'static str {
         "Reseller's IAM policies"

@@ -23,6 +23,9 @@ use crate::facts::{AccountFacts, FactKind, Missing, Role};
 
 pub struct IamResellerRoles;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "iam-reseller-roles";
+
 /// Service-linked roles belong to AWS services, not to the reseller.
 pub fn is_service_linked(role: &Role) -> bool {
     role.path.starts_with("/aws-service-role/")
@@ -30,7 +33,7 @@ pub fn is_service_linked(role: &Role) -> bool {
 
 impl Check for IamResellerRoles {
     fn id(&self) -> &'static str {
-        "iam-reseller-roles"
+        ID
     }
     fn title(&self) -> &'static str {
         "Reseller's IAM roles"

@@ -22,9 +22,12 @@ use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct IamResellerUsersGroups;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "iam-reseller-users-groups";
+
 impl Check for IamResellerUsersGroups {
     fn id(&self) -> &'static str {
-        "iam-reseller-users-groups"
+        ID
     }
     fn title(&self) -> &'static str {
         "Reseller's IAM users and groups"

@@ -31,28 +31,31 @@ use crate::facts::{AccountFacts, FactKind, LeaveOutcome, Missing};
 
 pub struct LeavePermission;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "leave-permission";
+
 /// The simulation allows it (principal: the leaver).
-const ALLOWED: &str = "leave-allowed";
+pub const ALLOWED: &str = "leave-allowed";
 /// The organization's service control policies deny it (principal: the leaver).
-const DENIED_BY_SCP: &str = "leave-denied-by-scp";
+pub const DENIED_BY_SCP: &str = "leave-denied-by-scp";
 /// The principal's IAM policies deny it (principal: the leaver, reason: the decision).
-const DENIED_BY_IAM: &str = "leave-denied-by-iam";
+pub const DENIED_BY_IAM: &str = "leave-denied-by-iam";
 /// The principal does not exist.
-const NO_SUCH_PRINCIPAL: &str = "no-such-principal";
+pub const NO_SUCH_PRINCIPAL: &str = "no-such-principal";
 /// No leaver named: the reseller removes the account.
-const RESELLER_REMOVES: &str = "reseller-removes";
+pub const RESELLER_REMOVES: &str = "reseller-removes";
 
 /// For a direct move, the same for accepting the new organization's invitation.
-const ACCEPT_ALLOWED: &str = "accept-allowed";
-const ACCEPT_DENIED_BY_SCP: &str = "accept-denied-by-scp";
-const ACCEPT_DENIED_BY_IAM: &str = "accept-denied-by-iam";
+pub const ACCEPT_ALLOWED: &str = "accept-allowed";
+pub const ACCEPT_DENIED_BY_SCP: &str = "accept-denied-by-scp";
+pub const ACCEPT_DENIED_BY_IAM: &str = "accept-denied-by-iam";
 
 const ACTION: &str = crate::facts::LEAVE_ACTION;
 const ACCEPT_ACTION: &str = crate::facts::ACCEPT_ACTION;
 
 impl Check for LeavePermission {
     fn id(&self) -> &'static str {
-        "leave-permission"
+        ID
     }
     fn attestation(&self) -> Option<&'static str> {
         Some("leaver")

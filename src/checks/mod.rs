@@ -14,24 +14,24 @@ use serde::{Deserialize, Serialize};
 use crate::facts::{AccountFacts, FactKind, Failure, Missing, Unread};
 use crate::policy::{AccountAttestations, Leaver, Move, Reseller, Waiver};
 
-mod access_after_move;
-mod account_standing;
-mod billing_contact;
-mod delegated_admin;
-mod iam_federation;
-mod iam_reseller_policies;
-mod iam_reseller_roles;
-mod iam_reseller_users_groups;
-mod leave_permission;
-mod marked;
-mod org_invitation;
-mod org_membership;
-mod payment_method;
-mod primary_contact;
-mod root_access_keys;
-mod root_credentials;
-mod root_mfa;
-mod s3_reseller_buckets;
+pub(crate) mod access_after_move;
+pub(crate) mod account_standing;
+pub(crate) mod billing_contact;
+pub(crate) mod delegated_admin;
+pub(crate) mod iam_federation;
+pub(crate) mod iam_reseller_policies;
+pub(crate) mod iam_reseller_roles;
+pub(crate) mod iam_reseller_users_groups;
+pub(crate) mod leave_permission;
+pub(crate) mod marked;
+pub(crate) mod org_invitation;
+pub(crate) mod org_membership;
+pub(crate) mod payment_method;
+pub(crate) mod primary_contact;
+pub(crate) mod root_access_keys;
+pub(crate) mod root_credentials;
+pub(crate) mod root_mfa;
+pub(crate) mod s3_reseller_buckets;
 pub mod trust_policy;
 
 pub use org_membership::{Owner, whose};
@@ -496,6 +496,46 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No check id or item kind is spelled as a string literal outside the checks (test
+    /// modules aside): the report and the ticket name them through the checks' constants
+    /// (`payment_method::ID`, `iam_federation::RESELLER_TRUST`), so a rename that would
+    /// silently change them does not compile.
+    #[test]
+    fn check_ids_and_item_kinds_are_spelled_only_in_the_checks() {
+        let words: BTreeSet<&str> = CHECKS
+            .iter()
+            .flat_map(|c| std::iter::once(c.id()).chain(c.item_kinds().iter().copied()))
+            .collect();
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        files(&src, &mut found);
+        let mut spelled = Vec::new();
+        for path in found.iter().filter(|p| !p.starts_with(src.join("checks"))) {
+            let text = std::fs::read_to_string(path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for word in &words {
+                if code.contains(&format!("\"{word}\"")) {
+                    spelled.push(format!("{}: \"{word}\"", path.display()));
+                }
+            }
+        }
+        assert!(
+            spelled.is_empty(),
+            "use the check's constant:\n{}",
+            spelled.join("\n")
+        );
+    }
 
     /// The trust policies are parsed once per account; another account's roles are
     /// parsed for themselves, never answered from the first one's.

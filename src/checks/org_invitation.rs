@@ -36,6 +36,9 @@ use crate::facts::{AccountFacts, FactKind, Handshake, Missing};
 
 pub struct OrgInvitation;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "org-invitation";
+
 /// A pending invitation to join the new organization (resource: the handshake id).
 pub const INVITATION: &str = "invitation";
 /// A pending `TRANSFER_RESPONSIBILITY` handshake: billing transfer, not an invitation to
@@ -56,7 +59,7 @@ fn expiry(h: &Handshake) -> String {
 
 impl Check for OrgInvitation {
     fn id(&self) -> &'static str {
-        "org-invitation"
+        ID
     }
     fn title(&self) -> &'static str {
         "Invitation from the new organization"

@@ -35,6 +35,9 @@ use crate::facts::{AccountFacts, FactKind, Membership, Missing, Organization};
 
 pub struct OrgMembership;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "org-membership";
+
 /// Whose an organization is, as far as orgexit can tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Owner {
@@ -121,7 +124,7 @@ pub fn is_reseller_org(org: &Organization, ctx: &Context<'_>) -> bool {
 
 impl Check for OrgMembership {
     fn id(&self) -> &'static str {
-        "org-membership"
+        ID
     }
     fn title(&self) -> &'static str {
         "Organization membership"

@@ -38,25 +38,28 @@ use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument, Unread};
 
 pub struct PaymentMethod;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "payment-method";
+
 /// The role AWS Organizations creates in accounts it creates.
-const ORG_CREATED_ROLE: &str = "OrganizationAccountAccessRole";
+pub const ORG_CREATED_ROLE: &str = "OrganizationAccountAccessRole";
 
 /// An instrument AWS can charge (resource: its id, principal: its method).
-const ACTIVE: &str = "active-instrument";
+pub const ACTIVE: &str = "active-instrument";
 /// An instrument AWS cannot charge (reason: its status).
-const INACTIVE: &str = "inactive-instrument";
+pub const INACTIVE: &str = "inactive-instrument";
 /// AWS answered with no instrument at all.
-const NONE: &str = "no-instrument";
+pub const NONE: &str = "no-instrument";
 /// The attestation (principal: who, reason: when).
-const ATTESTED: &str = "attested";
+pub const ATTESTED: &str = "attested";
 /// The account has OrganizationAccountAccessRole: the reseller probably created it.
-const RESELLER_CREATED: &str = "reseller-created";
+pub const RESELLER_CREATED: &str = "reseller-created";
 /// A direct move: the new organization pays (principal: the organization).
-const NOT_NEEDED: &str = "not-needed";
+pub const NOT_NEEDED: &str = "not-needed";
 
 impl Check for PaymentMethod {
     fn id(&self) -> &'static str {
-        "payment-method"
+        ID
     }
     fn title(&self) -> &'static str {
         "Payment method"

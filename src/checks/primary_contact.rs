@@ -31,16 +31,19 @@ use crate::policy::{Reseller, words};
 
 pub struct PrimaryContact;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "primary-contact";
+
 /// No contact information at all.
-const MISSING: &str = "missing-contact";
+pub const MISSING: &str = "missing-contact";
 /// A required field left empty (resource: the field).
-const MISSING_FIELD: &str = "missing-field";
+pub const MISSING_FIELD: &str = "missing-field";
 /// A field that is the reseller's (resource: the field, principal: its value, reason: why).
-const RESELLER_FIELD: &str = "reseller-contact";
+pub const RESELLER_FIELD: &str = "reseller-contact";
 
 impl Check for PrimaryContact {
     fn id(&self) -> &'static str {
-        "primary-contact"
+        ID
     }
     fn title(&self) -> &'static str {
         "Primary contact information"

@@ -21,9 +21,12 @@ use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct RootAccessKeys;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "root-access-keys";
+
 impl Check for RootAccessKeys {
     fn id(&self) -> &'static str {
-        "root-access-keys"
+        ID
     }
     fn title(&self) -> &'static str {
         "Root user's access keys and signing certificates"

@@ -27,9 +27,12 @@ use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct RootCredentials;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "root-credentials";
+
 impl Check for RootCredentials {
     fn id(&self) -> &'static str {
-        "root-credentials"
+        ID
     }
     fn title(&self) -> &'static str {
         "Control of the root user"

@@ -24,9 +24,12 @@ use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct RootMfa;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "root-mfa";
+
 impl Check for RootMfa {
     fn id(&self) -> &'static str {
-        "root-mfa"
+        ID
     }
     fn title(&self) -> &'static str {
         "MFA on the root user"

@@ -23,12 +23,15 @@ use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct S3ResellerBuckets;
 
+/// The check's id: what the report, the ticket and `--select` name it by.
+pub const ID: &str = "s3-reseller-buckets";
+
 /// A bucket of the reseller's present in the account.
-const RESELLER_BUCKET: &str = "reseller-bucket";
+pub const RESELLER_BUCKET: &str = "reseller-bucket";
 
 impl Check for S3ResellerBuckets {
     fn id(&self) -> &'static str {
-        "s3-reseller-buckets"
+        ID
     }
     fn title(&self) -> &'static str {
         "Reseller's S3 buckets"

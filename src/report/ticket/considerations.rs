@@ -17,21 +17,23 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::ids;
-use crate::checks::{Status, name_list};
+use crate::checks::{
+    Status, delegated_admin, iam_federation, iam_reseller_roles, iam_reseller_users_groups,
+    name_list, payment_method,
+};
 use crate::facts::Failure;
 use crate::report::{AccountReport, CheckResult, Report};
 
 /// The checks whose resources are the reseller's access by themselves.
 const ACCESS_CHECKS: [(&str, &str); 2] = [
-    ("iam-reseller-roles", "roles"),
-    ("iam-reseller-users-groups", "users and groups"),
+    (iam_reseller_roles::ID, "roles"),
+    (iam_reseller_users_groups::ID, "users and groups"),
 ];
-const FEDERATION: &str = "iam-federation";
+const FEDERATION: &str = iam_federation::ID;
 /// `iam-federation`'s item kinds for the reseller's doors.
-const RESELLER_TRUST: &str = "reseller-trust";
-const RESELLER_PROVIDER: &str = "reseller-provider";
-const PAYMENT_METHOD: &str = "payment-method";
-const DELEGATED_ADMIN: &str = "delegated-admin";
+use crate::checks::iam_federation::{RESELLER_PROVIDER, RESELLER_TRUST};
+const PAYMENT_METHOD: &str = payment_method::ID;
+const DELEGATED_ADMIN: &str = delegated_admin::ID;
 
 pub(super) fn lines(report: &Report, accounts: &[AccountReport], company: &str) -> Vec<String> {
     let mut lines = Vec::new();
@@ -83,9 +85,9 @@ fn payment_status(accounts: &[AccountReport]) -> Option<String> {
             let of = |kind: &str| -> Vec<&crate::checks::Item> {
                 check.items.iter().filter(|i| i.is(kind)).collect()
             };
-            let active = of("active-instrument");
-            let inactive = of("inactive-instrument");
-            let attested = of("attested");
+            let active = of(payment_method::ACTIVE);
+            let inactive = of(payment_method::INACTIVE);
+            let attested = of(payment_method::ATTESTED);
             let said = if !active.is_empty() {
                 let methods: Vec<&str> = active.iter().map(|i| i.principal()).collect();
                 format!("{} active (AWS lists it)", methods.join(", "))
@@ -95,12 +97,12 @@ fn payment_status(accounts: &[AccountReport]) -> Option<String> {
                     .map(|i| format!("{} {}", i.principal(), i.reason()))
                     .collect();
                 format!("none active (AWS lists {})", listed.join(", "))
-            } else if let Some(direct) = of("not-needed").first() {
+            } else if let Some(direct) = of(payment_method::NOT_NEEDED).first() {
                 format!(
                     "not needed (moves directly into {}, which pays)",
                     direct.principal()
                 )
-            } else if !of("no-instrument").is_empty() {
+            } else if !of(payment_method::NONE).is_empty() {
                 "none (AWS lists no payment method)".to_string()
             } else if let Some(a) = attested.first() {
                 format!(

@@ -8,29 +8,21 @@ use std::collections::BTreeMap;
 use super::{BLANK, has_left};
 use crate::report::AccountReport;
 
-const LEAVE_PERMISSION: &str = "leave-permission";
+use crate::checks::leave_permission::{
+    ACCEPT_ALLOWED, ACCEPT_DENIED_BY_IAM, ACCEPT_DENIED_BY_SCP, ALLOWED, DENIED_BY_IAM,
+    DENIED_BY_SCP, ID as LEAVE_PERMISSION, NO_SUCH_PRINCIPAL, RESELLER_REMOVES,
+};
+use crate::facts::{ACCEPT_ACTION, LEAVE_ACTION};
+
 /// `leave-permission`'s item kinds: per simulated action, allowed, denied by the SCP,
 /// denied by IAM.
 const ACTIONS: [(&str, [&str; 3]); 2] = [
+    (LEAVE_ACTION, [ALLOWED, DENIED_BY_SCP, DENIED_BY_IAM]),
     (
-        "organizations:LeaveOrganization",
-        [
-            "leave-allowed",
-            "leave-denied-by-scp",
-            "leave-denied-by-iam",
-        ],
-    ),
-    (
-        "organizations:AcceptHandshake",
-        [
-            "accept-allowed",
-            "accept-denied-by-scp",
-            "accept-denied-by-iam",
-        ],
+        ACCEPT_ACTION,
+        [ACCEPT_ALLOWED, ACCEPT_DENIED_BY_SCP, ACCEPT_DENIED_BY_IAM],
     ),
 ];
-const NO_SUCH_PRINCIPAL: &str = "no-such-principal";
-const RESELLER_REMOVES: &str = "reseller-removes";
 
 /// What `leave-permission` said of an account still to leave: who removes it, and the
 /// leaver with its verdict; `None` when the check did not run or could not say.

@@ -27,7 +27,7 @@ use crate::plan::{Reseller, TicketWords};
 pub const BLANK: &str = "________";
 
 /// The check whose `pass` means someone attested access to the account's root user.
-const ROOT_CREDENTIALS: &str = "root-credentials";
+const ROOT_CREDENTIALS: &str = crate::checks::root_credentials::ID;
 
 /// The reseller's words for a report: its built-in definition's `[ticket]`, or just its
 /// name for a definition that is not built in.
