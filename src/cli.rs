@@ -17,7 +17,7 @@ read-only, and says what is ready and what still blocks departure: a table for a
 JSON for the support ticket, an exit status for a CI gate.\n\n\
 Exit status: 0 every account ready; 1 some check is fail or manual; 3 some check is error \
 (and none fail/manual); 2 bad invocation or input.",
-    after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
+    after_help = "Examples:\n  orgexit audit --snapshot fixtures/demo.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --new-org o-a1b2c3d4e5 --target-date 2026-12-15\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --format junit --output orgexit.xml\n  orgexit ticket --report report.json\n  orgexit explain iam-federation"
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug, -vvv as --debug); RUST_LOG overrides.
@@ -58,12 +58,12 @@ pub enum ColorChoice {
 pub enum Command {
     /// Audit the departing accounts and report what is ready and what blocks.
     #[command(
-        after_help = "Examples:\n  orgexit audit --fixture fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --fixture snapshot.json --format markdown > audit.md\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --also junit=orgexit.xml --also json=report.json"
+        after_help = "Examples:\n  orgexit audit --snapshot fixtures/demo.json\n  orgexit audit --accounts 111111111111,222222222222 --role-name OrgExitAudit --format json --output report.json\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --reseller-account 999999999999 --format junit --output orgexit.xml\n  orgexit audit --snapshot snapshot.json --format markdown > audit.md\n  orgexit audit --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --also junit=orgexit.xml --also json=report.json"
     )]
     Audit(AuditArgs),
     /// Record the facts of the accounts in a snapshot file, changing nothing.
     #[command(
-        after_help = "Examples:\n  orgexit collect --accounts-file accounts.txt --role-name OrgExitAudit --output snapshot.json\n  orgexit audit --fixture snapshot.json"
+        after_help = "Examples:\n  orgexit collect --accounts-file accounts.txt --role-name OrgExitAudit --output snapshot.json\n  orgexit audit --snapshot snapshot.json"
     )]
     Collect(CollectArgs),
     /// List the checks: id, title, severity and what each reads.
@@ -89,7 +89,7 @@ accounts without root access, whether CAM for ALM continues (a keep waiver on a 
 definition names for it), and what the reseller must act on: its access to remove, accounts without a \
 payment method, what could not be read and who must grant it. What the report cannot tell stays a \
 visible blank (________) to fill in.",
-        after_help = "Examples:\n  orgexit audit --fixture snapshot.json --format json --output report.json\n  orgexit ticket --report report.json\n  orgexit audit --fixture snapshot.json --format json | orgexit ticket --report - --output ticket.txt"
+        after_help = "Examples:\n  orgexit audit --snapshot snapshot.json --format json --output report.json\n  orgexit ticket --report report.json\n  orgexit audit --snapshot snapshot.json --format json | orgexit ticket --report - --output ticket.txt"
     )]
     Ticket(TicketArgs),
     /// Write a commented attestations skeleton for the accounts, or check one against them.
@@ -174,8 +174,8 @@ pub struct AccountArgs {
     pub endpoint_url: Option<String>,
 
     /// Evaluate a snapshot written by `orgexit collect` instead of calling AWS.
-    #[arg(long, value_name = "PATH")]
-    pub fixture: Option<PathBuf>,
+    #[arg(long, visible_alias = "fixture", value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
 
     /// Accounts audited at once.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]

@@ -1,5 +1,5 @@
 //! Snapshots: the facts of a run, written by `orgexit collect` and read by
-//! `audit --fixture`. A snapshot is a list of [`AccountFacts`] with a small header; a bare
+//! `audit --snapshot`. A snapshot is a list of [`AccountFacts`] with a small header; a bare
 //! JSON list of them is accepted too.
 
 use std::collections::BTreeSet;

@@ -1246,3 +1246,26 @@ fn the_move_defaults_follow_new_org_and_a_direct_move_needs_one() {
         serde_json::json!({"kind": "direct", "why": "--move direct"})
     );
 }
+
+/// The snapshot option is `--snapshot` (DESIGN.md), and its old name `--fixture` still
+/// works: both give the same report.
+#[test]
+fn snapshot_is_the_options_name_and_fixture_still_works() {
+    let run = |option: &str| {
+        let out = orgexit()
+            .args(["audit", "--today", "2026-12-06", "--format", "json", option])
+            .arg(repo("fixtures/demo.json"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{option}");
+        let mut report = json(&out);
+        report.as_object_mut().unwrap().remove("generated_at");
+        report
+    };
+    assert_eq!(run("--snapshot"), run("--fixture"));
+    let help = common::stdout(&orgexit().args(["audit", "--help"]).output().unwrap());
+    assert!(
+        help.contains("--snapshot <PATH>") && help.contains("[alias: --fixture]"),
+        "{help}"
+    );
+}

@@ -310,7 +310,7 @@ fn help_groups_options_under_headings() {
         ("Scope", "--accounts-file <FILE>"),
         ("Scope", "--select <ID,...>"),
         ("AWS", "--role-name <NAME>"),
-        ("AWS", "--fixture <PATH>"),
+        ("AWS", "--snapshot <PATH>"),
         ("Policy inputs", "--new-org <o-xxxxxxxxxx>"),
         ("Output", "--format <FORMAT>"),
         ("Output", "--all\n"),

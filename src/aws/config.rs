@@ -531,7 +531,7 @@ fn provider_problem(
             Some(profile) => format!(
                 "{whose} could not be loaded: {why}; complete profile {profile} in the AWS config files"
             ),
-            None => "no AWS credentials found (environment, shared config and SSO, web identity, instance metadata): give --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or audit a snapshot with --fixture".to_string(),
+            None => "no AWS credentials found (environment, shared config and SSO, web identity, instance metadata): give --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or audit a snapshot with --snapshot".to_string(),
         }),
         CredentialsError::InvalidConfiguration(_) => CredentialsProblem::Missing(format!(
             "{whose} are misconfigured: {why}; fix the profile in the AWS config files"

@@ -1,7 +1,7 @@
 //! The progress bar on stderr while accounts are audited from AWS.
 //!
 //! Drawn only when stderr is a terminal and `--quiet` is not given, so logs, pipes and CI
-//! output never get carriage returns or bar characters. A snapshot (`--fixture`) never
+//! output never get carriage returns or bar characters. A snapshot (`--snapshot`) never
 //! starts it: there is nothing to wait for. Log lines written while the bar is up go
 //! through [`suspend`], so they print above the bar instead of through it.
 

@@ -151,12 +151,12 @@ fn listed_accounts(
 impl Targets {
     pub fn from_args(args: &AccountArgs) -> Result<Targets, InputError> {
         let (accounts, names) = listed_accounts(&args.list)?;
-        let source = match &args.fixture {
+        let source = match &args.snapshot {
             Some(path) => {
                 if args.role_name.is_some() || args.profile.is_some() || args.endpoint_url.is_some()
                 {
                     return Err(InputError::new(
-                        "--fixture reads a snapshot and calls no AWS API: drop --role-name/--profile/--endpoint-url, or drop --fixture",
+                        "--snapshot reads a snapshot and calls no AWS API: drop --role-name/--profile/--endpoint-url, or drop --snapshot",
                     ));
                 }
                 Source::Fixture(path.clone())

@@ -56,7 +56,7 @@ pub fn parse(text: &str, name: &str) -> Result<Report, InputError> {
     if map.contains_key("snapshot_version") {
         return Err(bad(
             "this is a snapshot (from `orgexit collect`), not a report; make a report with \
-             `orgexit audit --fixture SNAPSHOT --format json`"
+             `orgexit audit --snapshot SNAPSHOT --format json`"
                 .to_string(),
         ));
     }

@@ -56,7 +56,7 @@ pub struct Report {
     #[serde(default)]
     pub selected_checks: Vec<String>,
     /// Where the facts came from when not read from AWS during this run: the snapshot
-    /// (`audit --fixture`) and when it was collected; null when read live.
+    /// (`audit --snapshot`) and when it was collected; null when read live.
     #[serde(default)]
     pub snapshot: Option<SnapshotSource>,
     /// Whether every account is ready: no check is fail, manual or error.

@@ -49,7 +49,7 @@ pub fn demo(args: &[&str]) -> Output {
 /// The command of [`demo`], to add arguments or environment to.
 pub fn demo_command() -> Command {
     let mut cmd = orgexit();
-    cmd.args(["audit", "--fixture"])
+    cmd.args(["audit", "--snapshot"])
         .arg(repo("fixtures/demo.json"))
         .arg("--attestations")
         .arg(repo("fixtures/demo-attestations.toml"))
