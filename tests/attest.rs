@@ -283,3 +283,32 @@ fn init_never_overwrites_and_needs_accounts() {
     assert_eq!(neither.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&neither.stderr).contains("<--init|--check <FILE>>"));
 }
+
+/// `attest --check` says every field an account attests: the leaver, the move and the
+/// delegated-administrator statement too.
+#[test]
+fn check_says_the_leaver_the_move_and_delegated_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.toml"),
+        "[accounts.\"111122223333\"]\nleaver = \"role/AcmeAdmin\"\nmove = \"standalone\"\ndelegated_admin = false\n",
+    )
+    .unwrap();
+    let out = attest(
+        &["--check", "a.toml", "--accounts", "111122223333"],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains(
+            "111122223333  leaver role/AcmeAdmin; move standalone; delegated_admin = false\n"
+        ),
+        "{said}"
+    );
+}

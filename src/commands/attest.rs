@@ -101,6 +101,15 @@ fn attested(account: &AccountAttestations) -> String {
     if let Some(decision) = account.buckets {
         said.push(format!("buckets {}", decision.as_str()));
     }
+    if let Some(leaver) = &account.leaver {
+        said.push(format!("leaver {}", leaver.as_str()));
+    }
+    if let Some(kind) = account.r#move {
+        said.push(format!("move {}", kind.as_str()));
+    }
+    if let Some(delegated) = account.delegated_admin {
+        said.push(format!("delegated_admin = {delegated}"));
+    }
     if !account.keep.is_empty() {
         let names: Vec<_> = account.keep.iter().map(|w| w.name.as_str()).collect();
         said.push(format!("keep {}", names.join(", ")));
