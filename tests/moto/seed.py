@@ -1,4 +1,4 @@
-"""Seeds a moto server for the end-to-end tests (tests/moto_e2e.rs).
+"""Seeds a moto server for the end-to-end tests (tests/suite/moto_e2e.rs).
 
 Usage: python seed.py ENDPOINT [--enforce-auth]
 

@@ -1,7 +1,7 @@
 //! What a person at a terminal sees, and what a pipe or CI log must not: the progress
 //! bar, `--quiet`, colours, completions, the man page and the examples in `--help`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! Faults at the process level: endpoints that hang or refuse, Ctrl-C in the middle of a
 //! run, and secrets that must never reach the logs or the report.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `orgexit man`: a page for orgexit and for every subcommand, each naming all its options,
 //! so the main page's `orgexit-audit(1)` references lead somewhere.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

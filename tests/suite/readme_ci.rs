@@ -4,7 +4,7 @@
 //! cannot). actionlint checks the workflow's syntax, expressions and contexts, and the
 //! inputs and runtimes of the popular actions it knows (a deprecated runtime is an error).
 
-mod common;
+use crate::common;
 
 use common::{repo, venv_tool};
 

@@ -9,7 +9,7 @@
 //! the 1 s operation timeout can only ever reach the injected hang, never a healthy
 //! account's call (the fault-free run takes no virtual time at all, which is checked).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

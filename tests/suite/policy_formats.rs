@@ -3,7 +3,7 @@
 //! reads of facts), nothing copied by hand. The CloudFormation template also passes
 //! cfn-lint (installed into ./.venv by `scripts/test.sh`; this test never skips it).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -5,7 +5,7 @@
 //! says (`AWS_ENDPOINT_URL_PAYMENTS`, `AWS_ENDPOINT_URL`, the profile), else to the
 //! service's endpoint.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -486,7 +486,9 @@ async fn requests_are_signed_with_sigv4_for_payments_in_us_east_1() {
 // ---- Endpoint overrides ----------------------------------------------------------------
 
 const PROBE: &str = "ORGEXIT_PAYMENTS_ENDPOINT_PROBE";
-const PROBE_TEST: &str = "endpoint_overrides_come_from_the_environment_and_the_profile";
+/// The test's name as libtest knows it in this crate: its module, then its name.
+const PROBE_TEST: &str =
+    "payments_wire::endpoint_overrides_come_from_the_environment_and_the_profile";
 
 /// Where `clients.payments` sends its request, with the configuration aws-config loads from
 /// the environment and profile of a child process (this test binary, running only this

@@ -12,9 +12,9 @@ use orgexit::plan::{Attestations, Policy, Reseller};
 use orgexit::snapshot::Snapshot;
 use proptest::prelude::*;
 
-const DEMO: &str = include_str!("../fixtures/demo.json");
-const ATTESTATIONS: &str = include_str!("../fixtures/demo-attestations.toml");
-const CTL: &str = include_str!("../checks/ctl.toml");
+const DEMO: &str = include_str!("../../fixtures/demo.json");
+const ATTESTATIONS: &str = include_str!("../../fixtures/demo-attestations.toml");
+const CTL: &str = include_str!("../../checks/ctl.toml");
 
 fn assert_clean<T: std::fmt::Debug>(result: Result<T, orgexit::plan::InputError>, file: &str) {
     if let Err(err) = result {

@@ -1,7 +1,7 @@
 //! `orgexit ticket`: the departure ticket of the reseller's wiki, filled from a JSON
 //! report, checked field by field; and the refusal of anything that is not a report.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -1,7 +1,7 @@
 //! The report formats over the demo customer: golden snapshots of every format, and the
 //! JUnit XML read back and checked against the JSON report it was made from.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

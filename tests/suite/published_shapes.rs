@@ -5,7 +5,7 @@
 //! misreading of AWS shows here, where the replay's own answers (written from orgexit's
 //! facts) cannot show it.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Read-only, provably: what a run really sends is allow-listed, and `orgexit policy`
 //! grants exactly the actions the selected checks send — no more, no fewer.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -22,9 +22,9 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const CA: &[u8] = include_bytes!("../fixtures/tls/ca.pem");
-const CERT: &[u8] = include_bytes!("../fixtures/tls/localhost.pem");
-const KEY: &[u8] = include_bytes!("../fixtures/tls/localhost.key");
+const CA: &[u8] = include_bytes!("../../fixtures/tls/ca.pem");
+const CERT: &[u8] = include_bytes!("../../fixtures/tls/localhost.pem");
+const KEY: &[u8] = include_bytes!("../../fixtures/tls/localhost.key");
 
 const IDENTITY: &str = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetCallerIdentityResult>
@@ -140,7 +140,8 @@ async fn the_https_client_completes_a_tls_handshake_and_carries_sts_calls() {
 }
 
 const PROBE: &str = "ORGEXIT_CONNECT_PROBE";
-const PROBE_TEST: &str = "credentials_probe";
+/// The test's name as libtest knows it in this crate: its module, then its name.
+const PROBE_TEST: &str = "connect::credentials_probe";
 
 /// The child's side (`PROBE` set): load the base configuration as `orgexit audit
 /// --profile probe` does, over a client that captures the first request, and print where

@@ -2,7 +2,7 @@
 //! account, checks clean, loads in `audit` and attests nothing; a filled-in line counts;
 //! every kind of mistake exits 2 naming the file, the account and what would be right.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -1,6 +1,6 @@
 //! The binary run as a user runs it: exit statuses, messages and the JSON contract.
 
-mod common;
+use crate::common;
 
 use common::{demo, json, orgexit, repo};
 use serde_json::Value;

@@ -4,7 +4,7 @@
 //! every account; and the caller's partition is the partition of every ARN orgexit
 //! builds. Through the real SDK clients and the replay, and the binary as a user runs it.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -2,7 +2,7 @@
 //! change a verdict: a target date in the past, attestations for an account not audited,
 //! a waiver that matches nothing, an attestation dated after today.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

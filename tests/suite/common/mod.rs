@@ -1,5 +1,5 @@
-//! Helpers shared by the test binaries that run `orgexit` over the demo customer.
-#![allow(dead_code)] // each test binary uses its own part
+//! Helpers shared by the test modules that run `orgexit` over the demo customer.
+#![allow(dead_code)] // not every helper has a user in every build
 
 mod hanging;
 mod replay;

@@ -6,7 +6,7 @@
 //!
 //! One test in its own binary: the SDK's default buckets are process-wide statics.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

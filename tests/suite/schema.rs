@@ -5,7 +5,7 @@
 //! After changing a report type, regenerate it:
 //!   cargo run --quiet -- schema > schema/report.schema.json
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

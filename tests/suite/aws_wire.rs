@@ -3,7 +3,7 @@
 //! AssumeRole per account, and the read-only guard. On a paused clock: retries, backoff
 //! and latency are virtual time, so no timeout depends on the machine's load.
 
-mod common;
+use crate::common;
 
 use common::{all_facts, assert_virtual_time, demo_facts, gather, quick_options, recorded, world};
 use orgexit::aws::AccountClients;
