@@ -1,44 +1,4 @@
-//! # access-after-move: someone of the customer's can still get in after the move
-//!
-//! ## What it checks
-//! Who can still administer the account once it has moved. Reads the roles and users
-//! (`iam:ListRoles`, `iam:ListUsers`), whether the root user has a password
-//! (`iam:GetAccountSummary`, `AccountPasswordPresent`), the identity providers and the
-//! organization, and the attestations.
-//!
-//! Gone with the move, never counted: roles under `/aws-reserved/sso.amazonaws.com/` (the
-//! reseller organization's IAM Identity Center, whose roles AWS removes when the account
-//! leaves), the reseller's doors (roles trusting its accounts, its organization or its
-//! identity providers; `OrganizationAccountAccessRole` trusting the account that created
-//! it), and the reseller's own (`CTL`) users and roles. Never counted either: the audit role
-//! itself (`--role-name`: it only reads), service roles, and roles trusting only the
-//! account itself.
-//!
-//! What remains, and counts: a root password AWS shows; root credentials attested
-//! (`root_credentials`); a customer IAM user; a role trusted by another audited account,
-//! by the account orgexit ran from, by `--new-org` (its principals, or its management
-//! account, known from the account's organization or the invitation's
-//! `MANAGEMENT_ACCOUNT`), or federated through a SAML provider of the account that is not
-//! the reseller's. After the cut-over, in `--new-org`, the Identity Center roles are the new
-//! organization's and count. Something remains: `pass`, listing it. Nothing: `fail`
-//! ("after the move nobody can sign in"), listing what goes and what was not counted (a
-//! role trusting an outside account counts once that account is audited with the others).
-//!
-//! ## Why it blocks departure
-//! Many reseller customers sign in only through the reseller's single sign-on. With
-//! centralized root access (November 2024) a member account may have no root password at
-//! all. When the account leaves, the Identity Center roles disappear and the reseller's
-//! doors are closed: an account with no other way in cannot be administered by anyone,
-//! and getting it back takes AWS Support and days.
-//!
-//! ## How to fix
-//! Before the cut-over, create a way in that stays: recover the root password (with
-//! centralized root access, ask the reseller's management account to allow root password
-//! recovery, then *Forgot password?*) and put your own MFA on it, and attest it
-//! (`root_credentials = { by = "...", on = "YYYY-MM-DD" }`); or create a break-glass role
-//! trusted by one of your own accounts (audited with the others) or by the new
-//! organization's management account, e.g. `aws iam create-role --role-name BreakGlass
-//! --assume-role-policy-document file://trust.json` and attach `AdministratorAccess`.
+#![doc = include_str!("../../checks/docs/access-after-move.md")]
 
 use std::collections::BTreeSet;
 
@@ -100,8 +60,8 @@ impl Check for AccessAfterMove {
     fn attestation(&self) -> Option<&'static str> {
         Some("root_credentials")
     }
-    fn source(&self) -> &'static str {
-        include_str!("access_after_move.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/access-after-move.md")
     }
     fn remediation(&self) -> &'static str {
         "Before the cut-over, create a way in that stays: recover the root password (ask the reseller to allow root password recovery) with your own MFA and attest it, or a break-glass role trusted by one of your own audited accounts or the new organization's management account."

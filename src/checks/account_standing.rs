@@ -1,24 +1,4 @@
-//! # account-standing: the account is in a state AWS lets leave
-//!
-//! ## What it checks
-//! Reads `account:GetAccountInformation`: the account's state and when it was created.
-//! A state other than `ACTIVE` (`PENDING_ACTIVATION`, `SUSPENDED`, `CLOSED`): `fail`, in
-//! both phases. Before the cut-over, an account created less than 4 days before the target
-//! date (before today, without `--target-date`): `fail`, naming the first moment AWS lets
-//! it leave. Otherwise `pass`, naming the creation date.
-//!
-//! ## Why it blocks departure
-//! AWS refuses `LeaveOrganization`, and a direct transfer, for an account that is
-//! suspended, closed or not yet activated, and for an account created in an organization
-//! fewer than 4 days ago. On the cut-over day nothing can be done about either but wait or
-//! call AWS Support.
-//!
-//! ## How to fix
-//! Suspended: pay what is overdue or contact AWS Support to reinstate the account. Closed:
-//! it can be reopened only within 90 days of closing, through AWS Support. Pending
-//! activation: finish the sign-up (payment method and phone verification). Created less
-//! than 4 days before the target date: move the target date, or move that account in a
-//! later wave.
+#![doc = include_str!("../../checks/docs/account-standing.md")]
 
 use super::{Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
@@ -49,8 +29,8 @@ impl Check for AccountStanding {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::AccountInformation]
     }
-    fn source(&self) -> &'static str {
-        include_str!("account_standing.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/account-standing.md")
     }
     fn remediation(&self) -> &'static str {
         "Reinstate a suspended account (pay what is due, or AWS Support), reopen a closed one through AWS Support, finish a pending sign-up; move an account created less than 4 days before the target date in a later wave."

@@ -1,23 +1,4 @@
-//! # billing-contact: the billing contact is the customer's
-//!
-//! ## What it checks
-//! Reads `account:GetAlternateContact` for the `BILLING` contact. Set to an address
-//! outside the reseller's email domains: `pass`. Not set: `warn`. In one of the reseller's
-//! domains (from the reseller definition, e.g. `ctl.io`, `lumen.com`): `fail`. The same in
-//! both phases.
-//!
-//! ## Why it blocks departure
-//! After the cut-over AWS bills the account directly. A billing contact that still points
-//! at the reseller sends invoices, payment reminders and suspension warnings to people
-//! who no longer look after the account.
-//!
-//! ## How to fix
-//! Account → Alternate contacts → Billing, set a contact in your company. With the AWS
-//! CLI, run inside the account itself (credentials of that account; `--account-id` is
-//! only for an organization's management account or delegated administrator, and fails
-//! when given inside a member account):
-//! `aws account put-alternate-contact --alternate-contact-type BILLING
-//! --email-address ap@example.com --name "Accounts Payable" --title AP --phone-number ...`.
+#![doc = include_str!("../../checks/docs/billing-contact.md")]
 
 use super::{Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
@@ -40,8 +21,8 @@ impl Check for BillingContact {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::BillingContact]
     }
-    fn source(&self) -> &'static str {
-        include_str!("billing_contact.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/billing-contact.md")
     }
     fn remediation(&self) -> &'static str {
         "Set the BILLING alternate contact to your own accounts-payable address (Account → Alternate contacts)."

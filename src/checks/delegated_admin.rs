@@ -1,26 +1,4 @@
-//! # delegated-admin: the account administers no service for the reseller's organization
-//!
-//! ## What it checks
-//! Before the cut-over, whether the account is a delegated administrator of an AWS
-//! service in the reseller's organization. A member account can seldom read that itself:
-//! orgexit asks `organizations:ListDelegatedServicesForAccount` and uses AWS's answer when
-//! it gives one. AWS lists services: `fail`, naming them. AWS lists none: `pass`. AWS does
-//! not answer (a member account is denied): the attestation `delegated_admin = false`
-//! makes it `pass`, saying AWS could not confirm; `delegated_admin = true` is `fail`;
-//! without one it is `warn` ("ask the reseller"), and the ticket asks. An account in no
-//! organization (it has already left) administers nothing: `pass`. After the cut-over:
-//! `skipped`.
-//!
-//! ## Why it blocks departure
-//! AWS refuses to let a delegated administrator leave its organization (or move to
-//! another) until the management account deregisters it for every service.
-//!
-//! ## How to fix
-//! Ask the reseller to run, in its management account, `aws organizations
-//! list-delegated-services-for-account --account-id <ID>` and
-//! `aws organizations deregister-delegated-administrator --account-id <ID>
-//! --service-principal <SERVICE>` for each service listed; then record it in the
-//! attestations file: `[accounts."<ID>"] delegated_admin = false`.
+#![doc = include_str!("../../checks/docs/delegated-admin.md")]
 
 use super::{Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, DelegatedServices, FactKind, Membership, Missing, Unread};
@@ -54,8 +32,8 @@ impl Check for DelegatedAdmin {
     fn reads_under(&self, phase: Phase, _new_org: Option<&str>) -> bool {
         phase == Phase::Pre
     }
-    fn source(&self) -> &'static str {
-        include_str!("delegated_admin.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/delegated-admin.md")
     }
     fn remediation(&self) -> &'static str {
         "Ask the reseller to deregister the account as delegated administrator for every service (organizations deregister-delegated-administrator), then attest delegated_admin = false."

@@ -1,58 +1,4 @@
-//! # iam-federation: no way in for the reseller
-//!
-//! ## What it checks
-//! Reads every role's trust policy (`iam:ListRoles`) and the identity providers
-//! (`iam:ListSAMLProviders`, `iam:ListOpenIDConnectProviders`, and `iam:GetSAMLProvider`
-//! for the issuer in each SAML provider's metadata), and looks for the reseller's doors:
-//!
-//! - a role whose trust policy lets in a reseller account: one of the reseller
-//!   definition's, `--reseller-account`, the management account of the reseller's
-//!   organization (while the account is still in it), or an account trusted by one of the
-//!   reseller's marked roles (`CTL-…`);
-//! - a role that lets in the reseller's organization: `"*"` (or any principal) with a
-//!   condition on `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`,
-//!   `aws:SourceAccount` or `aws:SourceOrgID` naming it, and `"*"` with no such condition
-//!   (anyone, the reseller included);
-//! - `OrganizationAccountAccessRole` trusting an account that is neither audited nor the
-//!   management account of `--new-org` (known once the account is in it): AWS
-//!   Organizations created that role trusting the organization that created the account,
-//!   and after the cut-over it is the reseller's way back in;
-//! - a SAML or OIDC provider whose name, URL (host and path) or SAML metadata issuer
-//!   carries a reseller marker as a word or a reseller email domain
-//!   (`auth.ctl.io/realms/cam`, `CTL-Okta`);
-//! - a role trusting a provider of the reseller's, or one in a reseller account.
-//!
-//! Reseller doors are `warn` before the cut-over and `fail` after it. A role trusting
-//! another outside account is `warn` (to review) when the reseller's accounts are known
-//! and that account is not one of them. When they are not known (after the cut-over,
-//! without `--reseller-account` and without a reseller account in the definition), an
-//! outside trust cannot be told apart from the reseller's: `manual` after the cut-over,
-//! never a warn that lets the account be ready.
-//!
-//! The audit role orgexit assumed (`--role-name`) trusting the account orgexit runs from
-//! is the audit's own and not counted (the snapshot records both); a reseller account in
-//! its trust policy still is, and `OrganizationAccountAccessRole` is never the audit's.
-//!
-//! A trust policy or SAML metadata that cannot be read is `error`, naming it; so are
-//! outside trusts found while the organization could not be read
-//! (`organizations:DescribeOrganization`). A role or provider kept by a `keep` waiver is
-//! shown with its reason and not counted.
-//!
-//! ## Why it blocks departure
-//! Trust policies and identity providers are the doors the reseller's people and tools
-//! walk through, whatever the roles are called. Deleting the `CTL` roles is not enough if
-//! another role still trusts the reseller's account, its organization or its single
-//! sign-on.
-//!
-//! ## How to fix
-//! For each listed role, remove the reseller's account or organization from its trust
-//! policy (`aws iam update-assume-role-policy`) or delete the role
-//! (`OrganizationAccountAccessRole` included, once your own administrators can sign in
-//! another way). Delete the reseller's SAML and OIDC providers (IAM → Identity providers).
-//! Review the other outside accounts with whoever owns them. An outside trust orgexit
-//! cannot tell apart from the reseller's becomes a verdict with `--reseller-account ID`
-//! (the JSON report from before the cut-over names the reseller organization's management
-//! account), or, once reviewed, a `keep` waiver with the reason.
+#![doc = include_str!("../../checks/docs/iam-federation.md")]
 
 use std::collections::BTreeSet;
 
@@ -318,8 +264,8 @@ impl Check for IamFederation {
             FactKind::Organization,
         ]
     }
-    fn source(&self) -> &'static str {
-        include_str!("iam_federation.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/iam-federation.md")
     }
     fn remediation(&self) -> &'static str {
         "Remove the reseller's accounts and organization from the listed trust policies (or delete the roles) and delete the reseller's identity providers."

@@ -1,22 +1,4 @@
-//! # iam-reseller-policies: the reseller's IAM policies are gone
-//!
-//! ## What it checks
-//! Reads `iam:ListPolicies` (customer-managed policies only, `Scope=Local`) and lists the
-//! policies whose name contains a reseller marker (for `ctl`: `CTL`, any case). Any such
-//! policy is `warn` before the cut-over and `fail` after it. A policy the customer keeps
-//! on purpose (a `keep` waiver with a reason, e.g. the CAM provider policy to go on using
-//! CAM for Application Lifecycle Management) counts as gone, and the reason is shown.
-//!
-//! ## Why it blocks departure
-//! The reseller's policies grant its roles and users their access into the account, and
-//! some carry optimization tags its tools act on. Left in place they keep the door open,
-//! or make it easy to open again by attaching them to something.
-//!
-//! ## How to fix
-//! IAM → Policies, search for `CTL`, detach each policy from its roles, users and groups,
-//! then delete it (`aws iam delete-policy --policy-arn <ARN>`, after deleting its
-//! non-default versions). To keep one, add a waiver:
-//! `keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]`.
+#![doc = include_str!("../../checks/docs/iam-reseller-policies.md")]
 
 use super::marked::{Entity, leftover_finding};
 use super::{Check, Context, Finding, Severity};
@@ -40,8 +22,8 @@ impl Check for IamResellerPolicies {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::Policies]
     }
-    fn source(&self) -> &'static str {
-        include_str!("iam_reseller_policies.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/iam-reseller-policies.md")
     }
     fn remediation(&self) -> &'static str {
         "Detach and delete the listed policies (IAM → Policies, search CTL), or attest a keep waiver with a reason."

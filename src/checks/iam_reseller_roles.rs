@@ -1,21 +1,4 @@
-//! # iam-reseller-roles: the reseller's IAM roles are gone
-//!
-//! ## What it checks
-//! Reads `iam:ListRoles` and lists the roles whose name contains a reseller marker (for
-//! `ctl`: `CTL`, any case). Service-linked roles (path `/aws-service-role/`) are AWS's
-//! own and are left out. Any such role is `warn` before the cut-over and `fail` after it;
-//! a role kept by a `keep` waiver counts as gone, with its reason shown.
-//!
-//! ## Why it blocks departure
-//! The reseller's roles are how its staff and tools (Cloud Application Manager among
-//! them) reach into the account. Each is a standing way in for someone who is no longer
-//! a supplier.
-//!
-//! ## How to fix
-//! IAM → Roles, search for `CTL`, and delete each role (the console detaches its
-//! policies; with the CLI: `aws iam delete-role --role-name <NAME>` after removing its
-//! policies and instance profiles). `iam-federation` lists roles that trust the
-//! reseller's accounts whatever their name.
+#![doc = include_str!("../../checks/docs/iam-reseller-roles.md")]
 
 use super::marked::{Entity, leftover_finding};
 use super::{Check, Context, Finding, Severity};
@@ -44,8 +27,8 @@ impl Check for IamResellerRoles {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::Roles]
     }
-    fn source(&self) -> &'static str {
-        include_str!("iam_reseller_roles.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/iam-reseller-roles.md")
     }
     fn remediation(&self) -> &'static str {
         "Delete the listed roles (IAM → Roles, search CTL), or attest a keep waiver with a reason."

@@ -1,20 +1,4 @@
-//! # iam-reseller-users-groups: the reseller's IAM users and groups are gone
-//!
-//! ## What it checks
-//! Reads `iam:ListUsers` and `iam:ListGroups` and lists the users and groups whose name
-//! contains a reseller marker (for `ctl`: `CTL`, any case). Any such user or group is
-//! `warn` before the cut-over and `fail` after it; one kept by a `keep` waiver counts as
-//! gone, with its reason shown.
-//!
-//! ## Why it blocks departure
-//! A reseller IAM user has long-lived credentials (password, access keys) that nobody in
-//! the customer's company controls; a reseller group grants whatever its policies say to
-//! whoever is put in it.
-//!
-//! ## How to fix
-//! IAM → Users and IAM → User groups, search for `CTL`. For each user: delete its access
-//! keys, login profile, MFA devices and group memberships, then the user. For each
-//! group: remove its members and policies, then the group.
+#![doc = include_str!("../../checks/docs/iam-reseller-users-groups.md")]
 
 use super::marked::{Entity, leftover_finding};
 use super::{Check, Context, Finding, Severity};
@@ -38,8 +22,8 @@ impl Check for IamResellerUsersGroups {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::Users, FactKind::Groups]
     }
-    fn source(&self) -> &'static str {
-        include_str!("iam_reseller_users_groups.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/iam-reseller-users-groups.md")
     }
     fn remediation(&self) -> &'static str {
         "Delete the listed users (keys, login profile, MFA first) and groups, or attest a keep waiver with a reason."

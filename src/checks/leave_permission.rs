@@ -1,30 +1,4 @@
-//! # leave-permission: the named leaver may leave the organization
-//!
-//! ## What it checks
-//! Before the cut-over, for the principal named to leave the organization in the account
-//! (`--leaver role/NAME` or `user/NAME` for every account, or `leaver = "..."` for one
-//! account in the attestations, also as a full ARN), simulates
-//! `organizations:LeaveOrganization` with `iam:SimulatePrincipalPolicy`, which weighs both
-//! the principal's IAM policies and the organization's service control policies
-//! (`OrganizationsDecisionDetail`). Allowed by both: `pass`. Denied: `fail`, saying which
-//! denies it — the service control policies (`AllowedByOrganizations` false) or the
-//! principal's IAM policies (`implicitDeny`, `explicitDeny`). The principal does not exist
-//! (`NoSuchEntity`): `fail`. No leaver named: `skipped` (the reseller removes the account).
-//! After the cut-over: `skipped`.
-//!
-//! ## Why it blocks departure
-//! An account leaves an organization when someone inside it calls `LeaveOrganization`, or
-//! when the organization's management account removes it. Resellers' service control
-//! policies usually deny `LeaveOrganization` to their customers, so on the cut-over day the
-//! customer's administrator finds the door locked. Knowing it days before leaves time to
-//! ask the reseller to change its policy, or to have the reseller remove the account.
-//!
-//! ## How to fix
-//! Denied by the service control policy: ask the reseller to exempt the leaver from the
-//! SCP that denies `organizations:LeaveOrganization` (or to remove the account from its
-//! organization itself, and then name no leaver). Denied by IAM: give the leaver a policy
-//! that allows `organizations:LeaveOrganization` (e.g. attach it to `role/Admin`). No such
-//! principal: correct the name in `--leaver` or the attestation's `leaver`, or create it.
+#![doc = include_str!("../../checks/docs/leave-permission.md")]
 
 use super::{Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, LeaveOutcome, Missing};
@@ -72,8 +46,8 @@ impl Check for LeavePermission {
     fn reads_under(&self, phase: Phase, _new_org: Option<&str>) -> bool {
         phase == Phase::Pre
     }
-    fn source(&self) -> &'static str {
-        include_str!("leave_permission.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/leave-permission.md")
     }
     fn remediation(&self) -> &'static str {
         "Ask the reseller to exempt the leaver from the SCP that denies organizations:LeaveOrganization (for a direct move also organizations:AcceptHandshake), or to remove the account itself; allow the actions in the leaver's IAM policies; or name an existing leaver."

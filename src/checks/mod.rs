@@ -1,6 +1,6 @@
-//! The check catalog. One file per check; its module doc comment is what
-//! `orgexit explain` prints, with the headings *What it checks*, *Why it blocks
-//! departure* and *How to fix*.
+//! The check catalog. One file per check; its documentation, `checks/docs/<id>.md` (the
+//! module's rustdoc too), is what `orgexit explain` prints, with the headings *What it
+//! checks*, *Why it blocks departure* and *How to fix*.
 //!
 //! A check is a pure function of (facts, policy) → [`Finding`]. Checks never call AWS and
 //! never see SDK types. A fact that is missing or failed becomes an `error` finding
@@ -404,8 +404,9 @@ pub trait Check: Sync {
             Vec::new()
         }
     }
-    /// The source file of the check; its `//!` comment is the documentation.
-    fn source(&self) -> &'static str;
+    /// The check's documentation, `checks/docs/<id>.md` (also its module's rustdoc): what
+    /// `orgexit explain` prints. Only the document is in the binary, not the check's code.
+    fn doc(&self) -> &'static str;
     /// One line: what to do when the check does not pass.
     fn remediation(&self) -> &'static str;
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing>;
@@ -413,11 +414,6 @@ pub trait Check: Sync {
     /// check in `error` for want of a fact also carries one item of a [`Failure`] code.
     fn item_kinds(&self) -> &'static [&'static str] {
         &[]
-    }
-
-    /// The module doc comment: what `orgexit explain` prints.
-    fn doc(&self) -> String {
-        doc_comment(self.source())
     }
 
     /// Runs the check. An account that could not be reached, or a missing fact, makes
@@ -437,19 +433,6 @@ pub trait Check: Sync {
         );
         finding
     }
-}
-
-/// The `//!` lines at the top of a source file, without the markers.
-pub fn doc_comment(source: &str) -> String {
-    let mut doc = String::new();
-    for line in source.lines() {
-        let Some(text) = line.strip_prefix("//!") else {
-            break;
-        };
-        doc.push_str(text.strip_prefix(' ').unwrap_or(text));
-        doc.push('\n');
-    }
-    doc.trim_end().to_string()
 }
 
 /// "warn before the cut-over, fail after it": the rule of the clean-up checks.

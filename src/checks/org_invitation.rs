@@ -1,35 +1,4 @@
-//! # org-invitation: an invitation from the new organization is queued
-//!
-//! ## What it checks
-//! Only when `--new-org` names the organization the account moves to, and only before the
-//! cut-over. Reads `organizations:ListHandshakesForAccount` and looks for a pending
-//! (`OPEN` or `REQUESTED`) `INVITE` handshake from that organization.
-//!
-//! - one that is still valid at the END of `--target-date`, 24:00 UTC (or, with no target
-//!   date, at the end of today): `pass`. The account may leave at any hour of that day;
-//! - only ones that expire before then, also during the target day itself: `warn`;
-//! - none: `fail` when the target date is within 15 days or not given, `warn` when it is
-//!   further out (there is still time to send one).
-//!
-//! Without `--new-org`, or with `--phase post`, the check is `skipped`.
-//!
-//! Handshakes are read with both spellings of the inviting organization's resources
-//! (`MANAGEMENT_ACCOUNT`, `MANAGEMENT_EMAIL`, `MANAGEMENT_NAME`, and the older `MASTER_*`).
-//! A `TRANSFER_RESPONSIBILITY` handshake is an invitation to *billing transfer* (another
-//! organization would pay this organization's bill), never an invitation to join: it never
-//! passes this check, and the finding names it as what it is (item `billing-transfer`).
-//!
-//! ## Why it blocks departure
-//! An account that leaves an organization with no invitation waiting becomes a standalone
-//! account, billed on its own card, until someone invites it again. AWS invitations
-//! expire after 15 days, so one sent too early is gone by the cut-over date.
-//!
-//! ## How to fix
-//! In the new organization's management account: Organizations → AWS accounts → Add an
-//! AWS account → Invite an existing account, with the departing account ID, no more than
-//! 15 days before the target date (`aws organizations invite-account-to-organization
-//! --target Id=<ID>,Type=ACCOUNT`). Accept it right after leaving the reseller's
-//! organization.
+#![doc = include_str!("../../checks/docs/org-invitation.md")]
 
 use super::{Check, Context, Finding, Item, Phase, Severity, Status, count};
 use crate::facts::{AccountFacts, FactKind, Handshake, Missing};
@@ -73,8 +42,8 @@ impl Check for OrgInvitation {
     fn reads_under(&self, phase: Phase, new_org: Option<&str>) -> bool {
         phase == Phase::Pre && new_org.is_some()
     }
-    fn source(&self) -> &'static str {
-        include_str!("org_invitation.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/org-invitation.md")
     }
     fn remediation(&self) -> &'static str {
         "Have the new organization invite the account no more than 15 days before the target date, and accept it right after leaving."

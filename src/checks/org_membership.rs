@@ -1,34 +1,4 @@
-//! # org-membership: the account's AWS Organization
-//!
-//! ## What it checks
-//! Reads `organizations:DescribeOrganization` and decides whose organization the account
-//! is in. An organization is the reseller's when its management account is a known
-//! reseller account (the reseller definition or `--reseller-account`) or the management
-//! account's email is in one of the reseller's email domains; it is the new one when its
-//! id is `--new-org`. Anything else is not guessed: `manual`, saying what to pass.
-//!
-//! Before the cut-over (`--phase pre`) being in the reseller's organization is expected:
-//! `pass`, naming the organization, its management account and why it is the reseller's.
-//! Already out of it (standalone, or in `--new-org`) is `warn`: the departure plan
-//! assumed otherwise. After the cut-over (`--phase post`) still being in the reseller's
-//! organization is `fail`. With `--new-org` the account must have arrived: in it `pass`,
-//! standalone or in any other organization `fail`. Without `--new-org`, standalone is
-//! `pass`. An organization that is neither known is `manual` in both phases.
-//!
-//! ## Why it blocks departure
-//! Leaving the organization is the departure. Until the account has left, the reseller
-//! pays AWS for it, governs it with service control policies and can reach into it
-//! through `OrganizationAccountAccessRole`. An account that left but never joined the new
-//! organization is outside its governance and billing.
-//!
-//! ## How to fix
-//! Have the reseller remove the account (Organizations console → AWS accounts → Remove),
-//! or, with root or suitable IAM access in the account, open
-//! <https://console.aws.amazon.com/organizations/> and choose *Leave organization*. The
-//! account needs a payment method first (see `payment-method`). Then accept the
-//! invitation from the new organization, if there is one (see `org-invitation`). When
-//! orgexit cannot tell whose organization it is, give `--new-org` (the customer's new
-//! organization) or `--reseller-account` (the reseller's management account).
+#![doc = include_str!("../../checks/docs/org-membership.md")]
 
 use super::{Check, Context, Finding, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing, Organization};
@@ -135,8 +105,8 @@ impl Check for OrgMembership {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::Organization]
     }
-    fn source(&self) -> &'static str {
-        include_str!("org_membership.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/org-membership.md")
     }
     fn remediation(&self) -> &'static str {
         "Leave the reseller's organization (Organizations console → Leave organization) or ask the reseller to remove the account, then accept the new organization's invitation; if orgexit cannot tell whose organization it is, give --new-org or --reseller-account."

@@ -1,37 +1,4 @@
-//! # payment-method: every account has its own payment method
-//!
-//! ## What it checks
-//! Reads the account's payment instruments through the AWS Payments API
-//! (`payments:ListPaymentInstruments`). An `ACTIVE` instrument: `pass`, naming its method
-//! (e.g. `CARD`). AWS answers but none is `ACTIVE` (none at all, or only `PENDING_SETUP`,
-//! `SETUP_IN_PROGRESS`, `INVALID`): `fail`, whatever the attestations say; the report
-//! shows both AWS's answer and the attestation. When AWS does not answer (access denied,
-//! e.g. IAM access to billing not activated or a service control policy; the service
-//! unavailable or not implemented), the attestations file decides:
-//! `payment_method = { by = "...", on = "YYYY-MM-DD" }` makes it `pass`, saying AWS could
-//! not confirm it and why; without one it is `manual`, naming the read error. When the
-//! account has the role `OrganizationAccountAccessRole` it was most likely created by the
-//! reseller through Organizations, and such accounts never had a payment method: the
-//! summary says so. The same in both phases.
-//!
-//! For a **direct move** (`--move direct`, the default with `--new-org`; attestation
-//! `move`) the account accepts the new organization's invitation while still a member and
-//! never stands alone: the new organization pays from that moment, and AWS asks for no
-//! payment method. The check is `pass` ("not needed"), whatever the Payments API answers.
-//!
-//! ## Why it blocks departure
-//! AWS refuses to let an account leave an organization unless it has a valid payment
-//! method: from that moment on AWS bills the account directly. Accounts the reseller
-//! created were invoiced through the reseller and were never asked for a card.
-//!
-//! ## How to fix
-//! Sign in to the account (root, or IAM with billing access), open Billing and Cost
-//! Management → Payment preferences and add a payment method
-//! (<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/edit-payment-method.html>);
-//! an instrument AWS lists as `INVALID` must be replaced or repaired there. Let the audit
-//! role read it (`payments:ListPaymentInstruments`; IAM access to billing must be
-//! activated), or, where it cannot, record it in the attestations file:
-//! `[accounts."<ID>"] payment_method = { by = "ap@example.com", on = "2026-11-20" }`.
+#![doc = include_str!("../../checks/docs/payment-method.md")]
 
 use super::{Check, Context, Finding, Item, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument, Unread};
@@ -74,8 +41,8 @@ impl Check for PaymentMethod {
     fn attestation(&self) -> Option<&'static str> {
         Some("payment_method")
     }
-    fn source(&self) -> &'static str {
-        include_str!("payment_method.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/payment-method.md")
     }
     fn remediation(&self) -> &'static str {
         "Add a payment method in Billing → Payment preferences; let the audit role read it (payments:ListPaymentInstruments), or attest it (payment_method) in the attestations file."

@@ -1,29 +1,4 @@
-//! # primary-contact: the account's contact information is the customer's
-//!
-//! ## What it checks
-//! Reads the account's primary contact (`account:GetContactInformation`, for the account
-//! itself). Complete (full name, address line 1, city, country code, phone number) and not
-//! the reseller's: `pass`. None set (`ResourceNotFoundException`) or incomplete: `fail`.
-//! The reseller's: `fail` — a company or full name that carries a reseller marker as a
-//! word (e.g. `CTL`) or the reseller's name (e.g. `CenturyLink`), or a website whose host
-//! is in one of the reseller's email domains (e.g. `www.ctl.io`). The same in both phases.
-//!
-//! For a **direct move** (`--move direct`, the default with `--new-org`) the account never
-//! stands alone, and AWS asks for no contact information of it: none set, or incomplete,
-//! is `pass` (the items still name what is missing). The reseller's contact is still
-//! `fail`: it would stay on the account after the move.
-//!
-//! ## Why it blocks departure
-//! AWS requires a standalone account to have complete contact information: it is who AWS
-//! writes to about the account, and AWS asks for it before the account can leave its
-//! organization. An account the reseller created carries the reseller's contact, or none;
-//! after the cut-over AWS would write to the reseller about an account it no longer runs.
-//!
-//! ## How to fix
-//! Account → Contact information → Edit, and enter your company's. With the AWS CLI, run
-//! inside the account itself (credentials of that account):
-//! `aws account put-contact-information --contact-information
-//! FullName="Jane Doe",CompanyName="Acme Corp",AddressLine1="1 Main St",City=Springfield,PostalCode=12345,CountryCode=US,PhoneNumber="+1 555 0100"`.
+#![doc = include_str!("../../checks/docs/primary-contact.md")]
 
 use super::{Check, Context, Finding, Item, Severity, Status};
 use crate::facts::{AccountFacts, ContactInformation, FactKind, Missing};
@@ -54,8 +29,8 @@ impl Check for PrimaryContact {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::PrimaryContact]
     }
-    fn source(&self) -> &'static str {
-        include_str!("primary_contact.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/primary-contact.md")
     }
     fn remediation(&self) -> &'static str {
         "Set your company's contact information (Account → Contact information, or `aws account put-contact-information` inside the account)."

@@ -1,20 +1,4 @@
-//! # root-access-keys: the root user has no access keys or signing certificates
-//!
-//! ## What it checks
-//! Reads `AccountAccessKeysPresent` and `AccountSigningCertificatesPresent` from
-//! `iam:GetAccountSummary`. Either above 0: `fail`, saying which. Both 0: `pass`. The
-//! same in both phases. A snapshot written before orgexit read the signing certificates
-//! gives `error` (collect it again), never `pass`.
-//!
-//! ## Why it blocks departure
-//! Root access keys and root X.509 signing certificates are root credentials that survive
-//! a password change and an MFA reset. Ones created while the reseller held the root user
-//! may still be in the reseller's hands, and AWS recommends that the root user has none.
-//!
-//! ## How to fix
-//! Sign in as the root user, open IAM → Security credentials: under *Access keys*,
-//! deactivate and delete every key; under *X.509 certificate*, delete every signing
-//! certificate. Move any automation that used them to an IAM role.
+#![doc = include_str!("../../checks/docs/root-access-keys.md")]
 
 use super::{Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
@@ -37,8 +21,8 @@ impl Check for RootAccessKeys {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::AccountSummary]
     }
-    fn source(&self) -> &'static str {
-        include_str!("root_access_keys.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/root-access-keys.md")
     }
     fn remediation(&self) -> &'static str {
         "Sign in as root and delete every root access key and signing certificate (IAM → Security credentials)."

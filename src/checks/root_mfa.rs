@@ -1,23 +1,4 @@
-//! # root-mfa: the root user has MFA
-//!
-//! ## What it checks
-//! Reads `AccountMFAEnabled` from `iam:GetAccountSummary`. `1`: `pass`. `0`: `warn` before
-//! the cut-over and `fail` after it. Before the cut-over a gap is expected: the reseller
-//! removes its own MFA device when it hands over the root user. But where the reseller's
-//! organization manages root access centrally, a member account may have no root
-//! password at all, and its root password can only be recovered if the management
-//! account allows it: ask the reseller before the cut-over.
-//!
-//! ## Why it blocks departure
-//! The root user can do anything in the account, including closing it. Without MFA, the
-//! password alone (which passed through the reseller's hands) is enough.
-//!
-//! ## How to fix
-//! Sign in as the root user, open IAM → Security credentials → Multi-factor
-//! authentication (MFA) → Assign MFA device, and register a device your company holds.
-//! If the account has no root password (centralized root access), ask the reseller's
-//! management account to allow root password recovery before the cut-over, then use
-//! *Forgot password?* on the root user's sign-in page.
+#![doc = include_str!("../../checks/docs/root-mfa.md")]
 
 use super::{Check, Context, Finding, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
@@ -40,8 +21,8 @@ impl Check for RootMfa {
     fn needs(&self) -> &'static [FactKind] {
         &[FactKind::AccountSummary]
     }
-    fn source(&self) -> &'static str {
-        include_str!("root_mfa.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/root-mfa.md")
     }
     fn remediation(&self) -> &'static str {
         "Sign in as root and assign an MFA device your company holds (IAM → Security credentials)."

@@ -1,22 +1,4 @@
-//! # s3-reseller-buckets: a decision about the reseller's buckets
-//!
-//! ## What it checks
-//! Reads `s3:ListBuckets` and looks for the buckets the reseller created in every account
-//! (for `ctl`: `config-bucket-<ID>` and `ctlaudit-<ID>`, from the reseller definition).
-//! Present with no decision attested: `warn`. A decision attested (`buckets = "keep"`,
-//! `"archive"` or `"delete"` in the attestations file), or no such bucket: `pass`. The
-//! same in both phases.
-//!
-//! ## Why it blocks departure
-//! These buckets hold the AWS Config and CloudTrail data the reseller gathered. They keep
-//! costing money, their bucket policies may still let the reseller's accounts write to or
-//! read them, and they may be the only audit trail of the reseller's time in the account.
-//! Keeping, archiving or deleting them is the customer's decision, but it must be made.
-//!
-//! ## How to fix
-//! Decide per account: keep the data, archive it (copy it elsewhere, then delete) or
-//! delete it (`aws s3 rb s3://config-bucket-<ID> --force`). Review the bucket policy of
-//! any bucket you keep. Record the decision: `[accounts."<ID>"] buckets = "archive"`.
+#![doc = include_str!("../../checks/docs/s3-reseller-buckets.md")]
 
 use super::{Check, Context, Finding, Item, Severity, Status, name_list};
 use crate::facts::{AccountFacts, FactKind, Missing};
@@ -45,8 +27,8 @@ impl Check for S3ResellerBuckets {
     fn attestation(&self) -> Option<&'static str> {
         Some("buckets")
     }
-    fn source(&self) -> &'static str {
-        include_str!("s3_reseller_buckets.rs")
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/docs/s3-reseller-buckets.md")
     }
     fn remediation(&self) -> &'static str {
         "Keep, archive or delete the reseller's buckets, then record the decision (buckets = \"keep|archive|delete\")."

@@ -449,7 +449,7 @@ fn explain(id: &str) -> Result<Exit, RunError> {
             known.join(", ")
         ))
     })?;
-    let mut text = format!("{}\n", check.doc());
+    let mut text = format!("{}\n", check.doc().trim_end());
     text.push_str(&format!(
         "\n## Severity\n\n{}: {}.\nA severity ranks checks; the status alone decides readiness and the exit status.\n\n## Reads\n\n{}\n",
         check.severity().as_str(),
