@@ -136,7 +136,9 @@ pub(super) fn not_a_format_name(path: &Path) -> Result<(), InputError> {
         .map(|v| v.get_name().to_string())
         .collect();
     let named = formats.iter().find(|f| name.eq_ignore_ascii_case(f));
-    let aws_cli = ["text", "yaml"].iter().any(|f| name.eq_ignore_ascii_case(f));
+    let aws_cli = ["text", "yaml"]
+        .iter()
+        .any(|f| name.eq_ignore_ascii_case(f));
     let use_instead = match (named, aws_cli) {
         (Some(format), _) => format.clone(),
         (None, true) => formats.join("|"),
