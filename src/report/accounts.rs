@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AccountReport;
 use crate::checks::Status;
+use crate::policy::Move;
 
 /// The accounts of a report, sorted by account ID when the report was built.
 #[derive(Clone, Default)]
@@ -33,6 +34,8 @@ struct Packed {
     /// A hash of its check ids in order: accounts with equal keys list the same checks in
     /// the same order, so [`Accounts::statuses`] line up by position.
     checks_key: u64,
+    /// How it moves, in the open: the table says a move all accounts share once, above.
+    moving: Option<Move>,
     /// Its JSON, LZ4-compressed (the uncompressed size first).
     bytes: Box<[u8]>,
 }
@@ -51,6 +54,7 @@ impl Packed {
                 }
                 std::hash::Hasher::finish(&hasher)
             },
+            moving: account.moving.clone(),
             bytes: lz4_flex::compress_prepend_size(&json).into_boxed_slice(),
         }
     }
@@ -134,6 +138,11 @@ impl Accounts {
     /// unpacking.
     pub fn statuses(&self) -> impl ExactSizeIterator<Item = (bool, &[Status])> + Clone + '_ {
         self.packed.iter().map(|p| (p.ready, &*p.statuses))
+    }
+
+    /// The move of each account, in order, without unpacking any.
+    pub fn moves(&self) -> impl Iterator<Item = Option<&Move>> + '_ {
+        self.packed.iter().map(|p| p.moving.as_ref())
     }
 
     /// Adds one account (packing it).

@@ -47,10 +47,10 @@ pub fn render(report: &Report, look: Look) -> String {
     let shown = |status: Status| look.all || status.blocks() || (!many && status == Status::Warn);
     let width = look.width.or_else(|| Table::new().width()).map(usize::from);
     // The move every account takes, when they all take the same: said once, above.
-    let mut moves = report.accounts.iter().map(|a| a.moving);
+    let mut moves = report.accounts.moves();
     let first = moves.next().flatten();
-    let common = first.filter(|m| moves.all(|o| o.as_ref() == Some(m)));
-    let mut out = header(report, common.as_ref(), width);
+    let common = first.filter(|m| moves.all(|o| o == Some(*m)));
+    let mut out = header(report, common, width);
     out.push('\n');
     if many {
         out.push_str("\nBy check\n");
@@ -85,7 +85,7 @@ pub fn render(report: &Report, look: Look) -> String {
             check_width,
             look,
             width,
-            common.as_ref(),
+            common,
         ));
     }
     out.push('\n');
