@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use orgexit::attestations::Leaver;
 use orgexit::aws::Connection;
 use orgexit::aws::config::{AwsOptions, resilience};
 use orgexit::aws::guard::ReadOnlyGuard;
@@ -36,7 +37,9 @@ use orgexit::facts::{
     DelegatedServices, Fact, FactKind, Handshake, LeaveOutcome, LeaveSimulation, Membership,
     NamedEntity, Organization, PaymentInstrument, Role, SamlProvider,
 };
-use orgexit::plan::{AccountId, Attestations, Leaver, Policy, Reseller, Source, Targets};
+use orgexit::input::AccountId;
+use orgexit::plan::{Criteria, Source, Targets};
+use orgexit::reseller::Reseller;
 
 /// The allocator of the `orgexit` binary (`src/main.rs`), so the figures are its figures.
 #[global_allocator]
@@ -261,7 +264,7 @@ fn template() -> AccountFacts {
             name: Some("Acme AP".into()),
             email: Some("ap@acme.example".into()),
         }))),
-        policies: Some(Fact::Ok(named("policy", "Policy", POLICIES, 3))),
+        policies: Some(Fact::Ok(named("policy", "Criteria", POLICIES, 3))),
         roles: Some(Fact::Ok(roles)),
         users: Some(Fact::Ok(named("user", "user", USERS, 1))),
         groups: Some(Fact::Ok(named("group", "Group", GROUPS, 1))),
@@ -349,33 +352,30 @@ fn account_ids(n: usize) -> Vec<String> {
 }
 
 /// Every check but those `skip` names (an unknown id exits 2).
-fn policy(skip: &[String]) -> Policy {
+fn criteria(skip: &[String]) -> Criteria {
     if let Some(unknown) = skip.iter().find(|id| !CHECKS.iter().any(|c| c.id() == *id)) {
         eprintln!("fanout: --skip {unknown}: no such check (orgexit checks lists them)");
         std::process::exit(2);
     }
     let mut reseller = Reseller::ctl();
     reseller.accounts.insert(RESELLER.into());
-    Policy {
-        phase: Phase::Pre,
+    let checks = CHECKS
+        .iter()
+        .copied()
+        .filter(|c| !skip.iter().any(|id| id == c.id()))
+        .collect();
+    Criteria {
         reseller,
         new_org: Some(NEW_ORG.into()),
         target_date: Some(time::macros::date!(2026 - 12 - 15)),
-        today: time::macros::date!(2026 - 11 - 25),
-        attestations: Attestations::default(),
         leaver: Some(Leaver::Named(LEAVER.into())),
-        move_kind: None,
-        checks: CHECKS
-            .iter()
-            .copied()
-            .filter(|c| !skip.iter().any(|id| id == c.id()))
-            .collect(),
+        ..Criteria::new(Phase::Pre, time::macros::date!(2026 - 11 - 25), checks)
     }
 }
 
 /// The calls the selected checks need at least: AssumeRole, then each fact once, pages
 /// counted.
-fn min_calls(policy: &Policy) -> usize {
+fn min_calls(policy: &Criteria) -> usize {
     let pages = |n: usize| n.div_ceil(PAGE).max(1);
     let size = |kind: FactKind| match kind {
         FactKind::Roles => pages(ROLES),
@@ -408,7 +408,7 @@ fn runtime() -> tokio::runtime::Runtime {
 fn replay_run(args: &Args, n: usize) -> Line {
     let ids = account_ids(n);
     let template = Arc::new(template());
-    let policy = policy(&args.skip);
+    let policy = criteria(&args.skip);
     let min = min_calls(&policy);
     let latency = Duration::from_millis(args.latency_ms);
     let mut builder = Replay::builder()
@@ -721,7 +721,7 @@ mod moto {
             role_name: Some("OrganizationAccountAccessRole".into()),
             ..AwsOptions::default()
         };
-        let policy = super::policy(&[]);
+        let policy = super::criteria(&[]);
         rt.block_on(async {
             // Seed, outside the guard: the organization and its accounts.
             let base = {

@@ -204,7 +204,7 @@ pub struct CheckSelection {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Policy inputs")]
-pub struct PolicyArgs {
+pub struct CriteriaArgs {
     /// pre: before the cut-over (what still blocks); post: after it (what was left behind).
     #[arg(long, value_enum, default_value_t = Phase::Pre)]
     pub phase: Phase,
@@ -229,7 +229,7 @@ pub struct PolicyArgs {
     /// standalone (leave first, then stand alone or join). Default: direct with
     /// --new-org, else standalone; an attestation's `move` overrides it per account.
     #[arg(long = "move", value_enum, value_name = "direct|standalone")]
-    pub move_kind: Option<crate::policy::MoveKind>,
+    pub move_kind: Option<crate::attestations::MoveKind>,
 
     /// The planned cut-over date.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -276,7 +276,7 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub accounts: AccountArgs,
     #[command(flatten)]
-    pub policy: PolicyArgs,
+    pub criteria: CriteriaArgs,
     #[command(flatten)]
     pub selection: CheckSelection,
 

@@ -4,6 +4,8 @@
 //! checks ([`checks`]) → report ([`report`]). `main.rs` only parses the command line and
 //! hands it to [`commands::run`].
 
+pub mod attestations;
+pub mod audit_role;
 pub mod aws;
 pub mod checks;
 pub mod cli;
@@ -12,8 +14,7 @@ pub mod engine;
 pub mod exit;
 pub mod facts;
 pub mod input;
-pub mod permissions;
 pub mod plan;
-pub mod policy;
 pub mod report;
+pub mod reseller;
 pub mod snapshot;

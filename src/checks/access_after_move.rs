@@ -285,9 +285,9 @@ impl Check for AccessAfterMove {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attestations::Attested;
     use crate::checks::testing::*;
     use crate::facts::{AccountSummary, Fact, NamedEntity, Organization, ReachedThrough, Role};
-    use crate::policy::Attested;
 
     const OTHER: &str = "222222222222";
 

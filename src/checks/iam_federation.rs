@@ -10,10 +10,10 @@ use super::{
     Check, Context, Finding, Item, Severity, Status, WAIVED, count, kept_list, leftover_status,
     name_list,
 };
+use crate::attestations::Waiver;
 use crate::facts::{
     AccountFacts, FactKind, Membership, Missing, NamedEntity, ReachedThrough, Role, SamlProvider,
 };
-use crate::policy::Waiver;
 
 /// The item kinds: a role that lets the reseller in (principal: who, and what says so).
 pub const RESELLER_TRUST: &str = "reseller-trust";
@@ -529,10 +529,10 @@ fn worst(statuses: &[Status]) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attestations::Waiver;
     use crate::checks::Phase;
     use crate::checks::testing::*;
     use crate::facts::{Fact, NamedEntity, Organization, Role, SamlProvider};
-    use crate::policy::Waiver;
 
     fn role(name: &str, trusts: &str) -> Role {
         role_with(name, trusts, "")

@@ -229,9 +229,9 @@ fn verdict(action: &Action, outcome: &LeaveOutcome, arn: &str) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attestations::{Leaver, MoveKind};
     use crate::checks::testing::*;
     use crate::facts::{Fact, LeaveSimulation};
-    use crate::policy::{Leaver, MoveKind};
 
     const ADMIN: &str = "arn:aws:iam::111111111111:role/Admin";
 

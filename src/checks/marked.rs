@@ -72,9 +72,9 @@ pub fn leftover_finding<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attestations::Waiver;
     use crate::checks::Phase;
     use crate::checks::testing::*;
-    use crate::policy::Waiver;
 
     fn run(setup: &Setup, names: &[&str]) -> Finding {
         let arns: Vec<String> = names

@@ -11,8 +11,9 @@ use std::collections::BTreeSet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::attestations::{AccountAttestations, Leaver, Move, Waiver};
 use crate::facts::{AccountFacts, FactKind, Failure, Missing, Unread};
-use crate::policy::{AccountAttestations, Leaver, Move, Reseller, Waiver};
+use crate::reseller::Reseller;
 
 pub(crate) mod access_after_move;
 pub(crate) mod account_standing;

@@ -196,10 +196,10 @@ fn instrument_name(i: &PaymentInstrument) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attestations::Attested;
     use crate::checks::Phase;
     use crate::checks::testing::*;
     use crate::facts::{Fact, Role};
-    use crate::policy::Attested;
 
     fn with(instruments: Option<Fact<Vec<PaymentInstrument>>>, roles: &[&str]) -> AccountFacts {
         let roles = roles
@@ -338,7 +338,7 @@ mod tests {
     fn a_direct_move_needs_no_payment_method() {
         let mut direct = Setup::new(Phase::Pre);
         direct.new_org = Some(NEW_ORG.into());
-        direct.moving = Some(crate::policy::MoveKind::Direct);
+        direct.moving = Some(crate::attestations::MoveKind::Direct);
         for instruments in [
             answered(vec![]),
             answered(vec![instrument("CARD", "INVALID")]),

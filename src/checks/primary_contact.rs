@@ -2,7 +2,7 @@
 
 use super::{Check, Context, Finding, Item, Severity, Status};
 use crate::facts::{AccountFacts, ContactInformation, FactKind, Missing};
-use crate::policy::{Reseller, words};
+use crate::reseller::{Reseller, words};
 
 pub struct PrimaryContact;
 
@@ -286,7 +286,7 @@ mod tests {
     fn a_direct_move_fails_only_the_resellers_contact() {
         let mut direct = Setup::new(crate::checks::Phase::Pre);
         direct.new_org = Some(NEW_ORG.into());
-        direct.moving = Some(crate::policy::MoveKind::Direct);
+        direct.moving = Some(crate::attestations::MoveKind::Direct);
         let incomplete = ContactInformation {
             phone_number: None,
             ..complete()

@@ -51,9 +51,9 @@ impl Check for RootCredentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attestations::Attested;
     use crate::checks::Phase;
     use crate::checks::testing::*;
-    use crate::policy::Attested;
 
     #[test]
     fn attested_passes_otherwise_manual() {

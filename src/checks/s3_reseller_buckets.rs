@@ -72,10 +72,10 @@ impl Check for S3ResellerBuckets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attestations::BucketDecision;
     use crate::checks::Phase;
     use crate::checks::testing::*;
     use crate::facts::Fact;
-    use crate::policy::BucketDecision;
 
     fn with(buckets: &[&str]) -> AccountFacts {
         AccountFacts {

@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 
 use super::{Check, Context, Finding, Phase, Status};
+use crate::attestations::{AccountAttestations, Leaver, Move, MoveKind};
 use crate::facts::AccountFacts;
-use crate::policy::{AccountAttestations, Leaver, Move, MoveKind, Reseller};
+use crate::reseller::Reseller;
 
 pub const ACCOUNT: &str = "111111111111";
 pub const RESELLER_MGMT: &str = "999999999999";

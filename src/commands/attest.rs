@@ -4,25 +4,19 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::cli::AttestArgs;
+use crate::attestations::skeleton;
+use crate::attestations::{AccountAttestations, Attestations};
 use crate::engine::RunError;
 use crate::exit::Exit;
-use crate::plan::{AccountAttestations, AccountId, Attestations, InputError, account_list};
-use crate::policy::skeleton;
+use crate::input::{AccountId, InputError};
+use crate::plan::{AttestAction, AttestPlan};
 
-use super::{emit, writable, write_atomic};
+use super::{emit, write_atomic};
 
-pub(super) fn attest(args: &AttestArgs) -> Result<Exit, RunError> {
-    let accounts = account_list(&args.list)?;
-    if accounts.is_empty() {
-        return Err(InputError::new(
-            "no account: give --accounts-file FILE (or --accounts ID,...), the list you audit",
-        )
-        .into());
-    }
-    match &args.check {
-        Some(path) => check(path, &accounts),
-        None => init(&accounts, args.output.as_deref()),
+pub(super) fn attest(plan: &AttestPlan) -> Result<Exit, RunError> {
+    match &plan.action {
+        AttestAction::Check(path) => check(path, &plan.accounts),
+        AttestAction::Init(output) => init(&plan.accounts, output.as_deref()),
     }
 }
 
@@ -30,13 +24,7 @@ fn init(accounts: &BTreeSet<AccountId>, output: Option<&Path>) -> Result<Exit, R
     let accounts: Vec<_> = accounts.iter().cloned().collect();
     let text = skeleton::render(&accounts);
     match output {
-        Some(path) if path.exists() => Err(InputError::new(format_args!(
-            "--output {}: the file exists, and attest --init never overwrites one (it may be filled in): remove it or give another name",
-            path.display()
-        ))
-        .into()),
         Some(path) => {
-            writable(path, "--output")?;
             write_atomic(path, text.as_bytes())?;
             Ok(Exit::Success)
         }

@@ -4,30 +4,23 @@ use std::io::IsTerminal;
 
 use super::*;
 use crate::aws::guard::ReadOnlyGuard;
-use crate::cli::AuditArgs;
 use crate::engine::evaluate::Evaluator;
 use crate::engine::{RunError, gather_into};
 use crate::exit::Exit;
-use crate::plan::{AuditPlan, InputError};
+use crate::input::InputError;
+use crate::plan::AuditPlan;
 use crate::report;
 
-pub(super) async fn audit(args: AuditArgs, ui: Ui) -> Result<Exit, RunError> {
-    let plan = AuditPlan::from_args(&args)?;
-    if let Some(path) = &args.output {
-        not_a_format_name(path)?;
-        writable(path, "--output")?;
-    }
-    for (_, path) in &args.also {
-        writable(path, "--also")?;
-    }
+pub(super) async fn audit(plan: AuditPlan, ui: Ui) -> Result<Exit, RunError> {
+    let args = &plan.outputs;
     // Each account is evaluated as it finishes; its facts are not kept.
-    let mut builder = Evaluator::new(&plan.policy);
+    let mut builder = Evaluator::new(&plan.criteria);
     builder.names(plan.targets.names.clone());
     let interrupted = {
         let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
         gather_into(
             &plan.targets,
-            &plan.policy.needs(),
+            &plan.criteria.needs(),
             ReadOnlyGuard::new(),
             &bar,
             &mut builder,

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::checks::{CHECKS, Check, Severity};
-use crate::cli::{ChecksArgs, ListFormat};
+use crate::cli::ListFormat;
 use crate::engine::RunError;
 use crate::exit::Exit;
 
@@ -42,8 +42,8 @@ pub(super) fn severities() -> String {
     text
 }
 
-pub(super) fn checks(args: &ChecksArgs) -> Result<Exit, RunError> {
-    let text = match args.format {
+pub(super) fn checks(format: ListFormat) -> Result<Exit, RunError> {
+    let text = match format {
         ListFormat::Json => {
             let list: Vec<_> = CHECKS
                 .iter()

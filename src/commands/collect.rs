@@ -2,42 +2,21 @@
 
 use super::*;
 use crate::aws::guard::ReadOnlyGuard;
-use crate::cli::CollectArgs;
 use crate::engine::{RunError, gather_with_progress};
 use crate::exit::Exit;
 use crate::facts::AccountFacts;
-use crate::plan::{Attestations, Leaver, Leavers, Targets, select_checks};
+use crate::plan::CollectPlan;
 use crate::snapshot::Snapshot;
 
-pub(super) async fn collect(args: CollectArgs, ui: Ui) -> Result<Exit, RunError> {
-    // Who leaves, as `audit` will read it: the attestations' `leaver`, else --leaver.
-    let every = args
-        .leaver
-        .as_deref()
-        .map(|l| Leaver::parse_relative(l, "--leaver"))
-        .transpose()?;
-    let attestations = match &args.attestations {
-        Some(path) => Attestations::load(path)?,
-        None => Attestations::default(),
-    };
-    let targets = Targets {
-        leavers: Leavers::of(every, &attestations),
-        ..Targets::from_args(&args.accounts)?
-    };
-    let checks = select_checks(&args.selection)?;
-    writable(&args.output, "--output")?;
-    let needs = checks
-        .iter()
-        .flat_map(|c| c.needs().iter().copied())
-        .collect();
+pub(super) async fn collect(plan: CollectPlan, ui: Ui) -> Result<Exit, RunError> {
     let gathered = {
         let bar = progress::Bar::for_stderr(ui.quiet, ui.color);
-        gather_with_progress(&targets, &needs, ReadOnlyGuard::new(), &bar).await?
+        gather_with_progress(&plan.targets, &plan.needs, ReadOnlyGuard::new(), &bar).await?
     };
     let unreachable = gathered.facts.iter().filter(|f| f.error.is_some()).count();
     let failed_reads: usize = gathered.facts.iter().map(AccountFacts::failed_reads).sum();
     let snapshot = Snapshot::new(gathered.facts, time::OffsetDateTime::now_utc());
-    write_atomic(&args.output, snapshot.to_json().as_bytes())?;
+    write_atomic(&plan.output, snapshot.to_json().as_bytes())?;
     let mut problems = Vec::new();
     if unreachable > 0 {
         problems.push(format!("{unreachable} could not be reached"));
@@ -60,7 +39,7 @@ pub(super) async fn collect(args: CollectArgs, ui: Ui) -> Result<Exit, RunError>
             } else {
                 "s"
             },
-            args.output.display(),
+            plan.output.display(),
             if problems.is_empty() {
                 String::new()
             } else {

@@ -1,19 +1,11 @@
 //! `orgexit explain <check>`: a check's documentation, severity, reads and item kinds.
 
 use super::*;
-use crate::checks::CHECKS;
+use crate::checks::Check;
 use crate::engine::RunError;
 use crate::exit::Exit;
-use crate::plan::InputError;
 
-pub(super) fn explain(id: &str) -> Result<Exit, RunError> {
-    let check = crate::checks::find(id).ok_or_else(|| {
-        let known: Vec<_> = CHECKS.iter().map(|c| c.id()).collect();
-        InputError::new(format_args!(
-            "unknown check id {id:?}; known ids: {}",
-            known.join(", ")
-        ))
-    })?;
+pub(super) fn explain(check: &dyn Check) -> Result<Exit, RunError> {
     let mut text = format!("{}\n", check.doc().trim_end());
     text.push_str(&format!(
         "\n## Severity\n\n{}: {}.\nA severity ranks checks; the status alone decides readiness and the exit status.\n\n## Reads\n\n{}\n",

@@ -1,27 +1,19 @@
 //! `orgexit man`: the main page on stdout, or with `--dir` a page for orgexit and one for
 //! each subcommand (`orgexit-audit.1`, ...), which the main page's SUBCOMMANDS name.
 
-use crate::cli::{Cli, ManArgs};
+use crate::cli::Cli;
 use crate::engine::RunError;
 use crate::exit::Exit;
-use crate::plan::InputError;
+use crate::plan::ManPlan;
 
 use super::{emit, write_atomic};
 
-pub(super) fn man(args: &ManArgs) -> Result<Exit, RunError> {
-    let Some(dir) = &args.dir else {
+pub(super) fn man(plan: &ManPlan) -> Result<Exit, RunError> {
+    let Some(dir) = &plan.dir else {
         let (_, main) = pages()?.swap_remove(0);
         emit(&main, None)?;
         return Ok(Exit::Success);
     };
-    if !dir.is_dir() {
-        return Err(InputError::new(format_args!(
-            "--dir {}: not a directory; create it first (mkdir -p {})",
-            dir.display(),
-            dir.display()
-        ))
-        .into());
-    }
     for (file, page) in pages()? {
         write_atomic(&dir.join(file), page.as_bytes())?;
     }

@@ -1,4 +1,5 @@
-//! The subcommands, each a function from its validated arguments to an exit status.
+//! The subcommands, each a function from its validated plan ([`crate::plan::Plan`]) to an
+//! exit status.
 
 mod attest;
 mod audit;
@@ -24,9 +25,10 @@ pub use output::{emit, emit_with, write_atomic};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, ColorChoice};
 use crate::engine::RunError;
 use crate::exit::Exit;
+use crate::plan::Plan;
 
 /// What every subcommand may need of the global flags.
 #[derive(Debug, Clone, Copy)]
@@ -42,17 +44,18 @@ pub fn run(cli: Cli) -> ExitCode {
         color: cli.color,
         quiet: cli.quiet,
     };
-    let result = match cli.command {
-        Command::Audit(args) => block_on(audit(args, ui)),
-        Command::Collect(args) => block_on(collect(args, ui)),
-        Command::Checks(args) => checks(&args),
-        Command::Explain { check_id } => explain(&check_id),
-        Command::Policy(args) => policy(&args),
-        Command::Ticket(args) => ticket(&args),
-        Command::Attest(args) => attest::attest(&args),
-        Command::Schema => schema(),
-        Command::Completions { shell } => completions(shell),
-        Command::Man(args) => man::man(&args),
+    let result = match Plan::from_command(cli.command) {
+        Err(err) => Err(RunError::Input(err)),
+        Ok(Plan::Audit(plan)) => block_on(audit(*plan, ui)),
+        Ok(Plan::Collect(plan)) => block_on(collect(plan, ui)),
+        Ok(Plan::Checks(format)) => checks(format),
+        Ok(Plan::Explain(check)) => explain(check),
+        Ok(Plan::Policy(plan)) => policy(&plan),
+        Ok(Plan::Ticket(plan)) => ticket(&plan),
+        Ok(Plan::Attest(plan)) => attest::attest(&plan),
+        Ok(Plan::Schema) => schema(),
+        Ok(Plan::Completions(shell)) => completions(shell),
+        Ok(Plan::Man(plan)) => man::man(&plan),
     };
     match result {
         Ok(exit) => ExitCode::from(exit),

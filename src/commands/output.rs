@@ -1,11 +1,11 @@
 //! Where a command's output goes: stdout or a file written atomically, the table's width
-//! and colour, and the checks on `--output` made before a run.
+//! and colour. (What `--output` may name is checked by the plan, before a run.)
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{ColorChoice, Format};
-use crate::plan::InputError;
+use crate::input::InputError;
 use crate::report::{self, Report};
 
 /// Writes `text` to FILE atomically (temporary file + rename), or to stdout.
@@ -40,7 +40,8 @@ pub(super) fn write_atomic_with(
     let fail = |e: &dyn std::fmt::Display| {
         InputError::new(format_args!("cannot write {}: {e}", path.display()))
     };
-    let file = tempfile::NamedTempFile::new_in(directory_of(path)).map_err(|e| fail(&e))?;
+    let file =
+        tempfile::NamedTempFile::new_in(crate::input::directory_of(path)).map_err(|e| fail(&e))?;
     let mut out = std::io::BufWriter::new(file);
     write(&mut out)
         .and_then(|()| out.flush())
@@ -96,55 +97,4 @@ pub(super) fn render(
         Format::Table => report::table::render(report, look),
     };
     out.write_all(text.as_bytes())
-}
-
-/// The directory a file is written in (`report.json` is in `.`).
-pub(super) fn directory_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
-}
-
-/// A file to write must be in a directory that exists: said before a long run, not after.
-pub(super) fn writable(path: &Path, flag: &str) -> Result<(), InputError> {
-    let dir = directory_of(path);
-    if dir.is_dir() && !path.is_dir() {
-        Ok(())
-    } else {
-        Err(InputError::new(format_args!(
-            "{flag}: cannot write {}: {}",
-            path.display(),
-            if path.is_dir() {
-                "it is a directory; give a file name".to_string()
-            } else {
-                format!("the directory {} does not exist", dir.display())
-            }
-        )))
-    }
-}
-
-/// `--output json` is the AWS CLI's spelling of `--format json`: a bare format name is
-/// refused (it would write the table to a file called `json` and print nothing).
-pub(super) fn not_a_format_name(path: &Path) -> Result<(), InputError> {
-    use clap::ValueEnum;
-    let name = path.to_string_lossy();
-    // The report's formats (from `Format` itself), and the AWS CLI's other output names.
-    let formats: Vec<String> = Format::value_variants()
-        .iter()
-        .filter_map(|f| f.to_possible_value())
-        .map(|v| v.get_name().to_string())
-        .collect();
-    let named = formats.iter().find(|f| name.eq_ignore_ascii_case(f));
-    let aws_cli = ["text", "yaml"]
-        .iter()
-        .any(|f| name.eq_ignore_ascii_case(f));
-    let use_instead = match (named, aws_cli) {
-        (Some(format), _) => format.clone(),
-        (None, true) => formats.join("|"),
-        (None, false) => return Ok(()),
-    };
-    Err(InputError::new(format_args!(
-        "--output {name}: --output names the file to write; for the report format use --format {use_instead} (e.g. --format json --output report.json)"
-    )))
 }

@@ -1,31 +1,30 @@
 //! `orgexit ticket`: the departure ticket from a JSON report.
 
 use super::*;
-use crate::cli::TicketArgs;
 use crate::engine::RunError;
 use crate::exit::Exit;
-use crate::plan::InputError;
+use crate::input::InputError;
+use crate::plan::TicketPlan;
 use crate::report;
 
-pub(super) fn ticket(args: &TicketArgs) -> Result<Exit, RunError> {
-    let report = report::load::load(&args.report)?;
-    let words = match &args.reseller {
+pub(super) fn ticket(plan: &TicketPlan) -> Result<Exit, RunError> {
+    let report = report::load::load(&plan.report)?;
+    let words = match &plan.reseller {
         None => report::ticket::words_for(&report),
-        Some(name_or_path) => {
-            let reseller = crate::plan::Reseller::load(name_or_path)?;
+        Some((reseller, given)) => {
             if reseller.name != report.reseller {
                 return Err(InputError::new(format_args!(
-                    "--reseller: {name_or_path} defines reseller {:?}, but the report was made with {:?}",
+                    "--reseller: {given} defines reseller {:?}, but the report was made with {:?}",
                     reseller.name, report.reseller
                 ))
                 .into());
             }
-            reseller.ticket
+            reseller.ticket.clone()
         }
     };
     emit(
         &report::ticket::render(&report, &words),
-        args.output.as_deref(),
+        plan.output.as_deref(),
     )?;
     Ok(Exit::Success)
 }

@@ -6,26 +6,27 @@ use std::collections::BTreeSet;
 
 use crate::checks::{Check, Context, Finding, Owner, Status};
 use crate::facts::{AccountFacts, Membership};
-use crate::plan::{Policy, Reseller};
+use crate::plan::Criteria;
 use crate::report::{
     AccountReport, CheckResult, OrgOwner, OrganizationSeen, Report, ReportBuilder, Text, Waived,
 };
+use crate::reseller::Reseller;
 
 /// Evaluates accounts as they arrive (a [`super::Sink`]) and hands each one's findings to
 /// the report: a run holds the findings of every account but the facts of only those in
 /// flight.
 pub struct Evaluator<'p> {
-    policy: &'p Policy,
+    criteria: &'p Criteria,
     audited: BTreeSet<String>,
     report: ReportBuilder<'p>,
 }
 
 impl<'p> Evaluator<'p> {
-    pub fn new(policy: &'p Policy) -> Self {
+    pub fn new(criteria: &'p Criteria) -> Self {
         Evaluator {
-            policy,
+            criteria,
             audited: BTreeSet::new(),
-            report: Report::builder(policy),
+            report: Report::builder(criteria),
         }
     }
 
@@ -42,7 +43,7 @@ impl<'p> Evaluator<'p> {
     /// Evaluates every selected check for one account (an unreachable account's checks
     /// all `error`).
     pub fn add(&mut self, account: &AccountFacts) {
-        let report = account_report(self.policy, account, &self.audited);
+        let report = account_report(self.criteria, account, &self.audited);
         self.report.push(report);
     }
 
@@ -69,11 +70,11 @@ impl super::Sink for Evaluator<'_> {
 /// Evaluates every selected check for every account: accounts sorted by ID, checks in
 /// catalog order, an unreachable account's checks all `error`.
 pub fn evaluate(
-    policy: &Policy,
+    criteria: &Criteria,
     facts: &[AccountFacts],
     generated_at: time::OffsetDateTime,
 ) -> Report {
-    let mut evaluator = Evaluator::new(policy);
+    let mut evaluator = Evaluator::new(criteria);
     evaluator.audited(facts.iter().map(|f| f.account_id.clone()));
     for account in facts {
         evaluator.add(account);
@@ -83,12 +84,12 @@ pub fn evaluate(
 
 /// One account's findings, as the report carries them.
 pub fn account_report(
-    policy: &Policy,
+    criteria: &Criteria,
     account: &AccountFacts,
     audited: &BTreeSet<String>,
 ) -> AccountReport {
-    let ctx = policy.context(&account.account_id, audited);
-    let checks: Vec<CheckResult> = policy
+    let ctx = criteria.context(&account.account_id, audited);
+    let checks: Vec<CheckResult> = criteria
         .checks
         .iter()
         .map(|check| check_result(*check, check.run(account, &ctx), ctx.reseller))
@@ -169,30 +170,23 @@ mod tests {
     use super::*;
     use crate::checks::testing::facts;
     use crate::checks::{CHECKS, Phase};
-    use crate::plan::Attestations;
 
-    fn policy() -> Policy {
-        Policy {
-            phase: Phase::Pre,
-            reseller: Reseller::ctl(),
-            new_org: None,
-            target_date: None,
-            today: time::macros::date!(2026 - 11 - 24),
-            attestations: Attestations::default(),
-            leaver: None,
-            move_kind: None,
-            checks: CHECKS.to_vec(),
-        }
+    fn criteria() -> Criteria {
+        Criteria::new(
+            Phase::Pre,
+            time::macros::date!(2026 - 11 - 24),
+            CHECKS.to_vec(),
+        )
     }
 
     /// Named before or after the accounts arrive, the report names them the same.
     #[test]
     fn accounts_are_named_whenever_the_names_come() {
-        let policy = policy();
+        let criteria = criteria();
         let names: std::collections::BTreeMap<String, String> =
             [(facts().account_id, "prod".to_string())].into();
         let named = |before: bool| {
-            let mut evaluator = Evaluator::new(&policy);
+            let mut evaluator = Evaluator::new(&criteria);
             if before {
                 evaluator.names(names.clone());
             }

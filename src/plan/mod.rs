@@ -1,383 +1,268 @@
-//! The validated plan of one run: what the user typed ([`crate::cli`]) checked once and
-//! turned into the values the engine works with. Nothing past this point sees raw input.
+//! The validated plan of one run: what the user typed ([`crate::cli`]) checked once, by
+//! [`Plan::from_command`], and turned into the values the subcommands work with. Each
+//! subcommand receives its plan; nothing past this point sees raw input. (The files a plan
+//! names, a snapshot or a report, are read where they are used, and a fault in them is an
+//! input error all the same.)
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+mod criteria;
+mod output;
+mod targets;
 
-// What the plan is made of, re-exported for the callers that build a plan.
-pub use crate::input::{
-    AccountId, InputError, one_line, parse_date, parse_endpoint_url, parse_partition, read_file,
+pub use criteria::{Criteria, needs_of, select_checks};
+pub use output::{Outputs, not_a_format_name, writable};
+pub use targets::{AccountsFileEntry, Source, Targets, account_list, accounts_file};
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::attestations::{Attestations, Leaver, Leavers};
+use crate::checks::{CHECKS, Check};
+use crate::cli::{
+    AttestArgs, AuditArgs, CollectArgs, Command, ListFormat, ManArgs, PolicyCmdArgs, PolicyFormat,
+    TicketArgs,
 };
-pub use crate::policy::{
-    AccountAttestations, Attestations, Attested, LEAVER_FORMS, Leaver, Leavers, Move, MoveKind,
-    Reseller, TicketWords,
-};
-
-use crate::aws::config::AwsOptions;
-use crate::checks::{CHECKS, Check, Context, Phase};
-use crate::cli::{AccountArgs, AccountList, AuditArgs, CheckSelection, PolicyArgs};
 use crate::facts::FactKind;
+use crate::input::{AccountId, InputError, parse_partition};
+use crate::reseller::Reseller;
 
-/// Where facts come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    /// Live AWS, read-only.
-    Aws(AwsOptions),
-    /// A snapshot written by `orgexit collect`.
-    Fixture(PathBuf),
+/// One subcommand and its validated input.
+#[derive(Debug)]
+pub enum Plan {
+    Audit(Box<AuditPlan>),
+    Collect(CollectPlan),
+    Checks(ListFormat),
+    Explain(&'static dyn Check),
+    Policy(PolicyPlan),
+    Ticket(TicketPlan),
+    Attest(AttestPlan),
+    Schema,
+    Completions(clap_complete::Shell),
+    Man(ManPlan),
 }
 
-/// The accounts to audit and how to reach them.
-#[derive(Debug, Clone)]
-pub struct Targets {
-    /// Deduplicated and sorted; empty means "every account the source has" (a snapshot's,
-    /// or the caller's own).
-    pub accounts: Vec<AccountId>,
-    pub source: Source,
-    pub concurrency: usize,
-    /// Limit for one account as a whole, so one hung account cannot hold the run.
-    pub account_deadline: Duration,
-    /// Account names from the accounts file's comments (`111122223333  # prod`), by ID.
-    pub names: BTreeMap<String, String>,
-    /// Whose permission to leave is simulated, per account (`leave-permission`).
-    pub leavers: Leavers,
-}
-
-/// What the checks are evaluated against.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    pub phase: Phase,
-    pub reseller: Reseller,
-    pub new_org: Option<String>,
-    pub target_date: Option<time::Date>,
-    pub today: time::Date,
-    pub attestations: Attestations,
-    /// `--leaver`: who leaves in every account without a `leaver` attestation.
-    pub leaver: Option<Leaver>,
-    /// `--move`: how every account without a `move` attestation leaves; `None`: the
-    /// default (direct with `--new-org`, else standalone).
-    pub move_kind: Option<MoveKind>,
-    pub checks: Vec<&'static dyn Check>,
-}
-
-static NO_ATTESTATIONS: std::sync::LazyLock<AccountAttestations> =
-    std::sync::LazyLock::new(AccountAttestations::default);
-
-impl Policy {
-    /// The facts the selected checks need: the collector fetches exactly these.
-    pub fn needs(&self) -> BTreeSet<FactKind> {
-        self.checks
-            .iter()
-            .flat_map(|c| c.needs_under(self.phase, self.new_org.as_deref()))
-            .collect()
-    }
-
-    /// Who leaves in each account: the attestations' `leaver`, else `--leaver`.
-    pub fn leavers(&self) -> Leavers {
-        Leavers::of(self.leaver.clone(), &self.attestations)
-    }
-
-    pub fn context<'a>(&'a self, account_id: &str, audited: &'a BTreeSet<String>) -> Context<'a> {
-        let attestations = self
-            .attestations
-            .for_account(account_id)
-            .unwrap_or(&NO_ATTESTATIONS);
-        Context {
-            phase: self.phase,
-            reseller: &self.reseller,
-            new_org: self.new_org.as_deref(),
-            target_date: self.target_date,
-            today: self.today,
-            leaver: attestations.leaver.as_ref().or(self.leaver.as_ref()),
-            moving: self.moving(attestations),
-            trust: Default::default(),
-            attestations,
-            audited,
-        }
-    }
-
-    /// How an account with these attestations leaves, and why.
-    fn moving(&self, attestations: &AccountAttestations) -> Move {
-        let (kind, why) = match (attestations.r#move, self.move_kind, &self.new_org) {
-            (Some(kind), _, _) => (kind, format!("attested (move = \"{}\")", kind.as_str())),
-            (None, Some(kind), _) => (kind, format!("--move {}", kind.as_str())),
-            (None, None, Some(_)) => (MoveKind::Direct, "default with --new-org".to_string()),
-            (None, None, None) => (
-                MoveKind::Standalone,
-                "default without --new-org".to_string(),
-            ),
-        };
-        Move { kind, why }
-    }
-}
-
-/// The accounts of `--accounts` and `--accounts-file`, deduplicated and sorted.
-pub fn account_list(list: &AccountList) -> Result<BTreeSet<AccountId>, InputError> {
-    Ok(listed_accounts(list)?.0)
-}
-
-/// The accounts of `--accounts` and `--accounts-file`, and the names the file's comments
-/// give them (by account ID).
-fn listed_accounts(
-    list: &AccountList,
-) -> Result<(BTreeSet<AccountId>, BTreeMap<String, String>), InputError> {
-    let mut accounts = BTreeSet::new();
-    for value in list.accounts.iter().flat_map(|v| v.split(',')) {
-        if value.trim().is_empty() {
-            continue;
-        }
-        accounts.insert(AccountId::parse(value, "--accounts")?);
-    }
-    let mut names = BTreeMap::new();
-    if let Some(path) = &list.accounts_file {
-        let text = read_file(path, "accounts file")?;
-        for entry in accounts_file(&text, path)? {
-            if let Some(name) = entry.name {
-                names.insert(entry.id.to_string(), name);
-            }
-            accounts.insert(entry.id);
-        }
-        if accounts.is_empty() {
-            return Err(InputError::new(format_args!(
-                "accounts file {}: lists no account ID (one 12-digit ID a line, # for comments)",
-                path.display()
-            )));
-        }
-    }
-    Ok((accounts, names))
-}
-
-impl Targets {
-    pub fn from_args(args: &AccountArgs) -> Result<Targets, InputError> {
-        let (accounts, names) = listed_accounts(&args.list)?;
-        let source = match &args.snapshot {
-            Some(path) => {
-                if args.role_name.is_some() || args.profile.is_some() || args.endpoint_url.is_some()
-                {
-                    return Err(InputError::new(
-                        "--snapshot reads a snapshot and calls no AWS API: drop --role-name/--profile/--endpoint-url, or drop --snapshot",
-                    ));
-                }
-                Source::Fixture(path.clone())
-            }
-            None => {
-                if args.role_name.is_none() && accounts.len() > 1 {
-                    return Err(InputError::new(format_args!(
-                        "--accounts lists {} accounts, but without --role-name only the caller's own account can be audited: give --role-name NAME (a role in each account)",
-                        accounts.len()
-                    )));
-                }
-                if let Some(name) = &args.role_name
-                    && (name.is_empty()
-                        || name.contains(|c: char| {
-                            !(c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
-                        }))
-                {
-                    return Err(InputError::new(format_args!(
-                        "--role-name: invalid role name {name:?}: use letters, digits and +=,.@_-"
-                    )));
-                }
-                Source::Aws(AwsOptions {
-                    profile: args.profile.clone(),
-                    region: args.region.clone(),
-                    role_name: args.role_name.clone(),
-                    external_id: args.external_id.clone(),
-                    endpoint_url: args
-                        .endpoint_url
-                        .as_deref()
-                        .map(|url| parse_endpoint_url(url, "--endpoint-url"))
-                        .transpose()?,
-                    operation_timeout: Duration::from_secs(args.timeout),
-                    max_attempts: args.max_attempts,
-                    ..AwsOptions::default()
-                })
-            }
-        };
-        Ok(Targets {
-            accounts: accounts.into_iter().collect(),
-            source,
-            concurrency: usize::from(args.concurrency),
-            account_deadline: Duration::from_secs(args.timeout.saturating_mul(4).max(30)),
-            names,
-            leavers: Leavers::default(),
+impl Plan {
+    /// Checks everything the command line gave; the first fault is the error (exit 2).
+    pub fn from_command(command: Command) -> Result<Plan, InputError> {
+        Ok(match command {
+            Command::Audit(args) => Plan::Audit(Box::new(AuditPlan::from_args(&args)?)),
+            Command::Collect(args) => Plan::Collect(CollectPlan::from_args(&args)?),
+            Command::Checks(args) => Plan::Checks(args.format),
+            Command::Explain { check_id } => Plan::Explain(find_check(&check_id, None)?),
+            Command::Policy(args) => Plan::Policy(PolicyPlan::from_args(&args)?),
+            Command::Ticket(args) => Plan::Ticket(TicketPlan::from_args(&args)?),
+            Command::Attest(args) => Plan::Attest(AttestPlan::from_args(&args)?),
+            Command::Schema => Plan::Schema,
+            Command::Completions { shell } => Plan::Completions(shell),
+            Command::Man(args) => Plan::Man(ManPlan::from_args(&args)?),
         })
     }
 }
 
-/// One account of an accounts file, with the name its comment gives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountsFileEntry {
-    pub id: AccountId,
-    pub name: Option<String>,
-}
-
-/// Parses an accounts file: one 12-digit ID a line, `#` starts a comment; the comment
-/// after an ID names the account (`111122223333   # prod`), a line with only a comment
-/// is only a comment. An ID listed again is audited once, and may repeat its name or give
-/// none; two different names for one ID are refused, as a label the report cannot trust.
-pub fn accounts_file(text: &str, path: &Path) -> Result<Vec<AccountsFileEntry>, InputError> {
-    let mut entries: Vec<AccountsFileEntry> = Vec::new();
-    let mut named_on: BTreeMap<AccountId, (String, usize)> = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let (value, comment) = line.split_once('#').unwrap_or((line, ""));
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        let origin = format!("accounts file {}, line {}", path.display(), n + 1);
-        let id = AccountId::parse(value, &origin)?;
-        let name = Some(comment.trim()).filter(|c| !c.is_empty());
-        if let Some(name) = name {
-            match named_on.get(&id) {
-                Some((first, line)) if first != name => {
-                    return Err(InputError::new(format_args!(
-                        "{origin}: account {id} is named {name:?} here but {first:?} on line {line}: give each account one name"
-                    )));
-                }
-                Some(_) => {}
-                None => {
-                    named_on.insert(id.clone(), (name.to_string(), n + 1));
-                }
-            }
-        }
-        entries.push(AccountsFileEntry {
-            id,
-            name: name.map(str::to_string),
-        });
-    }
-    // Each ID once, with the name given anywhere for it.
-    let mut seen = BTreeSet::new();
-    entries.retain(|e| seen.insert(e.id.clone()));
-    for entry in &mut entries {
-        entry.name = named_on.get(&entry.id).map(|(name, _)| name.clone());
-    }
-    Ok(entries)
-}
-
-/// The checks that `--select` and `--skip` leave, in catalog order.
-pub fn select_checks(selection: &CheckSelection) -> Result<Vec<&'static dyn Check>, InputError> {
-    let parse = |values: &[String], flag: &str| -> Result<BTreeSet<&'static str>, InputError> {
-        let mut ids = BTreeSet::new();
-        for id in values
-            .iter()
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            let check = crate::checks::find(id).ok_or_else(|| {
-                let known: Vec<_> = CHECKS.iter().map(|c| c.id()).collect();
-                InputError::new(format_args!(
-                    "{flag}: unknown check id {id:?}; known ids: {}",
-                    known.join(", ")
-                ))
-            })?;
-            ids.insert(check.id());
-        }
-        Ok(ids)
-    };
-    let select = parse(&selection.select, "--select")?;
-    let skip = parse(&selection.skip, "--skip")?;
-    let checks: Vec<_> = CHECKS
-        .iter()
-        .copied()
-        .filter(|c| select.is_empty() || select.contains(c.id()))
-        .filter(|c| !skip.contains(c.id()))
-        .collect();
-    if checks.is_empty() {
-        return Err(InputError::new("--select/--skip leave no check to run"));
-    }
-    Ok(checks)
-}
-
-impl Policy {
-    pub fn from_args(args: &PolicyArgs, selection: &CheckSelection) -> Result<Policy, InputError> {
-        let mut reseller = Reseller::load(&args.reseller)?;
-        for value in args.reseller_account.iter().flat_map(|v| v.split(',')) {
-            let id = AccountId::parse(value, "--reseller-account")?.to_string();
-            reseller.accounts.insert(id.clone());
-            reseller.accounts_given.insert(id);
-        }
-        if let Some(org) = &args.new_org {
-            let body = org.strip_prefix("o-").unwrap_or("");
-            let valid = (10..=32).contains(&body.len())
-                && body
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-            if !valid {
-                return Err(InputError::new(format_args!(
-                    "--new-org: invalid organization ID {org:?}: expected o- followed by 10 to 32 lower-case letters or digits, e.g. o-a1b2c3d4e5"
-                )));
-            }
-        }
-        let today = match &args.today {
-            Some(value) => parse_date(value, "--today")?,
-            None => time::OffsetDateTime::now_utc().date(),
-        };
-        let attestations = match &args.attestations {
-            Some(path) => Attestations::load(path)?,
-            None => Attestations::default(),
-        };
-        // A direct transfer accepts an invitation from the organization it moves into:
-        // without one named there is nothing to accept.
-        if args.new_org.is_none() {
-            if args.move_kind == Some(MoveKind::Direct) {
-                return Err(InputError::new(
-                    "--move direct: a direct move accepts the invitation of the organization the accounts move into: give it with --new-org o-xxxxxxxxxx, or use --move standalone",
-                ));
-            }
-            if let Some((id, _)) = attestations
-                .accounts
-                .iter()
-                .find(|(_, a)| a.r#move == Some(MoveKind::Direct))
-            {
-                return Err(InputError::new(format_args!(
-                    "attestations file: [accounts.\"{id}\"] move = \"direct\" needs the organization the account moves into: give it with --new-org o-xxxxxxxxxx, or attest move = \"standalone\""
-                )));
-            }
-        }
-        Ok(Policy {
-            phase: args.phase,
-            reseller,
-            new_org: args.new_org.clone(),
-            target_date: args
-                .target_date
-                .as_deref()
-                .map(|d| parse_date(d, "--target-date"))
-                .transpose()?,
-            today,
-            attestations,
-            move_kind: args.move_kind,
-            leaver: args
-                .leaver
-                .as_deref()
-                .map(|l| Leaver::parse_relative(l, "--leaver"))
-                .transpose()?,
-            checks: select_checks(selection)?,
-        })
-    }
+/// The check of this id, or an error naming the known ids (`flag`: the option it came
+/// from, `None` for a positional argument).
+pub(crate) fn find_check(id: &str, flag: Option<&str>) -> Result<&'static dyn Check, InputError> {
+    crate::checks::find(id).ok_or_else(|| {
+        let known: Vec<_> = CHECKS.iter().map(|c| c.id()).collect();
+        InputError::new(format_args!(
+            "{}unknown check id {id:?}; known ids: {}",
+            flag.map(|f| format!("{f}: ")).unwrap_or_default(),
+            known.join(", ")
+        ))
+    })
 }
 
 /// Everything `orgexit audit` needs.
 #[derive(Debug, Clone)]
 pub struct AuditPlan {
     pub targets: Targets,
-    pub policy: Policy,
+    pub criteria: Criteria,
+    pub outputs: Outputs,
 }
 
 impl AuditPlan {
     pub fn from_args(args: &AuditArgs) -> Result<AuditPlan, InputError> {
-        let policy = Policy::from_args(&args.policy, &args.selection)?;
+        let criteria = Criteria::from_args(&args.criteria, &args.selection)?;
         let targets = Targets {
-            leavers: policy.leavers(),
+            leavers: criteria.leavers(),
             ..Targets::from_args(&args.accounts)?
         };
-        Ok(AuditPlan { targets, policy })
+        let outputs = Outputs::from_args(args)?;
+        Ok(AuditPlan {
+            targets,
+            criteria,
+            outputs,
+        })
     }
 }
 
-impl std::fmt::Debug for dyn Check {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.id())
+/// Everything `orgexit collect` needs.
+#[derive(Debug, Clone)]
+pub struct CollectPlan {
+    pub targets: Targets,
+    /// Every fact the selected checks read in any phase, with or without `--new-org`: the
+    /// snapshot is audited later, under criteria not known now.
+    pub needs: BTreeSet<FactKind>,
+    pub output: PathBuf,
+}
+
+impl CollectPlan {
+    pub fn from_args(args: &CollectArgs) -> Result<CollectPlan, InputError> {
+        // Who leaves, as `audit` will read it: the attestations' `leaver`, else --leaver.
+        let every = args
+            .leaver
+            .as_deref()
+            .map(|l| Leaver::parse_relative(l, "--leaver"))
+            .transpose()?;
+        let attestations = match &args.attestations {
+            Some(path) => Attestations::load(path)?,
+            None => Attestations::default(),
+        };
+        let targets = Targets {
+            leavers: Leavers::of(every, &attestations),
+            ..Targets::from_args(&args.accounts)?
+        };
+        let checks = select_checks(&args.selection)?;
+        writable(&args.output, "--output")?;
+        Ok(CollectPlan {
+            targets,
+            needs: needs_of(&checks, None),
+            output: args.output.clone(),
+        })
+    }
+}
+
+/// Everything `orgexit policy` needs.
+#[derive(Debug, Clone)]
+pub struct PolicyPlan {
+    pub format: PolicyFormat,
+    pub checks: Vec<&'static dyn Check>,
+    /// The account that may assume the audit role (its trust policy).
+    pub trust: Option<AccountId>,
+    pub external_id: Option<String>,
+    /// `aws`, `aws-cn` or `aws-us-gov`.
+    pub partition: Option<&'static str>,
+}
+
+impl PolicyPlan {
+    pub fn from_args(args: &PolicyCmdArgs) -> Result<PolicyPlan, InputError> {
+        let checks = select_checks(&args.selection)?;
+        let trust = args
+            .trust_account
+            .as_deref()
+            .map(|id| AccountId::parse(id, "--trust-account"))
+            .transpose()?;
+        if args.format == PolicyFormat::Json && args.external_id.is_some() && trust.is_none() {
+            return Err(InputError::new(
+                "--external-id goes into the trust policy: give --trust-account ID too (the account that runs orgexit), or --format cloudformation|terraform",
+            ));
+        }
+        let partition = args
+            .partition
+            .as_deref()
+            .map(|p| parse_partition(p, "--partition"))
+            .transpose()?;
+        Ok(PolicyPlan {
+            format: args.format,
+            checks,
+            trust,
+            external_id: args.external_id.clone(),
+            partition,
+        })
+    }
+}
+
+/// Everything `orgexit ticket` needs.
+#[derive(Debug, Clone)]
+pub struct TicketPlan {
+    /// The JSON report (`-`: stdin), read by the command.
+    pub report: PathBuf,
+    /// `--reseller`, loaded, and how it was given (the report must have been made with it).
+    pub reseller: Option<(Reseller, String)>,
+    pub output: Option<PathBuf>,
+}
+
+impl TicketPlan {
+    pub fn from_args(args: &TicketArgs) -> Result<TicketPlan, InputError> {
+        let reseller = args
+            .reseller
+            .as_deref()
+            .map(|given| Ok::<_, InputError>((Reseller::load(given)?, given.to_string())))
+            .transpose()?;
+        if let Some(path) = &args.output {
+            writable(path, "--output")?;
+        }
+        Ok(TicketPlan {
+            report: args.report.clone(),
+            reseller,
+            output: args.output.clone(),
+        })
+    }
+}
+
+/// Everything `orgexit attest` needs.
+#[derive(Debug, Clone)]
+pub struct AttestPlan {
+    /// The accounts audited: never empty.
+    pub accounts: BTreeSet<AccountId>,
+    pub action: AttestAction,
+}
+
+/// What `orgexit attest` does.
+#[derive(Debug, Clone)]
+pub enum AttestAction {
+    /// `--init`: write the skeleton to this new file, or stdout.
+    Init(Option<PathBuf>),
+    /// `--check FILE`: check the attestations file against the accounts.
+    Check(PathBuf),
+}
+
+impl AttestPlan {
+    pub fn from_args(args: &AttestArgs) -> Result<AttestPlan, InputError> {
+        let accounts = account_list(&args.list)?;
+        if accounts.is_empty() {
+            return Err(InputError::new(
+                "no account: give --accounts-file FILE (or --accounts ID,...), the list you audit",
+            ));
+        }
+        let action = match &args.check {
+            Some(path) => AttestAction::Check(path.clone()),
+            None => {
+                if let Some(path) = &args.output {
+                    if path.exists() {
+                        return Err(InputError::new(format_args!(
+                            "--output {}: the file exists, and attest --init never overwrites one (it may be filled in): remove it or give another name",
+                            path.display()
+                        )));
+                    }
+                    writable(path, "--output")?;
+                }
+                AttestAction::Init(args.output.clone())
+            }
+        };
+        Ok(AttestPlan { accounts, action })
+    }
+}
+
+/// Everything `orgexit man` needs.
+#[derive(Debug, Clone)]
+pub struct ManPlan {
+    /// Write every page into this directory (it exists); `None`: the main page to stdout.
+    pub dir: Option<PathBuf>,
+}
+
+impl ManPlan {
+    pub fn from_args(args: &ManArgs) -> Result<ManPlan, InputError> {
+        if let Some(dir) = &args.dir
+            && !dir.is_dir()
+        {
+            return Err(InputError::new(format_args!(
+                "--dir {}: not a directory; create it first (mkdir -p {})",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        Ok(ManPlan {
+            dir: args.dir.clone(),
+        })
     }
 }

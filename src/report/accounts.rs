@@ -15,8 +15,8 @@ use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::AccountReport;
+use crate::attestations::Move;
 use crate::checks::Status;
-use crate::policy::Move;
 
 /// The accounts of a report, sorted by account ID when the report was built.
 #[derive(Clone, Default)]

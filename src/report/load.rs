@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{Report, SCHEMA_VERSION, TOOL};
-use crate::plan::{InputError, one_line, read_file};
+use crate::input::{InputError, one_line, read_file};
 
 /// Reads a report from `path`, or from stdin when `path` is `-`.
 pub fn load(path: &Path) -> Result<Report, InputError> {
@@ -82,7 +82,7 @@ pub fn parse(text: &str, name: &str) -> Result<Report, InputError> {
         .map_err(|e| bad(format!("malformed report: {}", one_line(&e.to_string()))))?;
     for account in &report.accounts {
         let origin = format!("report {name}: account_id");
-        crate::plan::AccountId::parse(&account.account_id, &origin)?;
+        crate::input::AccountId::parse(&account.account_id, &origin)?;
     }
     Ok(report)
 }

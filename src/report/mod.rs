@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::checks::{Item, Phase, Severity, Status};
 use crate::exit::Exit;
-use crate::plan::Policy;
+use crate::plan::Criteria;
 pub use accounts::Accounts;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -116,7 +116,7 @@ pub struct AccountReport {
     /// default: direct with `--new-org`, else standalone), and why.
     // Added after the first release: reports without it read as null.
     #[serde(default, rename = "move")]
-    pub moving: Option<crate::policy::Move>,
+    pub moving: Option<crate::attestations::Move>,
     /// Every selected check, in catalog order.
     pub checks: Vec<CheckResult>,
 }
@@ -232,7 +232,7 @@ impl Summary {
 
 /// Assembles a [`Report`] from accounts already evaluated (by the engine), in any order.
 pub struct ReportBuilder<'p> {
-    policy: &'p Policy,
+    criteria: &'p Criteria,
     accounts: Accounts,
     snapshot: Option<SnapshotSource>,
     names: std::collections::BTreeMap<String, String>,
@@ -288,12 +288,12 @@ impl ReportBuilder<'_> {
                 .to_offset(time::UtcOffset::UTC)
                 .replace_nanosecond(0)
                 .unwrap_or(generated_at),
-            phase: self.policy.phase,
-            reseller: self.policy.reseller.name.clone(),
-            target_date: self.policy.target_date.map(|d| d.to_string()),
-            new_org: self.policy.new_org.clone(),
+            phase: self.criteria.phase,
+            reseller: self.criteria.reseller.name.clone(),
+            target_date: self.criteria.target_date.map(|d| d.to_string()),
+            new_org: self.criteria.new_org.clone(),
             selected_checks: self
-                .policy
+                .criteria
                 .checks
                 .iter()
                 .map(|c| c.id().to_string())
@@ -302,7 +302,7 @@ impl ReportBuilder<'_> {
             // A run that covered no account has shown nothing to be ready.
             ready: accounts.all_ready(),
             summary,
-            notes: notes::notes(self.policy, &accounts),
+            notes: notes::notes(self.criteria, &accounts),
             accounts,
         }
     }
@@ -319,10 +319,10 @@ impl AccountReport {
 }
 
 impl Report {
-    /// A builder of the report of a run under `policy`.
-    pub fn builder(policy: &Policy) -> ReportBuilder<'_> {
+    /// A builder of the report of a run under `criteria`.
+    pub fn builder(criteria: &Criteria) -> ReportBuilder<'_> {
         ReportBuilder {
-            policy,
+            criteria,
             accounts: Accounts::default(),
             snapshot: None,
             names: Default::default(),

@@ -9,9 +9,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::attestations::Attested;
 use crate::checks::{Phase, Status};
 use crate::facts::FactKind;
-use crate::plan::{Attested, Policy};
+use crate::plan::Criteria;
 
 /// Whether a `keep` waiver can match a name this fact lists.
 fn lists_waivable_names(kind: &FactKind) -> bool {
@@ -22,20 +23,20 @@ fn lists_waivable_names(kind: &FactKind) -> bool {
     )
 }
 
-pub fn notes(policy: &Policy, accounts: &super::Accounts) -> Vec<String> {
+pub fn notes(criteria: &Criteria, accounts: &super::Accounts) -> Vec<String> {
     let mut notes = Vec::new();
-    if let Some(date) = policy.target_date
-        && policy.phase == Phase::Pre
-        && date < policy.today
+    if let Some(date) = criteria.target_date
+        && criteria.phase == Phase::Pre
+        && date < criteria.today
     {
         notes.push(format!(
             "--target-date {date} is in the past (today is {}): give the planned cut-over date",
-            policy.today
+            criteria.today
         ));
     }
     let audited: BTreeSet<&str> = accounts.ids().collect();
-    let names_read = policy.needs().iter().any(lists_waivable_names);
-    for (id, attested) in &policy.attestations.accounts {
+    let names_read = criteria.needs().iter().any(lists_waivable_names);
+    for (id, attested) in &criteria.attestations.accounts {
         if !audited.contains(id.as_str()) {
             notes.push(format!(
                 "attestations for account {id} match no audited account: they are ignored"
@@ -47,11 +48,11 @@ pub fn notes(policy: &Policy, accounts: &super::Accounts) -> Vec<String> {
             ("root_credentials", &attested.root_credentials),
         ] {
             if let Some(Attested { on, .. }) = attestation
-                && *on > policy.today
+                && *on > criteria.today
             {
                 notes.push(format!(
                     "the {what} attestation for account {id} is dated {on}, after today ({}): check its date",
-                    policy.today
+                    criteria.today
                 ));
             }
         }

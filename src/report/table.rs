@@ -21,8 +21,8 @@ use comfy_table::{
 use crossterm::style::Stylize;
 
 use super::{AccountReport, CheckResult, Report};
+use crate::attestations::Move;
 use crate::checks::Status;
-use crate::policy::Move;
 
 /// Up to this many accounts, the table lists every account; beyond, a roll-up per check
 /// and only the accounts that are not ready.

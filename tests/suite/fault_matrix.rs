@@ -15,39 +15,36 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::{all_facts, demo_facts, gather, quick_options, world};
+use orgexit::attestations::{Attestations, MoveKind};
 use orgexit::aws::guard::ALLOWED;
 use orgexit::aws::replay::{Fault, Replay, Rule};
 use orgexit::checks::{CHECKS, Phase, Status};
 use orgexit::engine::evaluate::evaluate;
 use orgexit::exit::Exit;
 use orgexit::facts::{AccountFacts, FactKind, Failure, Unread};
-use orgexit::plan::{Attestations, MoveKind, Policy, Reseller};
+use orgexit::plan::Criteria;
 use orgexit::report::{AccountReport, Report};
 use time::macros::{date, datetime};
 
 /// The demo account that is ready without any fault.
 const TARGET: &str = "111122223333";
 
-fn policy() -> Policy {
-    policy_moving(None)
+fn criteria() -> Criteria {
+    criteria_moving(None)
 }
 
 /// [`policy`], the move given (`None`: the default, direct with --new-org).
-fn policy_moving(move_kind: Option<MoveKind>) -> Policy {
+fn criteria_moving(move_kind: Option<MoveKind>) -> Criteria {
     let attestations = Attestations::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo-attestations.toml"),
     )
     .unwrap();
-    Policy {
-        phase: Phase::Pre,
-        reseller: Reseller::ctl(),
+    Criteria {
         new_org: Some("o-acmenew0001".into()),
         target_date: Some(date!(2026 - 12 - 07)),
-        today: date!(2026 - 11 - 24),
         attestations,
-        leaver: None,
         move_kind,
-        checks: CHECKS.to_vec(),
+        ..Criteria::new(Phase::Pre, date!(2026 - 11 - 24), CHECKS.to_vec())
     }
 }
 
@@ -138,7 +135,7 @@ async fn run_case(
         fault: fault_name,
         causes,
         failure,
-        report: evaluate(&policy(), &facts, NOW),
+        report: evaluate(&criteria(), &facts, NOW),
         facts,
         calls: replay.call_count(),
         took: started.elapsed(),
@@ -307,7 +304,7 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
         }
         // Leaving first, a check with a fallback takes it, saying why.
         for (id, _) in FALLBACKS.iter().filter(|(_, k)| *k == kind) {
-            let standalone = policy_moving(Some(MoveKind::Standalone));
+            let standalone = criteria_moving(Some(MoveKind::Standalone));
             let check = |report: &Report| {
                 account(report, TARGET)
                     .checks
@@ -344,7 +341,7 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
         }
         // Alone, the target account has an error and nothing failing: exit 3.
         let target = case.facts.iter().find(|f| f.account_id == TARGET).unwrap();
-        let alone = evaluate(&policy(), std::slice::from_ref(target), NOW);
+        let alone = evaluate(&criteria(), std::slice::from_ref(target), NOW);
         if alone.exit_code() != Exit::Error {
             problems.push(format!(
                 "{label}: exit {} for the account alone",

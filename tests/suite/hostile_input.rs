@@ -6,9 +6,11 @@
 
 use std::path::Path;
 
+use orgexit::attestations::Attestations;
 use orgexit::checks::{Phase, Status};
 use orgexit::engine::evaluate::evaluate;
-use orgexit::plan::{Attestations, Policy, Reseller};
+use orgexit::plan::Criteria;
+use orgexit::reseller::Reseller;
 use orgexit::snapshot::Snapshot;
 use proptest::prelude::*;
 
@@ -16,7 +18,7 @@ const DEMO: &str = include_str!("../../fixtures/demo.json");
 const ATTESTATIONS: &str = include_str!("../../fixtures/demo-attestations.toml");
 const CTL: &str = include_str!("../../checks/ctl.toml");
 
-fn assert_clean<T: std::fmt::Debug>(result: Result<T, orgexit::plan::InputError>, file: &str) {
+fn assert_clean<T: std::fmt::Debug>(result: Result<T, orgexit::input::InputError>, file: &str) {
     if let Err(err) = result {
         let message = err.to_string();
         assert!(!message.contains('\n'), "one line: {message:?}");
@@ -90,7 +92,7 @@ proptest! {
         rest in "\\PC{0,40}",
     ) {
         let value = format!("{scheme}{rest}");
-        match orgexit::plan::parse_endpoint_url(&value, "--endpoint-url") {
+        match orgexit::input::parse_endpoint_url(&value, "--endpoint-url") {
             Ok(url) => {
                 prop_assert_eq!(&url, &value);
                 let host = value.split("://").nth(1).unwrap_or("");
@@ -114,17 +116,11 @@ proptest! {
         if let Some(orgexit::facts::Fact::Ok(roles)) = sandbox.roles.as_mut() {
             roles[0].trust_policy = doc.clone();
         }
-        let policy = Policy {
-            phase: Phase::Post,
-            reseller: Reseller::ctl(),
-            new_org: None,
-            target_date: None,
-            today: time::macros::date!(2026 - 11 - 24),
-            attestations: Attestations::default(),
-            leaver: None,
-            move_kind: None,
-            checks: vec![orgexit::checks::find("iam-federation").unwrap()],
-        };
+        let policy = Criteria::new(
+            Phase::Post,
+            time::macros::date!(2026 - 11 - 24),
+            vec![orgexit::checks::find("iam-federation").unwrap()],
+        );
         let report = evaluate(&policy, &facts[3..], time::OffsetDateTime::UNIX_EPOCH);
         let status = report.accounts.iter().next().unwrap().checks[0].status;
         let readable = serde_json::from_str::<serde_json::Value>(&doc)
@@ -272,20 +268,18 @@ proptest! {
             }],
         });
         let facts = Snapshot::parse(&snapshot.to_string(), Path::new("gen.json")).unwrap();
-        let policy = Policy {
-            phase: Phase::Pre,
-            reseller: Reseller::ctl(),
+        let policy = Criteria {
             new_org: new_org.clone(),
-            target_date: None,
-            today: time::macros::date!(2026 - 12 - 06),
-            attestations: Attestations::default(),
-            leaver: None,
             move_kind: Some(if direct && new_org.is_some() {
-                orgexit::plan::MoveKind::Direct
+                orgexit::attestations::MoveKind::Direct
             } else {
-                orgexit::plan::MoveKind::Standalone
+                orgexit::attestations::MoveKind::Standalone
             }),
-            checks: orgexit::checks::CHECKS.to_vec(),
+            ..Criteria::new(
+                Phase::Pre,
+                time::macros::date!(2026 - 12 - 06),
+                orgexit::checks::CHECKS.to_vec(),
+            )
         };
         let report = evaluate(&policy, &facts, time::OffsetDateTime::UNIX_EPOCH);
         let account = report.accounts.iter().next().unwrap();

@@ -10,13 +10,14 @@ use crate::common;
 use std::path::Path;
 
 use common::one_account_with;
+use orgexit::attestations::{AccountAttestations, Leaver, Move, MoveKind};
 use orgexit::aws::replay::{Call, Fault, Replay, Rule};
 use orgexit::checks::trust_policy::{Grant, Trusted, grants};
 use orgexit::checks::{Context, Phase, Status, find};
 use orgexit::facts::{
     AccountFacts, DelegatedServices, Fact, FactKind, LeaveOutcome, Membership, Organization,
 };
-use orgexit::plan::{AccountAttestations, Leaver, Move, MoveKind, Reseller};
+use orgexit::reseller::Reseller;
 
 /// The account of the IAM API Reference samples.
 const ACCOUNT: &str = "123456789012";

@@ -6,29 +6,24 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{demo_facts, gather, quick_options, world};
+use orgexit::audit_role;
 use orgexit::aws::guard::allowed;
 use orgexit::aws::replay::Replay;
 use orgexit::checks::{CHECKS, Check, Phase};
-use orgexit::permissions;
-use orgexit::plan::{Attestations, Policy, Reseller};
+use orgexit::plan::Criteria;
 use time::macros::date;
 
-fn policy(checks: Vec<&'static dyn Check>, new_org: Option<&str>) -> Policy {
-    Policy {
-        phase: Phase::Pre,
-        reseller: Reseller::ctl(),
+fn criteria(checks: Vec<&'static dyn Check>, new_org: Option<&str>) -> Criteria {
+    Criteria {
         new_org: new_org.map(str::to_string),
         target_date: Some(date!(2026 - 12 - 07)),
-        today: date!(2026 - 11 - 24),
-        attestations: Attestations::default(),
-        leaver: Some(orgexit::plan::Leaver::Named(common::LEAVER.into())),
-        move_kind: None,
-        checks,
+        leaver: Some(orgexit::attestations::Leaver::Named(common::LEAVER.into())),
+        ..Criteria::new(Phase::Pre, date!(2026 - 11 - 24), checks)
     }
 }
 
 /// The IAM actions of what the audit role was asked, in every account of a run.
-async fn sent_actions(policy: &Policy) -> BTreeSet<&'static str> {
+async fn sent_actions(policy: &Criteria) -> BTreeSet<&'static str> {
     let demo = demo_facts();
     let replay = Replay::builder().page_size(2).build(world(&demo));
     let ids: Vec<&str> = demo.iter().map(|f| f.account_id.as_str()).collect();
@@ -63,19 +58,19 @@ async fn the_policy_grants_exactly_what_each_selection_sends() {
     }
     for checks in selections {
         let ids: Vec<&str> = checks.iter().map(|c| c.id()).collect();
-        let policy = policy(checks.clone(), Some("o-acmenew0001"));
-        let granted = permissions::actions(&checks);
+        let policy = criteria(checks.clone(), Some("o-acmenew0001"));
+        let granted = audit_role::actions(&checks);
         assert_eq!(sent_actions(&policy).await, granted, "{ids:?}");
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn without_a_new_org_the_handshakes_are_not_even_read() {
-    let everything = policy(CHECKS.to_vec(), None);
+    let everything = criteria(CHECKS.to_vec(), None);
     let sent = sent_actions(&everything).await;
     assert!(
         !sent.contains("organizations:ListHandshakesForAccount"),
         "{sent:?}"
     );
-    assert!(sent.is_subset(&permissions::actions(CHECKS)));
+    assert!(sent.is_subset(&audit_role::actions(CHECKS)));
 }

@@ -21,7 +21,7 @@ use std::fmt::Write;
 
 use super::{AccountReport, OrgOwner, Report};
 use crate::checks::{Phase, Status};
-use crate::plan::{Reseller, TicketWords};
+use crate::reseller::{Reseller, TicketWords};
 
 /// What the customer still has to fill in.
 pub const BLANK: &str = "________";
@@ -125,10 +125,10 @@ fn how_they_leave(accounts: &[AccountReport]) -> String {
             continue;
         };
         let how = match moving.kind {
-            crate::policy::MoveKind::Direct => {
+            crate::attestations::MoveKind::Direct => {
                 "direct transfer: each accepts the new organization's invitation while still a member (no payment method or contact information of its own needed)"
             }
-            crate::policy::MoveKind::Standalone => {
+            crate::attestations::MoveKind::Standalone => {
                 "leave first and stand alone (each needs its own payment method and contact information)"
             }
         };

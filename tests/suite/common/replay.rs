@@ -11,13 +11,15 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use orgexit::attestations::{Leaver, Leavers};
 use orgexit::aws::Connection;
 use orgexit::aws::config::{AwsOptions, resilience};
 use orgexit::aws::guard::ReadOnlyGuard;
 use orgexit::aws::replay::{Replay, Rule};
 use orgexit::engine::{Silent, gather_from};
 use orgexit::facts::{AccountFacts, FactKind};
-use orgexit::plan::{AccountId, Leaver, Leavers, Source, Targets};
+use orgexit::input::AccountId;
+use orgexit::plan::{Source, Targets};
 use orgexit::snapshot::Snapshot;
 
 /// A recorded AWS answer from `fixtures/aws/`.

@@ -1,7 +1,8 @@
 //! Reseller definitions: what marks a resource as left behind by the reseller.
 //!
 //! The definitions live in `checks/<name>.toml` (built into the binary for `ctl`) so the
-//! same checks serve any reseller; `--reseller FILE` loads another one.
+//! same checks serve any reseller; `--reseller FILE` loads another one. The checks read
+//! the definition through their [`crate::checks::Context`]; [`crate::plan`] loads it.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use crate::input::{AccountId, InputError, parse_toml, read_file};
 
 /// Built-in definitions: (name, TOML text).
-const BUILT_IN: &[(&str, &str)] = &[("ctl", include_str!("../../checks/ctl.toml"))];
+const BUILT_IN: &[(&str, &str)] = &[("ctl", include_str!("../checks/ctl.toml"))];
 
 /// The file as written; validated into [`Reseller`].
 #[derive(Debug, Deserialize)]

@@ -1,12 +1,20 @@
 //! Attestations: what a person vouches for that no API can show (payment method, root
-//! credentials), decisions about the reseller's buckets, and waivers (`keep`).
+//! credentials), decisions about the reseller's buckets, and waivers (`keep`); who leaves
+//! ([`Leaver`]) and how ([`MoveKind`]); and the skeleton `attest --init` writes.
+//!
+//! The checks read them through their [`crate::checks::Context`]; [`crate::plan`] loads
+//! and validates them.
+
+mod leaver;
+pub mod skeleton;
+
+pub use leaver::{LEAVER_FORMS, Leaver, Leavers};
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use super::leaver::Leaver;
 use crate::input::{AccountId, InputError, parse_date, parse_toml, read_file};
 
 #[derive(Debug, Deserialize)]
@@ -285,7 +293,7 @@ keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]
 
     #[test]
     fn the_skeleton_shows_every_field_the_parser_accepts() {
-        let skeleton: Vec<_> = crate::policy::skeleton::FIELDS
+        let skeleton: Vec<_> = crate::attestations::skeleton::FIELDS
             .iter()
             .map(|f| f.name)
             .collect();

@@ -102,7 +102,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::policy::Attestations;
+    use crate::attestations::Attestations;
 
     fn accounts() -> Vec<AccountId> {
         ["111122223333", "222233334444"]
@@ -122,7 +122,7 @@ mod tests {
             parsed
                 .accounts
                 .values()
-                .all(|a| *a == crate::policy::AccountAttestations::default())
+                .all(|a| *a == crate::attestations::AccountAttestations::default())
         );
         for field in FIELDS {
             assert_eq!(

@@ -13,11 +13,13 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
+use crate::attestations::Leaver;
 use crate::aws::config::CredentialsProblem;
 use crate::aws::guard::ReadOnlyGuard;
 use crate::aws::{Connection, collect_account};
 use crate::facts::{AccountFacts, FactKind};
-use crate::plan::{InputError, Leaver, Source, Targets};
+use crate::input::InputError;
+use crate::plan::{Source, Targets};
 use crate::snapshot::Snapshot;
 
 /// Why a run could not produce a report at all.
@@ -99,7 +101,7 @@ pub async fn gather_into(
     sink: &mut dyn Sink,
 ) -> Result<bool, RunError> {
     match &targets.source {
-        Source::Fixture(path) => {
+        Source::Snapshot(path) => {
             let snapshot = Snapshot::read(path)?;
             if snapshot.accounts.is_empty() && targets.accounts.is_empty() {
                 return Err(InputError::new(format_args!(

@@ -19,7 +19,7 @@ use serde_json::json;
 use crate::aws::guard::operations_for;
 use crate::checks::Check;
 use crate::cli::PolicyFormat;
-use crate::plan::AccountId;
+use crate::input::AccountId;
 
 /// The IAM actions the audit role needs for these checks (sorted, no duplicates).
 pub fn actions(checks: &[&'static dyn Check]) -> BTreeSet<&'static str> {

@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use crate::plan::AccountId;
+use crate::input::AccountId;
 
 /// The role's name when the parameter is left as it is.
 pub const DEFAULT_ROLE_NAME: &str = "OrgExitAudit";
