@@ -266,3 +266,64 @@ impl ManPlan {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The plan is the only validator: no code outside `cli.rs` and `plan/` names one of
+    /// the command line's argument structs (`AuditArgs`, `AccountList`, …), so nothing
+    /// past a plan can read a raw argument.
+    #[test]
+    fn only_the_plan_reads_the_command_lines_arguments() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let cli = std::fs::read_to_string(src.join("cli.rs")).unwrap();
+        let raw: Vec<&str> = cli
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub struct "))
+            .map(|rest| rest.split(|c: char| !c.is_alphanumeric()).next().unwrap())
+            .filter(|name| *name != "Cli")
+            .collect();
+        assert!(
+            raw.contains(&"AuditArgs") && raw.contains(&"AccountList"),
+            "{raw:?}"
+        );
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        let mut readers = Vec::new();
+        for path in files
+            .iter()
+            .filter(|p| !p.starts_with(src.join("plan")) && **p != src.join("cli.rs"))
+        {
+            let text = std::fs::read_to_string(path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for name in &raw {
+                let named = code.match_indices(name).any(|(at, _)| {
+                    let before = code[..at].chars().next_back();
+                    let after = code[at + name.len()..].chars().next();
+                    !before.is_some_and(char::is_alphanumeric)
+                        && !after.is_some_and(char::is_alphanumeric)
+                });
+                if named {
+                    readers.push(format!("{}: {name}", path.display()));
+                }
+            }
+        }
+        assert!(
+            readers.is_empty(),
+            "take the value from the subcommand's plan:\n{}",
+            readers.join("\n")
+        );
+    }
+}
