@@ -4,13 +4,28 @@ use std::collections::BTreeSet;
 
 use super::iam_federation::{ORG_ACCESS_ROLE, Who, judge, provider_marks};
 use super::trust_policy::Trusted;
-use super::{Check, Context, Finding, Item, Phase, Severity, Status, count, name_list};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, count, name_list};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing};
 
 pub struct AccessAfterMove;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "access-after-move";
+about! {
+    "access-after-move",
+    title: "Administrative access after the move",
+    severity: Severity::Critical,
+    needs: &[
+        FactKind::Roles,
+        FactKind::Users,
+        FactKind::AccountSummary,
+        FactKind::Organization,
+        FactKind::SamlProviders,
+        FactKind::OidcProviders,
+        FactKind::Handshakes,
+    ],
+    attestation: Some("root_credentials"),
+    remediation: "Before the cut-over, create a way in that stays: recover the root password (ask the reseller to allow root password recovery) with your own MFA and attest it, or a break-glass role trusted by one of your own audited accounts or the new organization's management account.",
+    item_kinds: &[WAY_IN, GONE, NOT_COUNTED, UNREADABLE],
+}
 
 /// A way in that stays after the move (resource: the principal, reason: why it stays).
 pub const WAY_IN: &str = "way-in";
@@ -28,25 +43,8 @@ pub const SERVICE_PATH: &str = "/aws-service-role/";
 pub const SSO_GONE: &str = "IAM Identity Center of the reseller's organization";
 
 impl Check for AccessAfterMove {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Administrative access after the move"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Critical
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[
-            FactKind::Roles,
-            FactKind::Users,
-            FactKind::AccountSummary,
-            FactKind::Organization,
-            FactKind::SamlProviders,
-            FactKind::OidcProviders,
-            FactKind::Handshakes,
-        ]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
     fn needs_under(&self, phase: Phase, new_org: Option<&str>) -> Vec<FactKind> {
         // The invitation names the new organization's management account: read only when
@@ -56,18 +54,6 @@ impl Check for AccessAfterMove {
             .copied()
             .filter(|k| *k != FactKind::Handshakes || (phase == Phase::Pre && new_org.is_some()))
             .collect()
-    }
-    fn attestation(&self) -> Option<&'static str> {
-        Some("root_credentials")
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/access-after-move.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Before the cut-over, create a way in that stays: recover the root password (ask the reseller to allow root password recovery) with your own MFA and attest it, or a break-glass role trusted by one of your own audited accounts or the new organization's management account."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[WAY_IN, GONE, NOT_COUNTED, UNREADABLE]
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

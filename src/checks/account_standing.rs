@@ -1,12 +1,19 @@
 #![doc = include_str!("../../checks/docs/account-standing.md")]
 
-use super::{Check, Context, Finding, Item, Phase, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct AccountStanding;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "account-standing";
+about! {
+    "account-standing",
+    title: "Account state and age",
+    severity: Severity::Critical,
+    needs: &[FactKind::AccountInformation],
+    attestation: None,
+    remediation: "Reinstate a suspended account (pay what is due, or AWS Support), reopen a closed one through AWS Support, finish a pending sign-up; move an account created less than 4 days before the target date in a later wave.",
+    item_kinds: &[STATE, CREATED],
+}
 
 /// The state AWS reports (resource: the state).
 pub const STATE: &str = "account-state";
@@ -17,26 +24,8 @@ pub const CREATED: &str = "created";
 const WAITING_DAYS: i64 = 4;
 
 impl Check for AccountStanding {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Account state and age"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Critical
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::AccountInformation]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/account-standing.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Reinstate a suspended account (pay what is due, or AWS Support), reopen a closed one through AWS Support, finish a pending sign-up; move an account created less than 4 days before the target date in a later wave."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[STATE, CREATED]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

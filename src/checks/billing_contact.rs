@@ -1,31 +1,23 @@
 #![doc = include_str!("../../checks/docs/billing-contact.md")]
 
-use super::{Check, Context, Finding, Severity, Status};
+use super::{About, Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct BillingContact;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "billing-contact";
+about! {
+    "billing-contact",
+    title: "Billing contact",
+    severity: Severity::Medium,
+    needs: &[FactKind::BillingContact],
+    attestation: None,
+    remediation: "Set the BILLING alternate contact to your own accounts-payable address (Account → Alternate contacts).",
+    item_kinds: &[],
+}
 
 impl Check for BillingContact {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Billing contact"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Medium
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::BillingContact]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/billing-contact.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Set the BILLING alternate contact to your own accounts-payable address (Account → Alternate contacts)."
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -1,12 +1,19 @@
 #![doc = include_str!("../../checks/docs/delegated-admin.md")]
 
-use super::{Check, Context, Finding, Item, Phase, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, DelegatedServices, FactKind, Membership, Missing, Unread};
 
 pub struct DelegatedAdmin;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "delegated-admin";
+about! {
+    "delegated-admin",
+    title: "Delegated administration",
+    severity: Severity::Critical,
+    needs: &[FactKind::DelegatedServices, FactKind::Organization],
+    attestation: Some("delegated_admin"),
+    remediation: "Ask the reseller to deregister the account as delegated administrator for every service (organizations deregister-delegated-administrator), then attest delegated_admin = false.",
+    item_kinds: &[DELEGATED, ATTESTED],
+}
 
 /// A service AWS lists the account as delegated administrator for (resource: its principal).
 pub const DELEGATED: &str = "delegated-service";
@@ -14,32 +21,11 @@ pub const DELEGATED: &str = "delegated-service";
 pub const ATTESTED: &str = "attested";
 
 impl Check for DelegatedAdmin {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Delegated administration"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Critical
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::DelegatedServices, FactKind::Organization]
-    }
-    fn attestation(&self) -> Option<&'static str> {
-        Some("delegated_admin")
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
     fn reads_under(&self, phase: Phase, _new_org: Option<&str>) -> bool {
         phase == Phase::Pre
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/delegated-admin.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Ask the reseller to deregister the account as delegated administrator for every service (organizations deregister-delegated-administrator), then attest delegated_admin = false."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[DELEGATED, ATTESTED]
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 
 use super::trust_policy::{Grant, Trusted, account_of};
 use super::{
-    Check, Context, Finding, Item, Severity, Status, WAIVED, count, kept_list, leftover_status,
-    name_list,
+    About, Check, Context, Finding, Item, Severity, Status, WAIVED, count, kept_list,
+    leftover_status, name_list,
 };
 use crate::attestations::Waiver;
 use crate::facts::{
@@ -33,8 +33,29 @@ const TRUSTS: [&str; 3] = [RESELLER_TRUST, UNCLEAR_TRUST, OUTSIDE_TRUST];
 
 pub struct IamFederation;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "iam-federation";
+about! {
+    "iam-federation",
+    title: "Trust and federation from outside",
+    severity: Severity::Critical,
+    needs: &[
+        FactKind::Roles,
+        FactKind::SamlProviders,
+        FactKind::OidcProviders,
+        FactKind::Organization,
+    ],
+    attestation: None,
+    remediation: "Remove the reseller's accounts and organization from the listed trust policies (or delete the roles) and delete the reseller's identity providers.",
+    item_kinds: &[
+        RESELLER_TRUST,
+        RESELLER_PROVIDER,
+        UNCLEAR_TRUST,
+        OUTSIDE_TRUST,
+        UNREADABLE_TRUST,
+        UNREADABLE_PROVIDER,
+        UNKNOWN_ORGANIZATION,
+        WAIVED,
+    ],
+}
 
 /// The role AWS Organizations creates in every account it creates.
 pub(super) const ORG_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
@@ -247,40 +268,8 @@ struct Doors {
 }
 
 impl Check for IamFederation {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Trust and federation from outside"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Critical
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[
-            FactKind::Roles,
-            FactKind::SamlProviders,
-            FactKind::OidcProviders,
-            FactKind::Organization,
-        ]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/iam-federation.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Remove the reseller's accounts and organization from the listed trust policies (or delete the roles) and delete the reseller's identity providers."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[
-            RESELLER_TRUST,
-            RESELLER_PROVIDER,
-            UNCLEAR_TRUST,
-            OUTSIDE_TRUST,
-            UNREADABLE_TRUST,
-            UNREADABLE_PROVIDER,
-            UNKNOWN_ORGANIZATION,
-            WAIVED,
-        ]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -1,35 +1,24 @@
 #![doc = include_str!("../../checks/docs/iam-reseller-policies.md")]
 
 use super::marked::{Entity, leftover_finding};
-use super::{Check, Context, Finding, Severity};
+use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct IamResellerPolicies;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "iam-reseller-policies";
+about! {
+    "iam-reseller-policies",
+    title: "Reseller's IAM policies",
+    severity: Severity::High,
+    needs: &[FactKind::Policies],
+    attestation: None,
+    remediation: "Detach and delete the listed policies (IAM → Policies, search CTL), or attest a keep waiver with a reason.",
+    item_kinds: &["marked-policy", super::WAIVED],
+}
 
 impl Check for IamResellerPolicies {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Reseller's IAM policies"
-    }
-    fn severity(&self) -> Severity {
-        Severity::High
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::Policies]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/iam-reseller-policies.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Detach and delete the listed policies (IAM → Policies, search CTL), or attest a keep waiver with a reason."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &["marked-policy", super::WAIVED]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -1,13 +1,20 @@
 #![doc = include_str!("../../checks/docs/iam-reseller-roles.md")]
 
 use super::marked::{Entity, leftover_finding};
-use super::{Check, Context, Finding, Severity};
+use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing, Role};
 
 pub struct IamResellerRoles;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "iam-reseller-roles";
+about! {
+    "iam-reseller-roles",
+    title: "Reseller's IAM roles",
+    severity: Severity::High,
+    needs: &[FactKind::Roles],
+    attestation: None,
+    remediation: "Delete the listed roles (IAM → Roles, search CTL), or attest a keep waiver with a reason.",
+    item_kinds: &["marked-role", super::WAIVED],
+}
 
 /// Service-linked roles belong to AWS services, not to the reseller.
 pub fn is_service_linked(role: &Role) -> bool {
@@ -15,26 +22,8 @@ pub fn is_service_linked(role: &Role) -> bool {
 }
 
 impl Check for IamResellerRoles {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Reseller's IAM roles"
-    }
-    fn severity(&self) -> Severity {
-        Severity::High
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::Roles]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/iam-reseller-roles.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Delete the listed roles (IAM → Roles, search CTL), or attest a keep waiver with a reason."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &["marked-role", super::WAIVED]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -1,35 +1,24 @@
 #![doc = include_str!("../../checks/docs/iam-reseller-users-groups.md")]
 
 use super::marked::{Entity, leftover_finding};
-use super::{Check, Context, Finding, Severity};
+use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct IamResellerUsersGroups;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "iam-reseller-users-groups";
+about! {
+    "iam-reseller-users-groups",
+    title: "Reseller's IAM users and groups",
+    severity: Severity::High,
+    needs: &[FactKind::Users, FactKind::Groups],
+    attestation: None,
+    remediation: "Delete the listed users (keys, login profile, MFA first) and groups, or attest a keep waiver with a reason.",
+    item_kinds: &["marked-user-or-group", super::WAIVED],
+}
 
 impl Check for IamResellerUsersGroups {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Reseller's IAM users and groups"
-    }
-    fn severity(&self) -> Severity {
-        Severity::High
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::Users, FactKind::Groups]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/iam-reseller-users-groups.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Delete the listed users (keys, login profile, MFA first) and groups, or attest a keep waiver with a reason."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &["marked-user-or-group", super::WAIVED]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -1,12 +1,28 @@
 #![doc = include_str!("../../checks/docs/leave-permission.md")]
 
-use super::{Check, Context, Finding, Item, Phase, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, LeaveOutcome, Missing};
 
 pub struct LeavePermission;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "leave-permission";
+about! {
+    "leave-permission",
+    title: "Permission to leave the organization",
+    severity: Severity::High,
+    needs: &[FactKind::LeavePermission],
+    attestation: Some("leaver"),
+    remediation: "Ask the reseller to exempt the leaver from the SCP that denies organizations:LeaveOrganization (for a direct move also organizations:AcceptHandshake), or to remove the account itself; allow the actions in the leaver's IAM policies; or name an existing leaver.",
+    item_kinds: &[
+        ALLOWED,
+        DENIED_BY_SCP,
+        DENIED_BY_IAM,
+        NO_SUCH_PRINCIPAL,
+        RESELLER_REMOVES,
+        ACCEPT_ALLOWED,
+        ACCEPT_DENIED_BY_SCP,
+        ACCEPT_DENIED_BY_IAM,
+    ],
+}
 
 /// The simulation allows it (principal: the leaver).
 pub const ALLOWED: &str = "leave-allowed";
@@ -28,41 +44,11 @@ const ACTION: &str = crate::facts::LEAVE_ACTION;
 const ACCEPT_ACTION: &str = crate::facts::ACCEPT_ACTION;
 
 impl Check for LeavePermission {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn attestation(&self) -> Option<&'static str> {
-        Some("leaver")
-    }
-    fn title(&self) -> &'static str {
-        "Permission to leave the organization"
-    }
-    fn severity(&self) -> Severity {
-        Severity::High
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::LeavePermission]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
     fn reads_under(&self, phase: Phase, _new_org: Option<&str>) -> bool {
         phase == Phase::Pre
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/leave-permission.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Ask the reseller to exempt the leaver from the SCP that denies organizations:LeaveOrganization (for a direct move also organizations:AcceptHandshake), or to remove the account itself; allow the actions in the leaver's IAM policies; or name an existing leaver."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[
-            ALLOWED,
-            DENIED_BY_SCP,
-            DENIED_BY_IAM,
-            NO_SUCH_PRINCIPAL,
-            RESELLER_REMOVES,
-            ACCEPT_ALLOWED,
-            ACCEPT_DENIED_BY_SCP,
-            ACCEPT_DENIED_BY_IAM,
-        ]
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

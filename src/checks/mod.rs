@@ -15,6 +15,23 @@ use crate::attestations::{AccountAttestations, Leaver, Move, Waiver};
 use crate::facts::{AccountFacts, FactKind, Failure, Missing, Unread};
 use crate::reseller::Reseller;
 
+/// Declares a check's [`About`] as the module's `ABOUT`, and its id as `pub const ID`
+/// (what the report, the ticket and `--select` name it by), from one id: the document
+/// is `checks/docs/<id>.md`. Every other field is written out, so a field left out does
+/// not compile.
+macro_rules! about {
+    ($id:literal, $($field:ident: $value:expr),+ $(,)?) => {
+        /// The check's id: what the report, the ticket and `--select` name it by.
+        pub const ID: &str = $id;
+        /// The check's catalog entry.
+        const ABOUT: $crate::checks::About = $crate::checks::About {
+            id: ID,
+            doc: include_str!(concat!("../../checks/docs/", $id, ".md")),
+            $($field: $value),+
+        };
+    };
+}
+
 pub(crate) mod access_after_move;
 pub(crate) mod account_standing;
 pub(crate) mod billing_contact;
@@ -378,18 +395,63 @@ impl ParsedTrust {
     }
 }
 
+/// What a check is, apart from what it concludes: its entry in the catalog, as data.
+/// Each check declares it once with [`about!`]; `orgexit checks`, `explain`, `policy`
+/// and the collector read it.
+#[derive(Debug)]
+pub struct About {
+    /// Stable id, e.g. `org-membership`.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    /// The facts this check reads; the collector fetches the union of the selected checks'.
+    pub needs: &'static [FactKind],
+    /// The field of an account's attestations (`--attestations`) this check reads, if
+    /// any: with `needs`, what `orgexit checks` says it reads.
+    pub attestation: Option<&'static str>,
+    /// The check's documentation, `checks/docs/<id>.md` (also its module's rustdoc): what
+    /// `orgexit explain` prints. Only the document is in the binary, not the check's code.
+    pub doc: &'static str,
+    /// One line: what to do when the check does not pass.
+    pub remediation: &'static str,
+    /// Every item kind this check can emit: stable codes, unique within the check. A
+    /// check in `error` for want of a fact also carries one item of a [`Failure`] code.
+    pub item_kinds: &'static [&'static str],
+}
+
 /// One check of the catalog.
 pub trait Check: Sync {
+    /// The check's catalog entry (its `ABOUT`, declared with [`about!`]).
+    fn about(&self) -> &'static About;
     /// Stable id, e.g. `org-membership`.
-    fn id(&self) -> &'static str;
-    fn title(&self) -> &'static str;
-    fn severity(&self) -> Severity;
+    fn id(&self) -> &'static str {
+        self.about().id
+    }
+    fn title(&self) -> &'static str {
+        self.about().title
+    }
+    fn severity(&self) -> Severity {
+        self.about().severity
+    }
     /// The facts this check reads; the collector fetches the union of the selected checks'.
-    fn needs(&self) -> &'static [FactKind];
-    /// The field of an account's attestations (`--attestations`) this check reads, if
-    /// any: with [`Check::needs`], what `orgexit checks` says it reads.
+    fn needs(&self) -> &'static [FactKind] {
+        self.about().needs
+    }
+    /// The field of an account's attestations this check reads, if any.
     fn attestation(&self) -> Option<&'static str> {
-        None
+        self.about().attestation
+    }
+    /// The check's documentation: what `orgexit explain` prints.
+    fn doc(&self) -> &'static str {
+        self.about().doc
+    }
+    /// One line: what to do when the check does not pass.
+    fn remediation(&self) -> &'static str {
+        self.about().remediation
+    }
+    /// Every item kind this check can emit.
+    fn item_kinds(&self) -> &'static [&'static str] {
+        self.about().item_kinds
     }
     /// Whether the check reads anything under this phase and target organization; a check
     /// that will only say `skipped` costs no AWS call.
@@ -405,17 +467,8 @@ pub trait Check: Sync {
             Vec::new()
         }
     }
-    /// The check's documentation, `checks/docs/<id>.md` (also its module's rustdoc): what
-    /// `orgexit explain` prints. Only the document is in the binary, not the check's code.
-    fn doc(&self) -> &'static str;
-    /// One line: what to do when the check does not pass.
-    fn remediation(&self) -> &'static str;
+    /// The finding on one account's facts; a missing fact is `Err` (the check's `error`).
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing>;
-    /// Every item kind this check can emit: stable codes, unique within the check. A
-    /// check in `error` for want of a fact also carries one item of a [`Failure`] code.
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[]
-    }
 
     /// Runs the check. An account that could not be reached, or a missing fact, makes
     /// the finding `error`, whatever the check would have said.

@@ -1,12 +1,19 @@
 #![doc = include_str!("../../checks/docs/org-invitation.md")]
 
-use super::{Check, Context, Finding, Item, Phase, Severity, Status, count};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, count};
 use crate::facts::{AccountFacts, FactKind, Handshake, Missing};
 
 pub struct OrgInvitation;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "org-invitation";
+about! {
+    "org-invitation",
+    title: "Invitation from the new organization",
+    severity: Severity::Medium,
+    needs: &[FactKind::Handshakes],
+    attestation: None,
+    remediation: "Have the new organization invite the account no more than 15 days before the target date, and accept it right after leaving.",
+    item_kinds: &[INVITATION, BILLING_TRANSFER],
+}
 
 /// A pending invitation to join the new organization (resource: the handshake id).
 pub const INVITATION: &str = "invitation";
@@ -27,29 +34,11 @@ fn expiry(h: &Handshake) -> String {
 }
 
 impl Check for OrgInvitation {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Invitation from the new organization"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Medium
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::Handshakes]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
     fn reads_under(&self, phase: Phase, new_org: Option<&str>) -> bool {
         phase == Phase::Pre && new_org.is_some()
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/org-invitation.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Have the new organization invite the account no more than 15 days before the target date, and accept it right after leaving."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[INVITATION, BILLING_TRANSFER]
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

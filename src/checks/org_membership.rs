@@ -1,12 +1,19 @@
 #![doc = include_str!("../../checks/docs/org-membership.md")]
 
-use super::{Check, Context, Finding, Phase, Severity, Status};
+use super::{About, Check, Context, Finding, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing, Organization};
 
 pub struct OrgMembership;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "org-membership";
+about! {
+    "org-membership",
+    title: "Organization membership",
+    severity: Severity::High,
+    needs: &[FactKind::Organization],
+    attestation: None,
+    remediation: "Leave the reseller's organization (Organizations console → Leave organization) or ask the reseller to remove the account, then accept the new organization's invitation; if orgexit cannot tell whose organization it is, give --new-org or --reseller-account.",
+    item_kinds: &[],
+}
 
 /// Whose an organization is, as far as orgexit can tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,23 +100,8 @@ pub fn is_reseller_org(org: &Organization, ctx: &Context<'_>) -> bool {
 }
 
 impl Check for OrgMembership {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Organization membership"
-    }
-    fn severity(&self) -> Severity {
-        Severity::High
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::Organization]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/org-membership.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Leave the reseller's organization (Organizations console → Leave organization) or ask the reseller to remove the account, then accept the new organization's invitation; if orgexit cannot tell whose organization it is, give --new-org or --reseller-account."
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

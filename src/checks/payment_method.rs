@@ -1,12 +1,27 @@
 #![doc = include_str!("../../checks/docs/payment-method.md")]
 
-use super::{Check, Context, Finding, Item, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument, Unread};
 
 pub struct PaymentMethod;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "payment-method";
+about! {
+    "payment-method",
+    title: "Payment method",
+    severity: Severity::Critical,
+    needs: // Roles only enrich the message.
+    &[FactKind::PaymentInstruments, FactKind::Roles],
+    attestation: Some("payment_method"),
+    remediation: "Add a payment method in Billing → Payment preferences; let the audit role read it (payments:ListPaymentInstruments), or attest it (payment_method) in the attestations file.",
+    item_kinds: &[
+        ACTIVE,
+        INACTIVE,
+        NONE,
+        ATTESTED,
+        RESELLER_CREATED,
+        NOT_NEEDED,
+    ],
+}
 
 /// The role AWS Organizations creates in accounts it creates.
 pub const ORG_CREATED_ROLE: &str = "OrganizationAccountAccessRole";
@@ -25,37 +40,8 @@ pub const RESELLER_CREATED: &str = "reseller-created";
 pub const NOT_NEEDED: &str = "not-needed";
 
 impl Check for PaymentMethod {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Payment method"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Critical
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        // Roles only enrich the message.
-        &[FactKind::PaymentInstruments, FactKind::Roles]
-    }
-    fn attestation(&self) -> Option<&'static str> {
-        Some("payment_method")
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/payment-method.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Add a payment method in Billing → Payment preferences; let the audit role read it (payments:ListPaymentInstruments), or attest it (payment_method) in the attestations file."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[
-            ACTIVE,
-            INACTIVE,
-            NONE,
-            ATTESTED,
-            RESELLER_CREATED,
-            NOT_NEEDED,
-        ]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

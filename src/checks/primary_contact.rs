@@ -1,13 +1,20 @@
 #![doc = include_str!("../../checks/docs/primary-contact.md")]
 
-use super::{Check, Context, Finding, Item, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Severity, Status};
 use crate::facts::{AccountFacts, ContactInformation, FactKind, Missing};
 use crate::reseller::{Reseller, words};
 
 pub struct PrimaryContact;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "primary-contact";
+about! {
+    "primary-contact",
+    title: "Primary contact information",
+    severity: Severity::High,
+    needs: &[FactKind::PrimaryContact],
+    attestation: None,
+    remediation: "Set your company's contact information (Account → Contact information, or `aws account put-contact-information` inside the account).",
+    item_kinds: &[MISSING, MISSING_FIELD, RESELLER_FIELD],
+}
 
 /// No contact information at all.
 pub const MISSING: &str = "missing-contact";
@@ -17,26 +24,8 @@ pub const MISSING_FIELD: &str = "missing-field";
 pub const RESELLER_FIELD: &str = "reseller-contact";
 
 impl Check for PrimaryContact {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Primary contact information"
-    }
-    fn severity(&self) -> Severity {
-        Severity::High
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::PrimaryContact]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/primary-contact.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Set your company's contact information (Account → Contact information, or `aws account put-contact-information` inside the account)."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[MISSING, MISSING_FIELD, RESELLER_FIELD]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

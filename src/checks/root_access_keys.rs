@@ -1,31 +1,23 @@
 #![doc = include_str!("../../checks/docs/root-access-keys.md")]
 
-use super::{Check, Context, Finding, Severity, Status};
+use super::{About, Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct RootAccessKeys;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "root-access-keys";
+about! {
+    "root-access-keys",
+    title: "Root user's access keys and signing certificates",
+    severity: Severity::Critical,
+    needs: &[FactKind::AccountSummary],
+    attestation: None,
+    remediation: "Sign in as root and delete every root access key and signing certificate (IAM → Security credentials).",
+    item_kinds: &[],
+}
 
 impl Check for RootAccessKeys {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Root user's access keys and signing certificates"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Critical
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::AccountSummary]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/root-access-keys.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Sign in as root and delete every root access key and signing certificate (IAM → Security credentials)."
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, _ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -1,34 +1,23 @@
 #![doc = include_str!("../../checks/docs/root-credentials.md")]
 
-use super::{Check, Context, Finding, Severity, Status};
-use crate::facts::{AccountFacts, FactKind, Missing};
+use super::{About, Check, Context, Finding, Severity, Status};
+use crate::facts::{AccountFacts, Missing};
 
 pub struct RootCredentials;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "root-credentials";
+about! {
+    "root-credentials",
+    title: "Control of the root user",
+    severity: Severity::Critical,
+    needs: &[],
+    attestation: Some("root_credentials"),
+    remediation: "Take over the root email, password and MFA from the reseller over a secure channel, then attest it (root_credentials).",
+    item_kinds: &[],
+}
 
 impl Check for RootCredentials {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Control of the root user"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Critical
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[]
-    }
-    fn attestation(&self) -> Option<&'static str> {
-        Some("root_credentials")
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/root-credentials.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Take over the root email, password and MFA from the reseller over a secure channel, then attest it (root_credentials)."
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, _facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -1,31 +1,23 @@
 #![doc = include_str!("../../checks/docs/root-mfa.md")]
 
-use super::{Check, Context, Finding, Phase, Severity, Status};
+use super::{About, Check, Context, Finding, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct RootMfa;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "root-mfa";
+about! {
+    "root-mfa",
+    title: "MFA on the root user",
+    severity: Severity::Critical,
+    needs: &[FactKind::AccountSummary],
+    attestation: None,
+    remediation: "Sign in as root and assign an MFA device your company holds (IAM → Security credentials).",
+    item_kinds: &[],
+}
 
 impl Check for RootMfa {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "MFA on the root user"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Critical
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::AccountSummary]
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/root-mfa.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Sign in as root and assign an MFA device your company holds (IAM → Security credentials)."
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

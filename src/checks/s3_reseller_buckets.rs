@@ -1,40 +1,26 @@
 #![doc = include_str!("../../checks/docs/s3-reseller-buckets.md")]
 
-use super::{Check, Context, Finding, Item, Severity, Status, name_list};
+use super::{About, Check, Context, Finding, Item, Severity, Status, name_list};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
 pub struct S3ResellerBuckets;
 
-/// The check's id: what the report, the ticket and `--select` name it by.
-pub const ID: &str = "s3-reseller-buckets";
+about! {
+    "s3-reseller-buckets",
+    title: "Reseller's S3 buckets",
+    severity: Severity::Low,
+    needs: &[FactKind::Buckets],
+    attestation: Some("buckets"),
+    remediation: "Keep, archive or delete the reseller's buckets, then record the decision (buckets = \"keep|archive|delete\").",
+    item_kinds: &[RESELLER_BUCKET],
+}
 
 /// A bucket of the reseller's present in the account.
 pub const RESELLER_BUCKET: &str = "reseller-bucket";
 
 impl Check for S3ResellerBuckets {
-    fn id(&self) -> &'static str {
-        ID
-    }
-    fn title(&self) -> &'static str {
-        "Reseller's S3 buckets"
-    }
-    fn severity(&self) -> Severity {
-        Severity::Low
-    }
-    fn needs(&self) -> &'static [FactKind] {
-        &[FactKind::Buckets]
-    }
-    fn attestation(&self) -> Option<&'static str> {
-        Some("buckets")
-    }
-    fn doc(&self) -> &'static str {
-        include_str!("../../checks/docs/s3-reseller-buckets.md")
-    }
-    fn remediation(&self) -> &'static str {
-        "Keep, archive or delete the reseller's buckets, then record the decision (buckets = \"keep|archive|delete\")."
-    }
-    fn item_kinds(&self) -> &'static [&'static str] {
-        &[RESELLER_BUCKET]
+    fn about(&self) -> &'static About {
+        &ABOUT
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {
