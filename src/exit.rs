@@ -14,7 +14,7 @@ pub enum Exit {
 
 impl Exit {
     /// The number the process exits with.
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         self as u8
     }
 }

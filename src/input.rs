@@ -13,7 +13,7 @@ use std::path::Path;
 pub struct InputError(pub String);
 
 impl InputError {
-    pub fn new(message: impl fmt::Display) -> Self {
+    pub(crate) fn new(message: impl fmt::Display) -> Self {
         InputError(message.to_string())
     }
 }
@@ -36,7 +36,7 @@ impl AccountId {
         }
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -110,10 +110,10 @@ pub fn parse_endpoint_url(value: &str, origin: &str) -> Result<String, InputErro
 }
 
 /// The AWS partitions whose ARNs orgexit builds.
-pub const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+pub(crate) const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 
 /// Parses a partition name (`aws`, `aws-cn`, `aws-us-gov`).
-pub fn parse_partition(value: &str, origin: &str) -> Result<&'static str, InputError> {
+pub(crate) fn parse_partition(value: &str, origin: &str) -> Result<&'static str, InputError> {
     PARTITIONS
         .iter()
         .copied()
@@ -127,7 +127,7 @@ pub fn parse_partition(value: &str, origin: &str) -> Result<&'static str, InputE
 }
 
 /// Parses `YYYY-MM-DD`.
-pub fn parse_date(value: &str, origin: &str) -> Result<time::Date, InputError> {
+pub(crate) fn parse_date(value: &str, origin: &str) -> Result<time::Date, InputError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(value.trim(), &format).map_err(|_| {
         InputError::new(format_args!(
@@ -137,7 +137,7 @@ pub fn parse_date(value: &str, origin: &str) -> Result<time::Date, InputError> {
 }
 
 /// Reads a whole input file, with a message that names it.
-pub fn read_file(path: &Path, what: &str) -> Result<String, InputError> {
+pub(crate) fn read_file(path: &Path, what: &str) -> Result<String, InputError> {
     std::fs::read_to_string(path).map_err(|err| {
         InputError::new(format_args!(
             "cannot read {what} {}: {}",
@@ -158,7 +158,7 @@ fn io_reason(err: &std::io::Error) -> String {
 
 /// Parses TOML into `T`, turning the parser's multi-line diagnostic into one line with
 /// the file, line and column.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     text: &str,
     path: &Path,
     what: &str,
@@ -180,7 +180,7 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(
 }
 
 /// 1-based line and column of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -188,12 +188,12 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Folds a message onto one line.
-pub fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The directory a file is written in (`report.json` is in `.`).
-pub fn directory_of(path: &Path) -> &Path {
+pub(crate) fn directory_of(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

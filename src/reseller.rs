@@ -70,7 +70,7 @@ pub struct TicketWords {
 
 impl TicketWords {
     /// A reseller whose definition says nothing of the ticket: its name, and nothing more.
-    pub fn plain(name: &str) -> TicketWords {
+    pub(crate) fn plain(name: &str) -> TicketWords {
         TicketWords {
             company: name.to_string(),
             team: None,
@@ -130,7 +130,7 @@ pub struct Reseller {
 
 impl Reseller {
     /// `NAME` of a built-in definition, or a path to a TOML file.
-    pub fn load(name_or_path: &str) -> Result<Reseller, InputError> {
+    pub(crate) fn load(name_or_path: &str) -> Result<Reseller, InputError> {
         if let Some((_, text)) = BUILT_IN.iter().find(|(name, _)| *name == name_or_path) {
             let path = Path::new("checks").join(format!("{name_or_path}.toml"));
             return Self::parse(text, &path);
@@ -147,7 +147,7 @@ impl Reseller {
     }
 
     /// The built-in definition of this name, if there is one.
-    pub fn built_in(name: &str) -> Option<Reseller> {
+    pub(crate) fn built_in(name: &str) -> Option<Reseller> {
         BUILT_IN
             .iter()
             .any(|(built_in, _)| *built_in == name)
@@ -312,7 +312,7 @@ impl Reseller {
 
     /// The product a resource serves, when the definition names it (the CAM provider
     /// policy → "CAM for ALM").
-    pub fn product_of(&self, resource: &str) -> Option<&str> {
+    pub(crate) fn product_of(&self, resource: &str) -> Option<&str> {
         self.products
             .iter()
             .find(|p| p.resources.iter().any(|r| name_matches(r, resource)))
@@ -321,7 +321,7 @@ impl Reseller {
 
     /// What marks `name` as the reseller's: the first marker it carries as a word, or the
     /// first of the definition's names and patterns it matches.
-    pub fn marks(&self, name: &str) -> Option<&str> {
+    pub(crate) fn marks(&self, name: &str) -> Option<&str> {
         let has = |marker: &[String]| -> bool {
             if name.is_ascii() {
                 // A name without the marker's first word in it, in any case, cannot match:
@@ -369,7 +369,7 @@ impl Reseller {
 
     /// What marks an identity provider's URL, ARN name or SAML issuer as the reseller's:
     /// a marker as a word anywhere in it, or a host in one of the reseller's domains.
-    pub fn marks_url(&self, url: &str) -> Option<String> {
+    pub(crate) fn marks_url(&self, url: &str) -> Option<String> {
         if let Some(marker) = self.marks(url) {
             return Some(marker.to_string());
         }
@@ -383,7 +383,7 @@ impl Reseller {
 
     /// The reseller domain a host is in (itself or a subdomain of it), if any. `host` is
     /// lower-case.
-    pub fn domain_of(&self, host: &str) -> Option<&str> {
+    pub(crate) fn domain_of(&self, host: &str) -> Option<&str> {
         self.email_domains
             .iter()
             .map(String::as_str)
@@ -391,12 +391,12 @@ impl Reseller {
     }
 
     /// "sso.ctl.io is in ctl.io" when `host` (lower-case) is in a reseller domain.
-    pub fn host_marked(&self, host: &str) -> Option<String> {
+    pub(crate) fn host_marked(&self, host: &str) -> Option<String> {
         self.domain_of(host).map(|d| format!("{host} is in {d}"))
     }
 
     /// Every marker and name pattern, for messages: "CTL".
-    pub fn marker_list(&self) -> String {
+    pub(crate) fn marker_list(&self) -> String {
         self.markers
             .iter()
             .map(String::as_str)
@@ -406,7 +406,7 @@ impl Reseller {
     }
 
     /// The bucket names this reseller created in `account_id`.
-    pub fn buckets_for(&self, account_id: &str) -> Vec<String> {
+    pub(crate) fn buckets_for(&self, account_id: &str) -> Vec<String> {
         self.bucket_patterns
             .iter()
             .map(|p| p.replace("{account_id}", account_id))
@@ -414,7 +414,7 @@ impl Reseller {
     }
 
     /// Whether the email address is in one of the reseller's domains (or a subdomain).
-    pub fn owns_email(&self, email: &str) -> bool {
+    pub(crate) fn owns_email(&self, email: &str) -> bool {
         let Some((_, domain)) = email.rsplit_once('@') else {
             return false;
         };
@@ -436,7 +436,7 @@ fn name_matches(pattern: &glob::Pattern, name: &str) -> bool {
 /// `DirectLink` is `direct link`). A marker matches a name when its words stand together
 /// among the name's, so `kubectl` and `DirectLink` never match `CTL`. ASCII names, nearly
 /// all of them, are split in place by [`ascii_words`] instead.
-pub fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut chars = text.chars().peekable();

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::facts::AccountFacts;
 use crate::input::{AccountId, InputError, one_line, read_file};
 
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub(crate) const SNAPSHOT_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,7 +23,7 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn new(accounts: Vec<AccountFacts>, collected_at: time::OffsetDateTime) -> Snapshot {
+    pub(crate) fn new(accounts: Vec<AccountFacts>, collected_at: time::OffsetDateTime) -> Snapshot {
         Snapshot {
             snapshot_version: SNAPSHOT_VERSION,
             tool: "orgexit".into(),
@@ -35,7 +35,7 @@ impl Snapshot {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("facts always serialize");
         text.push('\n');
         text
@@ -47,7 +47,7 @@ impl Snapshot {
     }
 
     /// Reads and validates a snapshot file, header included.
-    pub fn read(path: &Path) -> Result<Snapshot, InputError> {
+    pub(crate) fn read(path: &Path) -> Result<Snapshot, InputError> {
         let text = read_file(path, "snapshot")?;
         Self::from_text(&text, path)
     }
@@ -57,11 +57,11 @@ impl Snapshot {
     }
 
     /// When the facts were collected; `None` for a bare list of facts (no header).
-    pub fn collected_at(&self) -> Option<&str> {
+    pub(crate) fn collected_at(&self) -> Option<&str> {
         Some(self.collected_at.as_str()).filter(|t| !t.is_empty())
     }
 
-    pub fn from_text(text: &str, path: &Path) -> Result<Snapshot, InputError> {
+    pub(crate) fn from_text(text: &str, path: &Path) -> Result<Snapshot, InputError> {
         let bad = |why: String| InputError::new(format_args!("snapshot {}: {why}", path.display()));
         // Parse as a value first: serde's untagged errors say nothing useful.
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {

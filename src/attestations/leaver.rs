@@ -21,7 +21,7 @@ pub enum Leaver {
 
 impl Leaver {
     /// `--leaver`: `role/NAME` or `user/NAME`.
-    pub fn parse_relative(value: &str, origin: &str) -> Result<Leaver, InputError> {
+    pub(crate) fn parse_relative(value: &str, origin: &str) -> Result<Leaver, InputError> {
         let value = value.trim();
         if value.starts_with("arn:") {
             return Err(InputError::new(format_args!(
@@ -38,7 +38,11 @@ impl Leaver {
 
     /// The attestations' `leaver`: `role/NAME`, `user/NAME`, or the full ARN of a role or
     /// user in `account`.
-    pub fn parse_for(value: &str, account: &str, origin: &str) -> Result<Leaver, InputError> {
+    pub(crate) fn parse_for(
+        value: &str,
+        account: &str,
+        origin: &str,
+    ) -> Result<Leaver, InputError> {
         let value = value.trim();
         let Some(rest) = value.strip_prefix("arn:") else {
             return Leaver::parse_relative(value, origin);
@@ -64,7 +68,7 @@ impl Leaver {
     }
 
     /// The principal's ARN in `account` of `partition`.
-    pub fn arn(&self, partition: &str, account: &str) -> String {
+    pub(crate) fn arn(&self, partition: &str, account: &str) -> String {
         match self {
             Leaver::Named(resource) => format!("arn:{partition}:iam::{account}:{resource}"),
             Leaver::Arn(arn) => arn.clone(),
@@ -72,7 +76,7 @@ impl Leaver {
     }
 
     /// Whether `arn` (of any partition) is this leaver in `account`.
-    pub fn is(&self, arn: &str, account: &str) -> bool {
+    pub(crate) fn is(&self, arn: &str, account: &str) -> bool {
         match self {
             Leaver::Named(_) => {
                 let partition = arn.split(':').nth(1).unwrap_or_default();
@@ -83,7 +87,7 @@ impl Leaver {
     }
 
     /// As the user wrote it.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             Leaver::Named(s) | Leaver::Arn(s) => s,
         }
@@ -117,7 +121,7 @@ pub struct Leavers {
 
 impl Leavers {
     /// `--leaver` for every account, overridden by the attestations' `leaver`s.
-    pub fn of(every: Option<Leaver>, attestations: &super::Attestations) -> Leavers {
+    pub(crate) fn of(every: Option<Leaver>, attestations: &super::Attestations) -> Leavers {
         Leavers {
             every,
             by_account: attestations
@@ -128,7 +132,7 @@ impl Leavers {
         }
     }
 
-    pub fn for_account(&self, account: &str) -> Option<&Leaver> {
+    pub(crate) fn for_account(&self, account: &str) -> Option<&Leaver> {
         self.by_account.get(account).or(self.every.as_ref())
     }
 }

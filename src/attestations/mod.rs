@@ -70,7 +70,7 @@ pub enum BucketDecision {
 }
 
 impl BucketDecision {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             BucketDecision::Keep => "keep",
             BucketDecision::Archive => "archive",
@@ -102,7 +102,7 @@ pub enum MoveKind {
 }
 
 impl MoveKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             MoveKind::Direct => "direct",
             MoveKind::Standalone => "standalone",
@@ -119,12 +119,12 @@ pub struct Move {
 }
 
 impl Move {
-    pub fn is_direct(&self) -> bool {
+    pub(crate) fn is_direct(&self) -> bool {
         self.kind == MoveKind::Direct
     }
 
     /// "move: direct (default with --new-org: …)", as the table and Markdown say it.
-    pub fn said(&self) -> String {
+    pub(crate) fn said(&self) -> String {
         format!("move: {} ({})", self.kind.as_str(), self.why)
     }
 }
@@ -157,7 +157,7 @@ pub struct AccountAttestations {
 
 impl AccountAttestations {
     /// The waiver for a resource name, if the customer keeps it (exact, case-insensitive).
-    pub fn waiver_for(&self, name: &str) -> Option<&Waiver> {
+    pub(crate) fn waiver_for(&self, name: &str) -> Option<&Waiver> {
         self.keep.iter().find(|w| w.name.eq_ignore_ascii_case(name))
     }
 }
@@ -222,7 +222,7 @@ impl Attestations {
         Ok(Attestations { accounts })
     }
 
-    pub fn for_account(&self, account_id: &str) -> Option<&AccountAttestations> {
+    pub(crate) fn for_account(&self, account_id: &str) -> Option<&AccountAttestations> {
         self.accounts.get(account_id)
     }
 }

@@ -10,7 +10,7 @@ use crate::input::AccountId;
 
 /// One field of an account's table, as the skeleton shows it.
 #[derive(Debug, Clone, Copy)]
-pub struct Field {
+pub(crate) struct Field {
     pub name: &'static str,
     /// The commented-out value: the shape to fill in, never a valid attestation.
     pub blank: &'static str,
@@ -18,7 +18,7 @@ pub struct Field {
     pub meaning: &'static str,
 }
 
-pub const FIELDS: &[Field] = &[
+pub(crate) const FIELDS: &[Field] = &[
     Field {
         name: "payment_method",
         blank: r#"{ by = "", on = "YYYY-MM-DD" }"#,
@@ -57,7 +57,7 @@ pub const FIELDS: &[Field] = &[
 ];
 
 /// The skeleton for these accounts.
-pub fn render(accounts: &[AccountId]) -> String {
+pub(crate) fn render(accounts: &[AccountId]) -> String {
     let mut text = String::from(
         "# orgexit attestations: what a person vouches for that no AWS API shows.\n\
          # Give it to `orgexit audit --attestations FILE`; check it with\n\

@@ -10,7 +10,7 @@
 //! `--format cloudformation|terraform` wraps the same permissions policy in a template
 //! that creates the role ([`templates`]).
 
-pub mod templates;
+pub(crate) mod templates;
 
 use std::collections::BTreeSet;
 
@@ -33,7 +33,7 @@ pub fn actions(checks: &[&'static dyn Check]) -> BTreeSet<&'static str> {
 
 /// `orgexit policy` in `format`. `partition` pins the trusted principal's partition;
 /// without it the JSON says `aws` and the templates the deploying account's.
-pub fn render_as(
+pub(crate) fn render_as(
     format: PolicyFormat,
     checks: &[&'static dyn Check],
     trust_account: Option<&AccountId>,
@@ -61,7 +61,7 @@ pub fn render_as(
 
 /// The permissions policy, and the trust policy when a trusted account is given (its
 /// principal an ARN in `partition`).
-pub fn render(
+pub(crate) fn render(
     checks: &[&'static dyn Check],
     trust_account: Option<&AccountId>,
     external_id: Option<&str>,

@@ -28,7 +28,7 @@ const IAM_PAGE: i32 = 1000;
 /// S3's largest ListBuckets page.
 const BUCKET_PAGE: i32 = 10_000;
 
-pub use crate::facts::{ACCEPT_ACTION, LEAVE_ACTION};
+pub(crate) use crate::facts::{ACCEPT_ACTION, LEAVE_ACTION};
 
 /// Fetches the facts in `needs` for one account, concurrently. `leaver` is the ARN of the
 /// principal whose permission to leave is simulated; without one that fact is not read.
@@ -424,7 +424,7 @@ async fn policies(c: &AccountClients) -> Read<Vec<NamedEntity>> {
 /// Real IAM URL-encodes trust policies; some emulators send JSON as it is. Decoded here,
 /// once: facts and snapshots hold the JSON. A document that does not decode is kept as
 /// sent, and the checks then name it as unreadable.
-pub fn decode_policy(document: Option<String>) -> String {
+pub(crate) fn decode_policy(document: Option<String>) -> String {
     let document = document.unwrap_or_default();
     if document.trim_start().starts_with('{') {
         return document;
@@ -585,7 +585,7 @@ async fn saml_issuer(c: &AccountClients, arn: &str) -> Read<String> {
 
 /// The first `entityID` of a SAML metadata document (`EntityDescriptor`, also inside an
 /// `EntitiesDescriptor`).
-pub fn metadata_issuer(document: &str) -> Result<String, String> {
+pub(crate) fn metadata_issuer(document: &str) -> Result<String, String> {
     let xml = roxmltree::Document::parse(document.trim())
         .map_err(|e| format!("the SAML metadata is not XML: {e}"))?;
     xml.descendants()

@@ -75,7 +75,7 @@ impl Default for AwsOptions {
 const DEFAULT_REGION: &str = "us-east-1";
 const SESSION_NAME: &str = "orgexit-audit";
 /// The partition of ARNs until the caller's is known.
-pub const DEFAULT_PARTITION: &str = "aws";
+pub(crate) const DEFAULT_PARTITION: &str = "aws";
 /// The credentials check gates the whole run with a single call: it gets at least this
 /// long, whatever `--timeout` says for the accounts' calls, so a short `--timeout` never
 /// cuts off a healthy answer on a loaded machine. A hanging STS still ends the run.
@@ -208,7 +208,7 @@ pub fn resilience(options: &AwsOptions) -> (RetryConfig, TimeoutConfig) {
 impl Connection {
     /// Loads the base configuration from the standard chain and checks the base
     /// credentials once ([`Connection::identify`]).
-    pub async fn load(
+    pub(crate) async fn load(
         options: &AwsOptions,
         guard: ReadOnlyGuard,
     ) -> Result<Connection, CredentialsProblem> {
@@ -359,7 +359,7 @@ impl Connection {
 
     /// The audit role assumed in each account, and the account orgexit runs from, once
     /// [`Connection::identify`] has run; `None` when accounts are reached without a role.
-    pub fn reached_through(&self) -> Option<crate::facts::ReachedThrough> {
+    pub(crate) fn reached_through(&self) -> Option<crate::facts::ReachedThrough> {
         Some(crate::facts::ReachedThrough {
             role: self.role_name.clone()?,
             from_account: self.caller.as_ref()?.account.clone(),
@@ -367,7 +367,7 @@ impl Connection {
     }
 
     /// The account the base credentials belong to.
-    pub async fn caller_account(&self) -> Result<String, String> {
+    pub(crate) async fn caller_account(&self) -> Result<String, String> {
         if let Some(caller) = &self.caller {
             return Ok(caller.account.clone());
         }
@@ -384,7 +384,7 @@ impl Connection {
 
     /// The clients for one account: through `--role-name` when given, else the base
     /// credentials (the caller must then be that account).
-    pub async fn clients_for(&self, account_id: &str) -> Result<AccountClients, String> {
+    pub(crate) async fn clients_for(&self, account_id: &str) -> Result<AccountClients, String> {
         let Some(role_name) = &self.role_name else {
             let caller = self.caller_account().await?;
             if caller != account_id {
@@ -433,7 +433,7 @@ impl Connection {
 }
 
 /// The partition of an ARN (`arn:aws-cn:iam::…` → `aws-cn`).
-pub fn partition_of(arn: &str) -> Option<String> {
+pub(crate) fn partition_of(arn: &str) -> Option<String> {
     let mut parts = arn.split(':');
     let partition = match (parts.next(), parts.next()) {
         (Some("arn"), Some(partition)) => partition,

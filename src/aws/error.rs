@@ -4,7 +4,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// "iam:ListRoles: AccessDenied (HTTP 403): User ... is not authorized ...".
-pub fn describe<E, R>(action: &str, err: &SdkError<E, R>) -> String
+pub(crate) fn describe<E, R>(action: &str, err: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + HttpStatus + 'static,
@@ -53,7 +53,7 @@ where
 }
 
 /// An error and its sources, as one line a user can read (see [`chain`]).
-pub fn cause(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn cause(err: &(dyn std::error::Error + 'static)) -> String {
     let text = chain(err);
     if text.is_empty() {
         "no reason given".to_string()
@@ -85,7 +85,7 @@ pub fn is_debug_dump(text: &str) -> bool {
 }
 
 /// The HTTP status and content type of a raw response, for messages.
-pub trait HttpStatus {
+pub(crate) trait HttpStatus {
     fn status_code(&self) -> u16;
     fn content_type(&self) -> Option<&str>;
 }
@@ -101,7 +101,7 @@ impl HttpStatus for aws_smithy_runtime_api::http::Response {
 }
 
 /// The error code of a service error, if it is one.
-pub fn code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
+pub(crate) fn code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
     match err {
         SdkError::ServiceError(service) => service.err().code(),
         _ => None,

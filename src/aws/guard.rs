@@ -17,7 +17,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-pub use crate::facts::Operation;
+pub(crate) use crate::facts::Operation;
 use crate::facts::{FACT_OPERATIONS, FactKind};
 
 /// The calls that reach the account itself, run with the base credentials, not the
@@ -64,7 +64,7 @@ pub fn allowed(service: &str, name: &str) -> Option<&'static Operation> {
 }
 
 /// The operations that gather a fact.
-pub fn operations_for(kind: FactKind) -> impl Iterator<Item = &'static Operation> {
+pub(crate) fn operations_for(kind: FactKind) -> impl Iterator<Item = &'static Operation> {
     ALLOWED.iter().filter(move |o| o.fact == Some(kind))
 }
 
@@ -75,7 +75,7 @@ pub struct CallLog {
 }
 
 impl CallLog {
-    pub fn snapshot(&self) -> BTreeMap<(&'static str, &'static str), u64> {
+    pub(crate) fn snapshot(&self) -> BTreeMap<(&'static str, &'static str), u64> {
         self.sent.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
@@ -95,7 +95,7 @@ pub struct ReadOnlyGuard {
 #[error(
     "orgexit's read-only guard refused {service}:{operation}: it is not an allow-listed read operation"
 )]
-pub struct Refused {
+pub(crate) struct Refused {
     pub service: String,
     pub operation: String,
 }

@@ -6,7 +6,7 @@
 //! only with the `replay` feature, which the tests and the benchmark turn on (Cargo.toml)
 //! and a release build never has.
 
-pub mod collect;
+pub(crate) mod collect;
 pub mod config;
 pub mod error;
 pub mod guard;

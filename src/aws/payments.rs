@@ -56,17 +56,17 @@ use super::error::describe;
 use super::guard::ReadOnlyGuard;
 
 /// The SDK service name: what the guard and the call log know the operations by.
-pub const SERVICE: &str = "Payments";
+pub(crate) const SERVICE: &str = "Payments";
 /// The service id the endpoint overrides are named after (`AWS_ENDPOINT_URL_PAYMENTS`).
-pub const SERVICE_ID: &str = "payments";
+pub(crate) const SERVICE_ID: &str = "payments";
 /// The one operation orgexit sends.
-pub const LIST_PAYMENT_INSTRUMENTS: &str = "ListPaymentInstruments";
+pub(crate) const LIST_PAYMENT_INSTRUMENTS: &str = "ListPaymentInstruments";
 /// The IAM action that authorizes it.
-pub const ACTION: &str = "payments:ListPaymentInstruments";
+pub(crate) const ACTION: &str = "payments:ListPaymentInstruments";
 /// The service's only endpoint.
-pub const DEFAULT_ENDPOINT: &str = "https://payments.us-east-1.api.aws";
+pub(crate) const DEFAULT_ENDPOINT: &str = "https://payments.us-east-1.api.aws";
 /// The largest page the service gives (`maxResults` is 1 to 25).
-pub const PAGE_SIZE: u32 = 25;
+pub(crate) const PAGE_SIZE: u32 = 25;
 
 const TARGET_PREFIX: &str = "AWSPayments";
 const API_VERSION: &str = "2026-09-23";
@@ -102,19 +102,13 @@ struct Summary {
 #[derive(Debug, Clone)]
 pub struct PaymentsClient {
     list: Operation<ListInput, ListOutput, ErrorMetadata>,
-    endpoint: String,
 }
 
 impl PaymentsClient {
     /// A client with the account's configuration, behind the read-only guard, drawing its
     /// retries from `quota` (the account's, [`super::config::AccountClients::new`]).
-    pub fn new(config: &SdkConfig, guard: &ReadOnlyGuard, quota: RetryPartition) -> Self {
+    pub(crate) fn new(config: &SdkConfig, guard: &ReadOnlyGuard, quota: RetryPartition) -> Self {
         Self::with_operation(config, guard, LIST_PAYMENT_INSTRUMENTS, quota)
-    }
-
-    /// The URL requests go to.
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
     }
 
     /// Every payment instrument of the account, all pages read. The error is the one-line
@@ -209,7 +203,7 @@ impl PaymentsClient {
             .serializer(move |input: ListInput| serialize(&target, input))
             .deserializer(move |response: &HttpResponse| deserialize(&protocol, response))
             .build();
-        PaymentsClient { list, endpoint }
+        PaymentsClient { list }
     }
 }
 
@@ -217,7 +211,7 @@ impl PaymentsClient {
 /// set in code wins; else the service's own (`AWS_ENDPOINT_URL_PAYMENTS`, or `endpoint_url`
 /// in the profile's `services` section for `payments`); else the global one
 /// (`AWS_ENDPOINT_URL`, or the profile's `endpoint_url`); else [`DEFAULT_ENDPOINT`].
-pub fn endpoint_url(config: &SdkConfig) -> String {
+pub(crate) fn endpoint_url(config: &SdkConfig) -> String {
     let configured = if config.get_origin("endpoint_url").is_client_config() {
         config.endpoint_url().map(str::to_string)
     } else {

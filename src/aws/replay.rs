@@ -63,7 +63,7 @@ use crate::facts::{
 };
 
 /// The access key of the base credentials; assumed-role keys are `ASIA` + account ID.
-pub const BASE_ACCESS_KEY: &str = "AKIAORGEXITREPLAY000";
+pub(crate) const BASE_ACCESS_KEY: &str = "AKIAORGEXITREPLAY000";
 const ASSUMED_PREFIX: &str = "ASIA";
 
 /// One request that reached the replay.
@@ -357,7 +357,7 @@ impl Replay {
             .build()
     }
 
-    pub fn http_client(&self) -> SharedHttpClient {
+    pub(crate) fn http_client(&self) -> SharedHttpClient {
         let replay = self.clone();
         http_client_fn(move |_, _| SharedHttpConnector::new(replay.clone()))
     }

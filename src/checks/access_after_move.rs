@@ -7,7 +7,7 @@ use super::trust_policy::Trusted;
 use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, count, name_list};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing};
 
-pub struct AccessAfterMove;
+pub(crate) struct AccessAfterMove;
 
 about! {
     "access-after-move",
@@ -28,19 +28,19 @@ about! {
 }
 
 /// A way in that stays after the move (resource: the principal, reason: why it stays).
-pub const WAY_IN: &str = "way-in";
+pub(crate) const WAY_IN: &str = "way-in";
 /// A way in that goes with the move (resource: the role, reason: why).
-pub const GONE: &str = "gone-with-move";
+pub(crate) const GONE: &str = "gone-with-move";
 /// A role trusting someone orgexit cannot count as the customer's (principal: who).
-pub const NOT_COUNTED: &str = "not-counted";
+pub(crate) const NOT_COUNTED: &str = "not-counted";
 /// A role whose trust policy could not be read (reason: why).
-pub const UNREADABLE: &str = "unreadable-trust";
+pub(crate) const UNREADABLE: &str = "unreadable-trust";
 
 /// Where AWS keeps the roles of IAM Identity Center.
-pub const SSO_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
-pub const SERVICE_PATH: &str = "/aws-service-role/";
+pub(crate) const SSO_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
+pub(crate) const SERVICE_PATH: &str = "/aws-service-role/";
 /// The reason of a role of the reseller organization's Identity Center, gone with the move.
-pub const SSO_GONE: &str = "IAM Identity Center of the reseller's organization";
+pub(crate) const SSO_GONE: &str = "IAM Identity Center of the reseller's organization";
 
 impl Check for AccessAfterMove {
     fn about(&self) -> &'static About {

@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
-pub struct AccountStanding;
+pub(crate) struct AccountStanding;
 
 about! {
     "account-standing",
@@ -16,9 +16,9 @@ about! {
 }
 
 /// The state AWS reports (resource: the state).
-pub const STATE: &str = "account-state";
+pub(crate) const STATE: &str = "account-state";
 /// When the account was created (resource: the date, reason: when it may leave).
-pub const CREATED: &str = "created";
+pub(crate) const CREATED: &str = "created";
 
 /// AWS lets an account created in an organization leave this long after its creation.
 const WAITING_DAYS: i64 = 4;

@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
-pub struct BillingContact;
+pub(crate) struct BillingContact;
 
 about! {
     "billing-contact",

@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, DelegatedServices, FactKind, Membership, Missing, Unread};
 
-pub struct DelegatedAdmin;
+pub(crate) struct DelegatedAdmin;
 
 about! {
     "delegated-admin",
@@ -16,9 +16,9 @@ about! {
 }
 
 /// A service AWS lists the account as delegated administrator for (resource: its principal).
-pub const DELEGATED: &str = "delegated-service";
+pub(crate) const DELEGATED: &str = "delegated-service";
 /// The attestation (reason: what it says).
-pub const ATTESTED: &str = "attested";
+pub(crate) const ATTESTED: &str = "attested";
 
 impl Check for DelegatedAdmin {
     fn about(&self) -> &'static About {

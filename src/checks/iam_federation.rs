@@ -16,22 +16,22 @@ use crate::facts::{
 };
 
 /// The item kinds: a role that lets the reseller in (principal: who, and what says so).
-pub const RESELLER_TRUST: &str = "reseller-trust";
+pub(crate) const RESELLER_TRUST: &str = "reseller-trust";
 /// An identity provider of the reseller's (principal: what marks it).
-pub const RESELLER_PROVIDER: &str = "reseller-provider";
+pub(crate) const RESELLER_PROVIDER: &str = "reseller-provider";
 /// A role trusting outside accounts that cannot be told apart from the reseller's.
-pub const UNCLEAR_TRUST: &str = "unclear-trust";
+pub(crate) const UNCLEAR_TRUST: &str = "unclear-trust";
 /// A role trusting outside accounts known not to be the reseller's.
-pub const OUTSIDE_TRUST: &str = "outside-trust";
+pub(crate) const OUTSIDE_TRUST: &str = "outside-trust";
 /// A role whose trust policy could not be read (reason: why).
-pub const UNREADABLE_TRUST: &str = "unreadable-trust";
+pub(crate) const UNREADABLE_TRUST: &str = "unreadable-trust";
 /// A SAML provider whose metadata could not be read (reason: why).
-pub const UNREADABLE_PROVIDER: &str = "unreadable-provider";
+pub(crate) const UNREADABLE_PROVIDER: &str = "unreadable-provider";
 /// The organization could not be read, so whose accounts roles trust is not known.
-pub const UNKNOWN_ORGANIZATION: &str = "unknown-organization";
+pub(crate) const UNKNOWN_ORGANIZATION: &str = "unknown-organization";
 const TRUSTS: [&str; 3] = [RESELLER_TRUST, UNCLEAR_TRUST, OUTSIDE_TRUST];
 
-pub struct IamFederation;
+pub(crate) struct IamFederation;
 
 about! {
     "iam-federation",

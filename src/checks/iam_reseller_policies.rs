@@ -4,7 +4,7 @@ use super::marked::{Entity, leftover_finding};
 use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
-pub struct IamResellerPolicies;
+pub(crate) struct IamResellerPolicies;
 
 about! {
     "iam-reseller-policies",

@@ -4,7 +4,7 @@ use super::marked::{Entity, leftover_finding};
 use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing, Role};
 
-pub struct IamResellerRoles;
+pub(crate) struct IamResellerRoles;
 
 about! {
     "iam-reseller-roles",
@@ -17,7 +17,7 @@ about! {
 }
 
 /// Service-linked roles belong to AWS services, not to the reseller.
-pub fn is_service_linked(role: &Role) -> bool {
+pub(crate) fn is_service_linked(role: &Role) -> bool {
     role.path.starts_with("/aws-service-role/")
 }
 

@@ -4,7 +4,7 @@ use super::marked::{Entity, leftover_finding};
 use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
-pub struct IamResellerUsersGroups;
+pub(crate) struct IamResellerUsersGroups;
 
 about! {
     "iam-reseller-users-groups",

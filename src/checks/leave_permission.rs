@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, LeaveOutcome, Missing};
 
-pub struct LeavePermission;
+pub(crate) struct LeavePermission;
 
 about! {
     "leave-permission",
@@ -25,20 +25,20 @@ about! {
 }
 
 /// The simulation allows it (principal: the leaver).
-pub const ALLOWED: &str = "leave-allowed";
+pub(crate) const ALLOWED: &str = "leave-allowed";
 /// The organization's service control policies deny it (principal: the leaver).
-pub const DENIED_BY_SCP: &str = "leave-denied-by-scp";
+pub(crate) const DENIED_BY_SCP: &str = "leave-denied-by-scp";
 /// The principal's IAM policies deny it (principal: the leaver, reason: the decision).
-pub const DENIED_BY_IAM: &str = "leave-denied-by-iam";
+pub(crate) const DENIED_BY_IAM: &str = "leave-denied-by-iam";
 /// The principal does not exist.
-pub const NO_SUCH_PRINCIPAL: &str = "no-such-principal";
+pub(crate) const NO_SUCH_PRINCIPAL: &str = "no-such-principal";
 /// No leaver named: the reseller removes the account.
-pub const RESELLER_REMOVES: &str = "reseller-removes";
+pub(crate) const RESELLER_REMOVES: &str = "reseller-removes";
 
 /// For a direct move, the same for accepting the new organization's invitation.
-pub const ACCEPT_ALLOWED: &str = "accept-allowed";
-pub const ACCEPT_DENIED_BY_SCP: &str = "accept-denied-by-scp";
-pub const ACCEPT_DENIED_BY_IAM: &str = "accept-denied-by-iam";
+pub(crate) const ACCEPT_ALLOWED: &str = "accept-allowed";
+pub(crate) const ACCEPT_DENIED_BY_SCP: &str = "accept-denied-by-scp";
+pub(crate) const ACCEPT_DENIED_BY_IAM: &str = "accept-denied-by-iam";
 
 const ACTION: &str = crate::facts::LEAVE_ACTION;
 const ACCEPT_ACTION: &str = crate::facts::ACCEPT_ACTION;

@@ -4,7 +4,7 @@
 use super::{Context, Finding, Item, Status, WAIVED, count, kept_list, leftover_status, name_list};
 
 /// An IAM entity as the marker checks see it.
-pub struct Entity<'a> {
+pub(crate) struct Entity<'a> {
     pub name: &'a str,
     pub arn: &'a str,
 }
@@ -13,7 +13,7 @@ pub struct Entity<'a> {
 /// none marked, or all marked ones kept with a reason: `pass`; otherwise warn before the
 /// cut-over and fail after it. `nouns` is (singular, plural); `kind` is the item kind of
 /// a marked entity not kept; resources are ARNs. The summary is said from the items.
-pub fn leftover_finding<'a>(
+pub(crate) fn leftover_finding<'a>(
     (noun, nouns): (&str, &str),
     kind: &'static str,
     entities: impl IntoIterator<Item = Entity<'a>>,

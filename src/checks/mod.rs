@@ -52,7 +52,7 @@ pub(crate) mod root_mfa;
 pub(crate) mod s3_reseller_buckets;
 pub mod trust_policy;
 
-pub use org_membership::{Owner, whose};
+pub(crate) use org_membership::{Owner, whose};
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -97,7 +97,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub(crate) const ALL: [Status; 6] = [
         Status::Pass,
         Status::Fail,
         Status::Warn,
@@ -136,7 +136,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [
+    pub(crate) const ALL: [Severity; 5] = [
         Severity::Critical,
         Severity::High,
         Severity::Medium,
@@ -146,7 +146,7 @@ impl Severity {
 
     /// What is at stake when a check of this severity does not pass. A severity ranks
     /// checks; it never changes a status, readiness or the exit status.
-    pub fn meaning(self) -> &'static str {
+    pub(crate) fn meaning(self) -> &'static str {
         match self {
             Severity::Critical => {
                 "the account cannot leave, or someone other than the customer keeps control of it (payment method, root user, a way in for the reseller)"
@@ -164,7 +164,7 @@ impl Severity {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
             Severity::High => "high",
@@ -184,9 +184,9 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 2] = [Phase::Pre, Phase::Post];
+    pub(crate) const ALL: [Phase; 2] = [Phase::Pre, Phase::Post];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Phase::Pre => "pre",
             Phase::Post => "post",
@@ -207,7 +207,7 @@ pub struct Finding {
 }
 
 /// The item kind of a reseller-marked resource kept by a `keep` waiver, with its reason.
-pub const WAIVED: &str = "waived";
+pub(crate) const WAIVED: &str = "waived";
 
 /// One thing a finding is about: a kind of problem (a code stable per check, listed by
 /// [`Check::item_kinds`]), the resource, the principal or account involved, and why.
@@ -231,7 +231,7 @@ pub struct Item {
 }
 
 impl Item {
-    pub fn new(kind: &'static str, resource: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: &'static str, resource: impl Into<String>) -> Self {
         Item {
             kind: kind.into(),
             resource: Some(resource.into()),
@@ -241,7 +241,7 @@ impl Item {
     }
 
     /// An item about no one resource (e.g. why a whole read failed).
-    pub fn about(kind: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn about(kind: &'static str, reason: impl Into<String>) -> Self {
         Item {
             kind: kind.into(),
             resource: None,
@@ -252,7 +252,7 @@ impl Item {
 
     /// What could not be read: the [`Failure`] code as kind, the refused action as
     /// resource, and the reason as AWS's answer gave it.
-    pub fn unread(unread: Unread, reason: &str) -> Self {
+    pub(crate) fn unread(unread: Unread, reason: &str) -> Self {
         Item {
             kind: unread.failure.code().into(),
             resource: unread.action,
@@ -262,29 +262,29 @@ impl Item {
     }
 
     /// A resource kept by `waiver`.
-    pub fn waived(name: &str, waiver: &Waiver) -> Self {
+    pub(crate) fn waived(name: &str, waiver: &Waiver) -> Self {
         Item::new(WAIVED, name).with_reason(&waiver.reason)
     }
 
-    pub fn with_principal(mut self, principal: impl Into<String>) -> Self {
+    pub(crate) fn with_principal(mut self, principal: impl Into<String>) -> Self {
         self.principal = Some(principal.into());
         self
     }
 
-    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+    pub(crate) fn with_reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
         self
     }
 
-    pub fn is(&self, kind: &str) -> bool {
+    pub(crate) fn is(&self, kind: &str) -> bool {
         self.kind == kind
     }
 
-    pub fn resource(&self) -> &str {
+    pub(crate) fn resource(&self) -> &str {
         self.resource.as_deref().unwrap_or_default()
     }
 
-    pub fn principal(&self) -> &str {
+    pub(crate) fn principal(&self) -> &str {
         self.principal.as_deref().unwrap_or_default()
     }
 
@@ -294,7 +294,7 @@ impl Item {
 }
 
 impl Finding {
-    pub fn new(status: Status, summary: impl Into<String>) -> Self {
+    pub(crate) fn new(status: Status, summary: impl Into<String>) -> Self {
         Finding {
             status,
             summary: summary.into(),
@@ -305,20 +305,20 @@ impl Finding {
 
     /// A finished account keeps its findings until the report is written: no spare
     /// capacity is kept with them.
-    pub fn with_resources(mut self, mut resources: Vec<String>) -> Self {
+    pub(crate) fn with_resources(mut self, mut resources: Vec<String>) -> Self {
         resources.shrink_to_fit();
         self.resources = resources;
         self
     }
 
-    pub fn with_items(mut self, mut items: Vec<Item>) -> Self {
+    pub(crate) fn with_items(mut self, mut items: Vec<Item>) -> Self {
         items.shrink_to_fit();
         self.items = items;
         self
     }
 
     /// The resources kept by waiver, with the reasons.
-    pub fn waived(&self) -> Vec<Waiver> {
+    pub(crate) fn waived(&self) -> Vec<Waiver> {
         self.items
             .iter()
             .filter(|i| i.is(WAIVED))
@@ -370,12 +370,12 @@ pub struct Context<'a> {
 pub struct ParsedTrust(std::cell::OnceCell<(usize, Vec<RoleGrants>)>);
 
 /// What one role's trust policy grants, or why it could not be read.
-pub type RoleGrants = Result<Vec<trust_policy::Grant>, String>;
+pub(crate) type RoleGrants = Result<Vec<trust_policy::Grant>, String>;
 
 impl ParsedTrust {
     /// What each of `roles` grants, in order; parsed on the first call. Asked about
     /// other roles (another account's), it parses them without keeping them.
-    pub fn of(
+    pub(crate) fn of(
         &self,
         roles: &[crate::facts::Role],
     ) -> std::borrow::Cow<'_, [Result<Vec<trust_policy::Grant>, String>]> {
@@ -490,7 +490,7 @@ pub trait Check: Sync {
 }
 
 /// "warn before the cut-over, fail after it": the rule of the clean-up checks.
-pub fn leftover_status(phase: Phase) -> Status {
+pub(crate) fn leftover_status(phase: Phase) -> Status {
     match phase {
         Phase::Pre => Status::Warn,
         Phase::Post => Status::Fail,
@@ -499,7 +499,7 @@ pub fn leftover_status(phase: Phase) -> Status {
 
 /// Joins names for a summary line, eliding after a few.
 /// "CTL-CAM-Provider (continuing CAM for ALM), …": what waivers kept, with their reasons.
-pub fn kept_list(items: &[Item]) -> String {
+pub(crate) fn kept_list(items: &[Item]) -> String {
     items
         .iter()
         .filter(|i| i.is(WAIVED))
@@ -508,7 +508,7 @@ pub fn kept_list(items: &[Item]) -> String {
         .join(", ")
 }
 
-pub fn name_list(names: &[String]) -> String {
+pub(crate) fn name_list(names: &[String]) -> String {
     const SHOWN: usize = 5;
     if names.len() <= SHOWN {
         names.join(", ")
@@ -522,7 +522,7 @@ pub fn name_list(names: &[String]) -> String {
 }
 
 /// "1 role", "3 roles".
-pub fn count(n: usize, singular: &str, plural: &str) -> String {
+pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
     if n == 1 {
         format!("1 {singular}")
     } else {

@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, count};
 use crate::facts::{AccountFacts, FactKind, Handshake, Missing};
 
-pub struct OrgInvitation;
+pub(crate) struct OrgInvitation;
 
 about! {
     "org-invitation",
@@ -16,10 +16,10 @@ about! {
 }
 
 /// A pending invitation to join the new organization (resource: the handshake id).
-pub const INVITATION: &str = "invitation";
+pub(crate) const INVITATION: &str = "invitation";
 /// A pending `TRANSFER_RESPONSIBILITY` handshake: billing transfer, not an invitation to
 /// join (resource: the handshake id, principal: the organization it comes from).
-pub const BILLING_TRANSFER: &str = "billing-transfer";
+pub(crate) const BILLING_TRANSFER: &str = "billing-transfer";
 
 /// AWS lets an invitation live this long; it is also how close the date must be to insist.
 const INVITATION_DAYS: i64 = 15;

@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing, Organization};
 
-pub struct OrgMembership;
+pub(crate) struct OrgMembership;
 
 about! {
     "org-membership",
@@ -17,7 +17,7 @@ about! {
 
 /// Whose an organization is, as far as orgexit can tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Owner {
+pub(crate) enum Owner {
     /// The reseller's, and what shows it.
     Reseller(ResellerEvidence),
     /// The customer's new organization (`--new-org`).
@@ -28,7 +28,7 @@ pub enum Owner {
 
 /// What identifies an organization as the reseller's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResellerEvidence {
+pub(crate) enum ResellerEvidence {
     /// The management account is one of the reseller definition's.
     DefinitionAccount,
     /// The management account was given with `--reseller-account`.
@@ -41,7 +41,7 @@ impl Owner {
     /// Why the organization was judged so, in words: for the reseller's, its management
     /// account and what marks it ("management account 999988887777, given as
     /// --reseller-account").
-    pub fn why(&self, org: &Organization, ctx: &Context<'_>) -> String {
+    pub(crate) fn why(&self, org: &Organization, ctx: &Context<'_>) -> String {
         let mgmt = &org.management_account_id;
         let email = org.management_account_email.as_deref().unwrap_or_default();
         match self {
@@ -74,7 +74,7 @@ impl Owner {
 /// `--reseller-account`) or that account's email domain; the new one by `--new-org`;
 /// otherwise unknown. The reseller's evidence wins over `--new-org`: an account still in
 /// the reseller's organization must never pass as arrived.
-pub fn whose(org: &Organization, ctx: &Context<'_>) -> Owner {
+pub(crate) fn whose(org: &Organization, ctx: &Context<'_>) -> Owner {
     let mgmt = &org.management_account_id;
     if ctx.reseller.accounts_given.contains(mgmt) {
         return Owner::Reseller(ResellerEvidence::GivenAccount);
@@ -95,7 +95,7 @@ pub fn whose(org: &Organization, ctx: &Context<'_>) -> Owner {
 }
 
 /// Whether `org` is the reseller's organization (see [`whose`]).
-pub fn is_reseller_org(org: &Organization, ctx: &Context<'_>) -> bool {
+pub(crate) fn is_reseller_org(org: &Organization, ctx: &Context<'_>) -> bool {
     matches!(whose(org, ctx), Owner::Reseller(_))
 }
 

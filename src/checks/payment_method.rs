@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Item, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument, Unread};
 
-pub struct PaymentMethod;
+pub(crate) struct PaymentMethod;
 
 about! {
     "payment-method",
@@ -24,20 +24,20 @@ about! {
 }
 
 /// The role AWS Organizations creates in accounts it creates.
-pub const ORG_CREATED_ROLE: &str = "OrganizationAccountAccessRole";
+pub(crate) const ORG_CREATED_ROLE: &str = "OrganizationAccountAccessRole";
 
 /// An instrument AWS can charge (resource: its id, principal: its method).
-pub const ACTIVE: &str = "active-instrument";
+pub(crate) const ACTIVE: &str = "active-instrument";
 /// An instrument AWS cannot charge (reason: its status).
-pub const INACTIVE: &str = "inactive-instrument";
+pub(crate) const INACTIVE: &str = "inactive-instrument";
 /// AWS answered with no instrument at all.
-pub const NONE: &str = "no-instrument";
+pub(crate) const NONE: &str = "no-instrument";
 /// The attestation (principal: who, reason: when).
-pub const ATTESTED: &str = "attested";
+pub(crate) const ATTESTED: &str = "attested";
 /// The account has OrganizationAccountAccessRole: the reseller probably created it.
-pub const RESELLER_CREATED: &str = "reseller-created";
+pub(crate) const RESELLER_CREATED: &str = "reseller-created";
 /// A direct move: the new organization pays (principal: the organization).
-pub const NOT_NEEDED: &str = "not-needed";
+pub(crate) const NOT_NEEDED: &str = "not-needed";
 
 impl Check for PaymentMethod {
     fn about(&self) -> &'static About {

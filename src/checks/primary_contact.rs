@@ -4,7 +4,7 @@ use super::{About, Check, Context, Finding, Item, Severity, Status};
 use crate::facts::{AccountFacts, ContactInformation, FactKind, Missing};
 use crate::reseller::{Reseller, words};
 
-pub struct PrimaryContact;
+pub(crate) struct PrimaryContact;
 
 about! {
     "primary-contact",
@@ -17,11 +17,11 @@ about! {
 }
 
 /// No contact information at all.
-pub const MISSING: &str = "missing-contact";
+pub(crate) const MISSING: &str = "missing-contact";
 /// A required field left empty (resource: the field).
-pub const MISSING_FIELD: &str = "missing-field";
+pub(crate) const MISSING_FIELD: &str = "missing-field";
 /// A field that is the reseller's (resource: the field, principal: its value, reason: why).
-pub const RESELLER_FIELD: &str = "reseller-contact";
+pub(crate) const RESELLER_FIELD: &str = "reseller-contact";
 
 impl Check for PrimaryContact {
     fn about(&self) -> &'static About {

@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
-pub struct RootAccessKeys;
+pub(crate) struct RootAccessKeys;
 
 about! {
     "root-access-keys",

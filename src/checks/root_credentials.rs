@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Severity, Status};
 use crate::facts::{AccountFacts, Missing};
 
-pub struct RootCredentials;
+pub(crate) struct RootCredentials;
 
 about! {
     "root-credentials",

@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Phase, Severity, Status};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
-pub struct RootMfa;
+pub(crate) struct RootMfa;
 
 about! {
     "root-mfa",

@@ -3,7 +3,7 @@
 use super::{About, Check, Context, Finding, Item, Severity, Status, name_list};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
-pub struct S3ResellerBuckets;
+pub(crate) struct S3ResellerBuckets;
 
 about! {
     "s3-reseller-buckets",
@@ -16,7 +16,7 @@ about! {
 }
 
 /// A bucket of the reseller's present in the account.
-pub const RESELLER_BUCKET: &str = "reseller-bucket";
+pub(crate) const RESELLER_BUCKET: &str = "reseller-bucket";
 
 impl Check for S3ResellerBuckets {
     fn about(&self) -> &'static About {

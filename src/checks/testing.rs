@@ -7,12 +7,12 @@ use crate::attestations::{AccountAttestations, Leaver, Move, MoveKind};
 use crate::facts::AccountFacts;
 use crate::reseller::Reseller;
 
-pub const ACCOUNT: &str = "111111111111";
-pub const RESELLER_MGMT: &str = "999999999999";
-pub const NEW_ORG: &str = "o-newneworg01";
+pub(crate) const ACCOUNT: &str = "111111111111";
+pub(crate) const RESELLER_MGMT: &str = "999999999999";
+pub(crate) const NEW_ORG: &str = "o-newneworg01";
 
 /// The policy side of a test: `ctl` with a known management account, today 2026-11-24.
-pub struct Setup {
+pub(crate) struct Setup {
     pub phase: Phase,
     pub reseller: Reseller,
     pub new_org: Option<String>,
@@ -26,7 +26,7 @@ pub struct Setup {
 }
 
 impl Setup {
-    pub fn new(phase: Phase) -> Self {
+    pub(crate) fn new(phase: Phase) -> Self {
         let mut reseller = Reseller::ctl();
         reseller.accounts.insert(RESELLER_MGMT.to_string());
         Setup {
@@ -42,7 +42,7 @@ impl Setup {
         }
     }
 
-    pub fn ctx(&self) -> Context<'_> {
+    pub(crate) fn ctx(&self) -> Context<'_> {
         Context {
             phase: self.phase,
             reseller: &self.reseller,
@@ -60,12 +60,12 @@ impl Setup {
         }
     }
 
-    pub fn run(&self, check: &dyn Check, facts: &AccountFacts) -> Finding {
+    pub(crate) fn run(&self, check: &dyn Check, facts: &AccountFacts) -> Finding {
         check.run(facts, &self.ctx())
     }
 
     /// Runs in both phases and returns (pre, post) statuses.
-    pub fn both(check: &dyn Check, facts: &AccountFacts) -> (Status, Status) {
+    pub(crate) fn both(check: &dyn Check, facts: &AccountFacts) -> (Status, Status) {
         (
             Setup::new(Phase::Pre).run(check, facts).status,
             Setup::new(Phase::Post).run(check, facts).status,
@@ -73,12 +73,12 @@ impl Setup {
     }
 }
 
-pub fn facts() -> AccountFacts {
+pub(crate) fn facts() -> AccountFacts {
     AccountFacts::new(ACCOUNT)
 }
 
 /// Every check must be `error`, never `pass`, on an unreachable account and on failed facts.
-pub fn assert_fails_closed(check: &dyn Check) {
+pub(crate) fn assert_fails_closed(check: &dyn Check) {
     for phase in [Phase::Pre, Phase::Post] {
         let setup = Setup::new(phase);
         let unreachable = AccountFacts::unreachable(ACCOUNT, "role could not be assumed");

@@ -279,7 +279,7 @@ fn classify(kind: &str, value: &str) -> Trusted {
 }
 
 /// The account ID in `123456789012` or `arn:aws:iam::123456789012:...`.
-pub fn account_of(value: &str) -> Option<String> {
+pub(crate) fn account_of(value: &str) -> Option<String> {
     let is_id = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
     if is_id(value) {
         return Some(value.to_string());

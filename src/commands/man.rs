@@ -23,7 +23,7 @@ pub(super) fn man(plan: &ManPlan) -> Result<Exit, RunError> {
 /// Every page as (file name, roff): `orgexit.1` (its SUBCOMMANDS name only pages that
 /// exist: no `orgexit-help(1)`), then `orgexit-<subcommand>.1` for each
 /// subcommand that `--help` lists.
-pub fn pages() -> Result<Vec<(String, String)>, RunError> {
+pub(crate) fn pages() -> Result<Vec<(String, String)>, RunError> {
     let mut cli = Cli::definition().disable_help_subcommand(true);
     cli.build();
     let mut pages = Vec::new();

@@ -10,7 +10,7 @@ mod explain;
 mod man;
 mod output;
 mod policy;
-pub mod progress;
+pub(crate) mod progress;
 mod schema;
 mod ticket;
 
@@ -20,7 +20,7 @@ use self::{
     audit::audit, checks::checks, collect::collect, completions::completions, explain::explain,
     policy::policy, schema::schema, ticket::ticket,
 };
-pub use output::{emit, emit_with, write_atomic};
+pub(crate) use output::{emit, emit_with, write_atomic};
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

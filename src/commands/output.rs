@@ -9,12 +9,12 @@ use crate::input::InputError;
 use crate::report::{self, Report};
 
 /// Writes `text` to FILE atomically (temporary file + rename), or to stdout.
-pub fn emit(text: &str, output: Option<&Path>) -> Result<(), InputError> {
+pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), InputError> {
     emit_with(output, |out| out.write_all(text.as_bytes()))
 }
 
 /// [`emit`] for output written piece by piece (a large report is never one string).
-pub fn emit_with(
+pub(crate) fn emit_with(
     output: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), InputError> {
@@ -29,7 +29,7 @@ pub fn emit_with(
     }
 }
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
     write_atomic_with(path, |out| out.write_all(bytes))
 }
 

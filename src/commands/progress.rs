@@ -18,19 +18,19 @@ use crate::facts::AccountFacts;
 static ACTIVE: Mutex<Option<ProgressBar>> = Mutex::new(None);
 
 /// Whether to draw a bar: a person is watching stderr and did not ask for quiet.
-pub fn wanted(quiet: bool, stderr_is_terminal: bool) -> bool {
+pub(crate) fn wanted(quiet: bool, stderr_is_terminal: bool) -> bool {
     !quiet && stderr_is_terminal
 }
 
 /// Counts accounts as they finish; draws nothing unless `show`.
-pub struct Bar {
+pub(crate) struct Bar {
     bar: ProgressBar,
     color: bool,
     unreachable: std::sync::atomic::AtomicUsize,
 }
 
 impl Bar {
-    pub fn new(show: bool, color: bool) -> Bar {
+    pub(crate) fn new(show: bool, color: bool) -> Bar {
         let bar = if show {
             ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
         } else {
@@ -45,7 +45,7 @@ impl Bar {
 
     /// The bar for this run: shown when stderr is a terminal and not `--quiet`;
     /// coloured as `--color` and NO_COLOR say.
-    pub fn for_stderr(quiet: bool, color: crate::cli::ColorChoice) -> Bar {
+    pub(crate) fn for_stderr(quiet: bool, color: crate::cli::ColorChoice) -> Bar {
         let terminal = std::io::stderr().is_terminal();
         Bar::new(wanted(quiet, terminal), super::use_color(color, terminal))
     }
@@ -90,7 +90,7 @@ impl Drop for Bar {
 }
 
 /// Runs `write` with the bar (if one is drawn) lifted off the screen.
-pub fn suspend<T>(write: impl FnOnce() -> T) -> T {
+pub(crate) fn suspend<T>(write: impl FnOnce() -> T) -> T {
     let active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).clone();
     match active {
         Some(bar) => bar.suspend(write),
@@ -99,7 +99,7 @@ pub fn suspend<T>(write: impl FnOnce() -> T) -> T {
 }
 
 /// Stderr for the log, writing around the progress bar.
-pub struct LogWriter;
+pub(crate) struct LogWriter;
 
 impl std::io::Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

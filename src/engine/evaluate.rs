@@ -31,18 +31,18 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The accounts the run covers: an account trusted by another of them is not outside.
-    pub fn audited(&mut self, ids: impl IntoIterator<Item = String>) {
+    pub(crate) fn audited(&mut self, ids: impl IntoIterator<Item = String>) {
         self.audited.extend(ids);
     }
 
     /// The accounts' names (from the accounts file), shown beside their IDs.
-    pub fn names(&mut self, names: std::collections::BTreeMap<String, String>) {
+    pub(crate) fn names(&mut self, names: std::collections::BTreeMap<String, String>) {
         self.report.names(names);
     }
 
     /// Evaluates every selected check for one account (an unreachable account's checks
     /// all `error`).
-    pub fn add(&mut self, account: &AccountFacts) {
+    pub(crate) fn add(&mut self, account: &AccountFacts) {
         let report = account_report(self.criteria, account, &self.audited);
         self.report.push(report);
     }
@@ -83,7 +83,7 @@ pub fn evaluate(
 }
 
 /// One account's findings, as the report carries them.
-pub fn account_report(
+pub(crate) fn account_report(
     criteria: &Criteria,
     account: &AccountFacts,
     audited: &BTreeSet<String>,

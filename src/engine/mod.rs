@@ -80,7 +80,7 @@ impl Progress for Silent {}
 
 /// Gathers the facts `needs` for the targets, every account's facts at once, telling
 /// `progress` as accounts finish.
-pub async fn gather_with_progress(
+pub(crate) async fn gather_with_progress(
     targets: &Targets,
     needs: &BTreeSet<FactKind>,
     guard: ReadOnlyGuard,
@@ -93,7 +93,7 @@ pub async fn gather_with_progress(
 
 /// Gathers the facts `needs` for the targets into `sink`, account by account; returns
 /// whether the run was interrupted (the accounts not finished then arrive as `error`).
-pub async fn gather_into(
+pub(crate) async fn gather_into(
     targets: &Targets,
     needs: &BTreeSet<FactKind>,
     guard: ReadOnlyGuard,
@@ -283,7 +283,7 @@ async fn audit_account(
 /// Completes on Ctrl-C or SIGTERM. On Unix the handlers are installed when this is
 /// called, not when the future is first polled: a signal that arrives while the first
 /// accounts are being started is neither lost nor, by the default action, fatal.
-pub fn shutdown_signal() -> impl Future<Output = ()> {
+pub(crate) fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -272,12 +272,12 @@ impl Handshake {
     }
 
     /// Still waiting for an answer (`OPEN` or `REQUESTED`).
-    pub fn is_pending(&self) -> bool {
+    pub(crate) fn is_pending(&self) -> bool {
         self.state.eq_ignore_ascii_case("OPEN") || self.state.eq_ignore_ascii_case("REQUESTED")
     }
 
     /// A pending invitation to join `org` (`INVITE`).
-    pub fn is_pending_invite_from(&self, org: &str) -> bool {
+    pub(crate) fn is_pending_invite_from(&self, org: &str) -> bool {
         self.action.eq_ignore_ascii_case("INVITE")
             && self.is_pending()
             && self.organization_id.as_deref() == Some(org)
@@ -379,8 +379,8 @@ pub struct ContactInformation {
 
 /// The actions `leave-permission` simulates, in one call: leaving, and accepting the new
 /// organization's invitation (a direct move does both).
-pub const LEAVE_ACTION: &str = "organizations:LeaveOrganization";
-pub const ACCEPT_ACTION: &str = "organizations:AcceptHandshake";
+pub(crate) const LEAVE_ACTION: &str = "organizations:LeaveOrganization";
+pub(crate) const ACCEPT_ACTION: &str = "organizations:AcceptHandshake";
 
 /// What `iam:SimulatePrincipalPolicy` said of `organizations:LeaveOrganization` for the
 /// named leaver.
@@ -467,7 +467,7 @@ impl AccountFacts {
     }
 
     /// An account that could not be audited at all.
-    pub fn unreachable(account_id: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub(crate) fn unreachable(account_id: impl Into<String>, reason: impl Into<String>) -> Self {
         AccountFacts {
             error: Some(reason.into()),
             ..AccountFacts::new(account_id)

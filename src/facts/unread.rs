@@ -34,7 +34,7 @@ pub enum Failure {
 
 impl Failure {
     /// Every kind, in the order of [`Failure::code`]s.
-    pub const ALL: [Failure; 6] = [
+    pub(crate) const ALL: [Failure; 6] = [
         Failure::Denied,
         Failure::DeniedByScp,
         Failure::Throttled,
@@ -56,7 +56,7 @@ impl Failure {
     }
 
     /// The kind an item code names, if it is one of these.
-    pub fn from_code(code: &str) -> Option<Failure> {
+    pub(crate) fn from_code(code: &str) -> Option<Failure> {
         Failure::ALL.into_iter().find(|f| f.code() == code)
     }
 }
@@ -122,7 +122,7 @@ impl Unread {
     }
 
     /// A fact the snapshot does not hold.
-    pub fn not_collected() -> Unread {
+    pub(crate) fn not_collected() -> Unread {
         Unread {
             action: None,
             failure: Failure::NotCollected,

@@ -59,7 +59,11 @@ impl Criteria {
         Leavers::of(self.leaver.clone(), &self.attestations)
     }
 
-    pub fn context<'a>(&'a self, account_id: &str, audited: &'a BTreeSet<String>) -> Context<'a> {
+    pub(crate) fn context<'a>(
+        &'a self,
+        account_id: &str,
+        audited: &'a BTreeSet<String>,
+    ) -> Context<'a> {
         let attestations = self
             .attestations
             .for_account(account_id)
@@ -134,7 +138,7 @@ pub fn select_checks(selection: &CheckSelection) -> Result<Vec<&'static dyn Chec
 }
 
 impl Criteria {
-    pub fn from_args(
+    pub(crate) fn from_args(
         args: &CriteriaArgs,
         selection: &CheckSelection,
     ) -> Result<Criteria, InputError> {

@@ -27,7 +27,7 @@ use crate::reseller::Reseller;
 
 /// One subcommand and its validated input.
 #[derive(Debug)]
-pub enum Plan {
+pub(crate) enum Plan {
     Audit(Box<AuditPlan>),
     Collect(CollectPlan),
     Checks(ListFormat),
@@ -42,7 +42,7 @@ pub enum Plan {
 
 impl Plan {
     /// Checks everything the command line gave; the first fault is the error (exit 2).
-    pub fn from_command(command: Command) -> Result<Plan, InputError> {
+    pub(crate) fn from_command(command: Command) -> Result<Plan, InputError> {
         Ok(match command {
             Command::Audit(args) => Plan::Audit(Box::new(AuditPlan::from_args(&args)?)),
             Command::Collect(args) => Plan::Collect(CollectPlan::from_args(&args)?),
@@ -73,14 +73,14 @@ pub(crate) fn find_check(id: &str, flag: Option<&str>) -> Result<&'static dyn Ch
 
 /// Everything `orgexit audit` needs.
 #[derive(Debug, Clone)]
-pub struct AuditPlan {
+pub(crate) struct AuditPlan {
     pub targets: Targets,
     pub criteria: Criteria,
     pub outputs: Outputs,
 }
 
 impl AuditPlan {
-    pub fn from_args(args: &AuditArgs) -> Result<AuditPlan, InputError> {
+    pub(crate) fn from_args(args: &AuditArgs) -> Result<AuditPlan, InputError> {
         let criteria = Criteria::from_args(&args.criteria, &args.selection)?;
         let targets = Targets {
             leavers: criteria.leavers(),
@@ -97,7 +97,7 @@ impl AuditPlan {
 
 /// Everything `orgexit collect` needs.
 #[derive(Debug, Clone)]
-pub struct CollectPlan {
+pub(crate) struct CollectPlan {
     pub targets: Targets,
     /// Every fact the selected checks read in any phase, with or without `--new-org`: the
     /// snapshot is audited later, under criteria not known now.
@@ -106,7 +106,7 @@ pub struct CollectPlan {
 }
 
 impl CollectPlan {
-    pub fn from_args(args: &CollectArgs) -> Result<CollectPlan, InputError> {
+    pub(crate) fn from_args(args: &CollectArgs) -> Result<CollectPlan, InputError> {
         // Who leaves, as `audit` will read it: the attestations' `leaver`, else --leaver.
         let every = args
             .leaver
@@ -133,7 +133,7 @@ impl CollectPlan {
 
 /// Everything `orgexit policy` needs.
 #[derive(Debug, Clone)]
-pub struct PolicyPlan {
+pub(crate) struct PolicyPlan {
     pub format: PolicyFormat,
     pub checks: Vec<&'static dyn Check>,
     /// The account that may assume the audit role (its trust policy).
@@ -144,7 +144,7 @@ pub struct PolicyPlan {
 }
 
 impl PolicyPlan {
-    pub fn from_args(args: &PolicyCmdArgs) -> Result<PolicyPlan, InputError> {
+    pub(crate) fn from_args(args: &PolicyCmdArgs) -> Result<PolicyPlan, InputError> {
         let checks = select_checks(&args.selection)?;
         let trust = args
             .trust_account
@@ -173,7 +173,7 @@ impl PolicyPlan {
 
 /// Everything `orgexit ticket` needs.
 #[derive(Debug, Clone)]
-pub struct TicketPlan {
+pub(crate) struct TicketPlan {
     /// The JSON report (`-`: stdin), read by the command.
     pub report: PathBuf,
     /// `--reseller`, loaded, and how it was given (the report must have been made with it).
@@ -182,7 +182,7 @@ pub struct TicketPlan {
 }
 
 impl TicketPlan {
-    pub fn from_args(args: &TicketArgs) -> Result<TicketPlan, InputError> {
+    pub(crate) fn from_args(args: &TicketArgs) -> Result<TicketPlan, InputError> {
         let reseller = args
             .reseller
             .as_deref()
@@ -201,7 +201,7 @@ impl TicketPlan {
 
 /// Everything `orgexit attest` needs.
 #[derive(Debug, Clone)]
-pub struct AttestPlan {
+pub(crate) struct AttestPlan {
     /// The accounts audited: never empty.
     pub accounts: BTreeSet<AccountId>,
     pub action: AttestAction,
@@ -209,7 +209,7 @@ pub struct AttestPlan {
 
 /// What `orgexit attest` does.
 #[derive(Debug, Clone)]
-pub enum AttestAction {
+pub(crate) enum AttestAction {
     /// `--init`: write the skeleton to this new file, or stdout.
     Init(Option<PathBuf>),
     /// `--check FILE`: check the attestations file against the accounts.
@@ -217,7 +217,7 @@ pub enum AttestAction {
 }
 
 impl AttestPlan {
-    pub fn from_args(args: &AttestArgs) -> Result<AttestPlan, InputError> {
+    pub(crate) fn from_args(args: &AttestArgs) -> Result<AttestPlan, InputError> {
         let accounts = account_list(&args.list)?;
         if accounts.is_empty() {
             return Err(InputError::new(
@@ -245,13 +245,13 @@ impl AttestPlan {
 
 /// Everything `orgexit man` needs.
 #[derive(Debug, Clone)]
-pub struct ManPlan {
+pub(crate) struct ManPlan {
     /// Write every page into this directory (it exists); `None`: the main page to stdout.
     pub dir: Option<PathBuf>,
 }
 
 impl ManPlan {
-    pub fn from_args(args: &ManArgs) -> Result<ManPlan, InputError> {
+    pub(crate) fn from_args(args: &ManArgs) -> Result<ManPlan, InputError> {
         if let Some(dir) = &args.dir
             && !dir.is_dir()
         {

@@ -19,7 +19,7 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    pub fn from_args(args: &AuditArgs) -> Result<Outputs, InputError> {
+    pub(crate) fn from_args(args: &AuditArgs) -> Result<Outputs, InputError> {
         if let Some(path) = &args.output {
             not_a_format_name(path)?;
             writable(path, "--output")?;

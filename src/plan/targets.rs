@@ -72,7 +72,7 @@ fn listed_accounts(
 }
 
 impl Targets {
-    pub fn from_args(args: &AccountArgs) -> Result<Targets, InputError> {
+    pub(crate) fn from_args(args: &AccountArgs) -> Result<Targets, InputError> {
         let (accounts, names) = listed_accounts(&args.list)?;
         let source = match &args.snapshot {
             Some(path) => {

@@ -70,11 +70,11 @@ impl Packed {
 }
 
 impl Accounts {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.packed.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.packed.is_empty()
     }
 
@@ -84,7 +84,7 @@ impl Accounts {
     }
 
     /// The accounts whose readiness `keep` accepts, unpacking only those.
-    pub fn iter_by_readiness<'a>(
+    pub(crate) fn iter_by_readiness<'a>(
         &'a self,
         keep: impl Fn(bool) -> bool + 'a,
     ) -> impl Iterator<Item = AccountReport> + 'a {
@@ -95,7 +95,7 @@ impl Accounts {
     }
 
     /// The account IDs, without unpacking.
-    pub fn ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+    pub(crate) fn ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.packed.iter().map(|p| &*p.account_id)
     }
 
@@ -108,17 +108,17 @@ impl Accounts {
     }
 
     /// Whether every account is ready (and there is at least one).
-    pub fn all_ready(&self) -> bool {
+    pub(crate) fn all_ready(&self) -> bool {
         !self.packed.is_empty() && self.packed.iter().all(|p| p.ready)
     }
 
     /// How many accounts are ready.
-    pub fn ready_count(&self) -> usize {
+    pub(crate) fn ready_count(&self) -> usize {
         self.packed.iter().filter(|p| p.ready).count()
     }
 
     /// How many checks are in `status`, over every account.
-    pub fn count(&self, status: Status) -> usize {
+    pub(crate) fn count(&self, status: Status) -> usize {
         self.packed
             .iter()
             .flat_map(|p| p.statuses.iter())
@@ -128,7 +128,7 @@ impl Accounts {
 
     /// Whether every account lists the same checks in the same order (as every report
     /// orgexit makes does), so that [`Accounts::statuses`] line up by position.
-    pub fn same_checks(&self) -> bool {
+    pub(crate) fn same_checks(&self) -> bool {
         self.packed
             .windows(2)
             .all(|pair| pair[0].checks_key == pair[1].checks_key)
@@ -136,28 +136,28 @@ impl Accounts {
 
     /// Each account's readiness and its checks' statuses (in its order of checks), without
     /// unpacking.
-    pub fn statuses(&self) -> impl ExactSizeIterator<Item = (bool, &[Status])> + Clone + '_ {
+    pub(crate) fn statuses(&self) -> impl ExactSizeIterator<Item = (bool, &[Status])> + Clone + '_ {
         self.packed.iter().map(|p| (p.ready, &*p.statuses))
     }
 
     /// The move of each account, in order, without unpacking any.
-    pub fn moves(&self) -> impl Iterator<Item = Option<&Move>> + '_ {
+    pub(crate) fn moves(&self) -> impl Iterator<Item = Option<&Move>> + '_ {
         self.packed.iter().map(|p| p.moving.as_ref())
     }
 
     /// Adds one account (packing it).
-    pub fn push(&mut self, account: &AccountReport) {
+    pub(crate) fn push(&mut self, account: &AccountReport) {
         self.packed.push(Packed::new(account));
     }
 
     /// Sorted by account ID, each ID once (the first pushed wins).
-    pub fn sort_unique(&mut self) {
+    pub(crate) fn sort_unique(&mut self) {
         self.packed.sort_by(|a, b| a.account_id.cmp(&b.account_id));
         self.packed.dedup_by(|a, b| a.account_id == b.account_id);
     }
 
     /// Changes one account in place (e.g. to name it).
-    pub fn update(&mut self, at: usize, change: impl FnOnce(&mut AccountReport)) {
+    pub(crate) fn update(&mut self, at: usize, change: impl FnOnce(&mut AccountReport)) {
         if let Some(packed) = self.packed.get_mut(at) {
             let mut account = packed.unpack();
             change(&mut account);

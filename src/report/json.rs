@@ -3,14 +3,8 @@
 
 use super::Report;
 
-pub fn render(report: &Report) -> String {
-    let mut text = Vec::new();
-    write(report, &mut text).expect("a report always serializes");
-    String::from_utf8(text).expect("serde_json writes UTF-8")
-}
-
-/// [`render`] into `out` as it is serialized: a report of thousands of accounts is never
-/// held as one string.
+/// The report, written to `out` as it is serialized: a report of thousands of accounts
+/// is never held as one string.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     out.write_all(b"\n")

@@ -11,7 +11,7 @@ use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite}
 use super::{AccountReport, CheckResult, Report};
 use crate::checks::Status;
 
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut junit = quick_junit::Report::new("orgexit");
     let at = report.generated_at;
     let timestamp = chrono::DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond())

@@ -14,7 +14,7 @@ use super::{Report, SCHEMA_VERSION, TOOL};
 use crate::input::{InputError, one_line, read_file};
 
 /// Reads a report from `path`, or from stdin when `path` is `-`.
-pub fn load(path: &Path) -> Result<Report, InputError> {
+pub(crate) fn load(path: &Path) -> Result<Report, InputError> {
     let text = if path == Path::new("-") {
         let mut text = String::new();
         std::io::stdin()

@@ -15,7 +15,7 @@ use crate::checks::Status;
 /// Resources listed per blocking finding; the JSON report has them all.
 const RESOURCES_SHOWN: usize = 20;
 
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
     let s = &report.summary;
     let _ = writeln!(

@@ -2,15 +2,15 @@
 //! ([`crate::engine::evaluate`]), rendered by one module per format. Nothing here runs a
 //! check. The JSON shape is the README's *JSON report*: fields may be added, none removed.
 
-pub mod accounts;
+pub(crate) mod accounts;
 pub mod json;
-pub mod junit;
+pub(crate) mod junit;
 pub mod load;
-pub mod markdown;
+pub(crate) mod markdown;
 mod notes;
-pub mod schema;
+pub(crate) mod schema;
 pub mod table;
-pub mod ticket;
+pub(crate) mod ticket;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 use crate::checks::{Item, Phase, Severity, Status};
 use crate::exit::Exit;
 use crate::plan::Criteria;
-pub use accounts::Accounts;
+pub(crate) use accounts::Accounts;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 /// The `tool` of every report orgexit writes.
-pub const TOOL: &str = "orgexit";
+pub(crate) const TOOL: &str = "orgexit";
 
 /// An orgexit audit report (`orgexit audit --format json`): is every departing AWS account ready to leave the reseller's organization, and what still blocks it.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -152,7 +152,7 @@ pub enum OrgOwner {
 /// Text that is most often the check catalog's own (an id, a title, a remediation):
 /// borrowed from it, not copied into each of thousands of accounts; owned when read from
 /// a report file or made for one finding.
-pub type Text = std::borrow::Cow<'static, str>;
+pub(crate) type Text = std::borrow::Cow<'static, str>;
 
 /// What one check found in one account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -206,19 +206,19 @@ impl Summary {
     }
 
     /// "28 pass · 3 fail · …", every status in order.
-    pub fn counts(&self) -> String {
+    pub(crate) fn counts(&self) -> String {
         self.count_parts().join(" · ")
     }
 
     /// "28 pass", "3 fail", …: every status in order.
-    pub fn count_parts(&self) -> Vec<String> {
+    pub(crate) fn count_parts(&self) -> Vec<String> {
         Status::ALL
             .iter()
             .map(|status| format!("{} {}", self.count(*status), status.as_str()))
             .collect()
     }
 
-    pub fn count(&self, status: Status) -> usize {
+    pub(crate) fn count(&self, status: Status) -> usize {
         match status {
             Status::Pass => self.pass,
             Status::Fail => self.fail,
@@ -231,7 +231,7 @@ impl Summary {
 }
 
 /// Assembles a [`Report`] from accounts already evaluated (by the engine), in any order.
-pub struct ReportBuilder<'p> {
+pub(crate) struct ReportBuilder<'p> {
     criteria: &'p Criteria,
     accounts: Accounts,
     snapshot: Option<SnapshotSource>,
@@ -240,13 +240,13 @@ pub struct ReportBuilder<'p> {
 
 impl ReportBuilder<'_> {
     /// One account's findings, named from [`ReportBuilder::names`], packed.
-    pub fn push(&mut self, mut account: AccountReport) {
+    pub(crate) fn push(&mut self, mut account: AccountReport) {
         account.name = self.names.get(&account.account_id).cloned();
         self.accounts.push(&account);
     }
 
     /// The facts came from a snapshot collected at this time (`None`: not recorded).
-    pub fn snapshot(&mut self, collected_at: Option<&str>) {
+    pub(crate) fn snapshot(&mut self, collected_at: Option<&str>) {
         self.snapshot = Some(SnapshotSource {
             collected_at: collected_at.map(str::to_string),
         });
@@ -255,7 +255,7 @@ impl ReportBuilder<'_> {
     /// The accounts' names (from the accounts file), by ID. Given before the accounts (as
     /// `audit` does), each account is named as it is packed; an account already packed is
     /// unpacked to be named.
-    pub fn names(&mut self, names: std::collections::BTreeMap<String, String>) {
+    pub(crate) fn names(&mut self, names: std::collections::BTreeMap<String, String>) {
         let packed: Vec<(usize, String)> = self
             .accounts
             .ids()
@@ -269,7 +269,7 @@ impl ReportBuilder<'_> {
     }
 
     /// The report: accounts sorted by ID (each once), checks in catalog order.
-    pub fn finish(self, generated_at: time::OffsetDateTime) -> Report {
+    pub(crate) fn finish(self, generated_at: time::OffsetDateTime) -> Report {
         let mut accounts = self.accounts;
         accounts.sort_unique();
         let mut summary = Summary {
@@ -310,7 +310,7 @@ impl ReportBuilder<'_> {
 
 impl AccountReport {
     /// "111122223333 (prod)": the ID, with the name the accounts file gives it.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match &self.name {
             Some(name) => format!("{} ({name})", self.account_id),
             None => self.account_id.clone(),
@@ -320,7 +320,7 @@ impl AccountReport {
 
 impl Report {
     /// A builder of the report of a run under `criteria`.
-    pub fn builder(criteria: &Criteria) -> ReportBuilder<'_> {
+    pub(crate) fn builder(criteria: &Criteria) -> ReportBuilder<'_> {
         ReportBuilder {
             criteria,
             accounts: Accounts::default(),
@@ -331,12 +331,12 @@ impl Report {
 
     /// Whether only some checks of the catalog ran (`--select`/`--skip`); `false` too for
     /// a report that does not say.
-    pub fn partial_selection(&self) -> bool {
+    pub(crate) fn partial_selection(&self) -> bool {
         !self.selected_checks.is_empty() && self.selected_checks.len() < crate::checks::CHECKS.len()
     }
 
     /// "2 of 12 checks: root-mfa, root-access-keys", when only some ran.
-    pub fn selection_text(&self) -> Option<String> {
+    pub(crate) fn selection_text(&self) -> Option<String> {
         self.partial_selection().then(|| {
             format!(
                 "{} of {} checks: {}",
@@ -348,7 +348,7 @@ impl Report {
     }
 
     /// "the snapshot collected 2026-11-24T09:00:00Z", when the facts came from one.
-    pub fn snapshot_text(&self) -> Option<String> {
+    pub(crate) fn snapshot_text(&self) -> Option<String> {
         self.snapshot.as_ref().map(|s| match &s.collected_at {
             Some(at) => format!("the snapshot collected {at}"),
             None => "a snapshot that does not say when it was collected".to_string(),
@@ -356,14 +356,14 @@ impl Report {
     }
 
     /// When the report was made, as the reports write it (RFC 3339).
-    pub fn generated_at_text(&self) -> String {
+    pub(crate) fn generated_at_text(&self) -> String {
         self.generated_at
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default()
     }
 
     /// What the exit status says, in words.
-    pub fn verdict(&self) -> &'static str {
+    pub(crate) fn verdict(&self) -> &'static str {
         match self.exit_code() {
             Exit::Success => "every account is ready (exit 0)",
             Exit::Blocked => "some check is fail or manual (exit 1)",

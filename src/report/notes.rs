@@ -23,7 +23,7 @@ fn lists_waivable_names(kind: &FactKind) -> bool {
     )
 }
 
-pub fn notes(criteria: &Criteria, accounts: &super::Accounts) -> Vec<String> {
+pub(crate) fn notes(criteria: &Criteria, accounts: &super::Accounts) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(date) = criteria.target_date
         && criteria.phase == Phase::Pre

@@ -7,7 +7,7 @@ use schemars::generate::SchemaSettings;
 
 use super::Report;
 
-pub fn render() -> String {
+pub(crate) fn render() -> String {
     // As written, not as read: `waived` is always written, so it is required here even
     // though the reader accepts older reports without it.
     let schema = SchemaSettings::draft2020_12()

@@ -26,7 +26,7 @@ use crate::checks::Status;
 
 /// Up to this many accounts, the table lists every account; beyond, a roll-up per check
 /// and only the accounts that are not ready.
-pub const DETAILED_UP_TO: usize = 5;
+pub(crate) const DETAILED_UP_TO: usize = 5;
 
 /// Resources listed under a finding's summary; the JSON report has them all.
 const RESOURCES_SHOWN: usize = 3;

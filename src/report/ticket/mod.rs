@@ -24,20 +24,20 @@ use crate::checks::{Phase, Status};
 use crate::reseller::{Reseller, TicketWords};
 
 /// What the customer still has to fill in.
-pub const BLANK: &str = "________";
+pub(crate) const BLANK: &str = "________";
 
 /// The check whose `pass` means someone attested access to the account's root user.
 const ROOT_CREDENTIALS: &str = crate::checks::root_credentials::ID;
 
 /// The reseller's words for a report: its built-in definition's `[ticket]`, or just its
 /// name for a definition that is not built in.
-pub fn words_for(report: &Report) -> TicketWords {
+pub(crate) fn words_for(report: &Report) -> TicketWords {
     Reseller::built_in(&report.reseller)
         .map(|r| r.ticket)
         .unwrap_or_else(|| TicketWords::plain(&report.reseller))
 }
 
-pub fn render(report: &Report, words: &TicketWords) -> String {
+pub(crate) fn render(report: &Report, words: &TicketWords) -> String {
     // A ticket is for people, about a handful of accounts: they are unpacked once, together.
     let accounts: Vec<AccountReport> = report.accounts.iter().collect();
     let accounts = accounts.as_slice();
