@@ -130,6 +130,16 @@ macro_rules! facts {
                 }
             )+
 
+            /// Why the read of `kind` failed; `None` when it was read or not collected.
+            pub fn read_error(&self, kind: FactKind) -> Option<&str> {
+                match kind {
+                    $(FactKind::$kind => match &self.$field {
+                        Some(Fact::Error(reason)) => Some(reason),
+                        _ => None,
+                    },)+
+                }
+            }
+
             /// How many of the collected facts could not be read.
             pub fn failed_reads(&self) -> usize {
                 0 $(+ usize::from(matches!(self.$field, Some(Fact::Error(_)))))+

@@ -87,6 +87,24 @@ async fn the_demo_accounts_survive_the_wire() {
             "iam:GetAccountSummary: AccessDenied (HTTP 403)"
         );
     }
+    // Every read the replay can be asked for has its answer there: a fact the demo holds
+    // comes back read, whatever its kind (a new fact without its replay answer fails here,
+    // not only in the fields compared above).
+    for want in &demo {
+        let have = facts_of(&got, &want.account_id);
+        for kind in FactKind::ALL {
+            if want.read_error(kind).is_none() {
+                assert_eq!(
+                    have.read_error(kind),
+                    None,
+                    "{} {}: the replay does not answer this read as the demo holds it",
+                    want.account_id,
+                    kind.name()
+                );
+            }
+        }
+    }
+
     // The standalone account was answered AWSOrganizationsNotInUseException.
     assert_eq!(
         facts_of(&got, "444455556666").organization,
