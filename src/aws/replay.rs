@@ -548,11 +548,14 @@ impl Request {
                 (service, Protocol::Query, operation, params)
             } else if uri.contains("account.") {
                 let path = uri.split("amazonaws.com").nth(1).unwrap_or(uri);
-                let operation = match path.trim_start_matches('/') {
-                    "getAlternateContact" => "GetAlternateContact".to_string(),
-                    "getContactInformation" => "GetContactInformation".to_string(),
-                    "getAccountInformation" => "GetAccountInformation".to_string(),
-                    other => format!("{} /{other}", request.method()),
+                // restJson: the path is the operation's name in lowerCamelCase
+                // (`/getContactInformation`), always a POST.
+                let name = path.trim_start_matches('/');
+                let operation = match name.chars().next() {
+                    Some(first) if request.method() == "POST" && first.is_ascii_lowercase() => {
+                        format!("{}{}", first.to_ascii_uppercase(), &name[1..])
+                    }
+                    _ => format!("{} /{name}", request.method()),
                 };
                 let params = json_params(&body);
                 ("Account", Protocol::RestJson, operation, params)
