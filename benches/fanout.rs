@@ -436,6 +436,7 @@ fn replay_run(args: &Args, n: usize) -> Line {
         account_deadline: Duration::from_secs(600),
         names: Default::default(),
         leavers: policy.leavers(),
+        needs_by_account: policy.needs_by_account(),
     };
     let rt = runtime();
     let (wall, report) = rt.block_on(async {
@@ -757,6 +758,7 @@ mod moto {
                 account_deadline: Duration::from_secs(600),
                 names: Default::default(),
                 leavers: Default::default(),
+                needs_by_account: Default::default(),
             };
             let guard = ReadOnlyGuard::new();
             let connection = Connection::from_config(base.clone(), &options, guard.clone());

@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 
 use super::iam_federation::{ORG_ACCESS_ROLE, Who, judge, provider_marks};
 use super::trust_policy::Trusted;
-use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, count, name_list};
+use super::{
+    About, Check, Context, Finding, Item, Phase, Severity, Status, Under, count, name_list,
+};
 use crate::facts::{AccountFacts, FactKind, Membership, Missing};
 
 pub(crate) struct AccessAfterMove;
@@ -46,13 +48,15 @@ impl Check for AccessAfterMove {
     fn about(&self) -> &'static About {
         &ABOUT
     }
-    fn needs_under(&self, phase: Phase, new_org: Option<&str>) -> Vec<FactKind> {
+    fn needs_under(&self, under: Under<'_>) -> Vec<FactKind> {
         // The invitation names the new organization's management account: read only when
         // there is one to read.
         self.needs()
             .iter()
             .copied()
-            .filter(|k| *k != FactKind::Handshakes || (phase == Phase::Pre && new_org.is_some()))
+            .filter(|k| {
+                *k != FactKind::Handshakes || (under.phase == Phase::Pre && under.new_org.is_some())
+            })
             .collect()
     }
 

@@ -1,6 +1,6 @@
 #![doc = include_str!("../../checks/docs/delegated-admin.md")]
 
-use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, Under};
 use crate::facts::{AccountFacts, DelegatedServices, FactKind, Membership, Missing, Unread};
 
 pub(crate) struct DelegatedAdmin;
@@ -24,8 +24,8 @@ impl Check for DelegatedAdmin {
     fn about(&self) -> &'static About {
         &ABOUT
     }
-    fn reads_under(&self, phase: Phase, _new_org: Option<&str>) -> bool {
-        phase == Phase::Pre
+    fn reads_under(&self, under: Under<'_>) -> bool {
+        under.phase == Phase::Pre
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

@@ -1,6 +1,6 @@
 #![doc = include_str!("../../checks/docs/leave-permission.md")]
 
-use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, Under};
 use crate::facts::{AccountFacts, FactKind, LeaveOutcome, Missing};
 
 pub(crate) struct LeavePermission;
@@ -47,8 +47,8 @@ impl Check for LeavePermission {
     fn about(&self) -> &'static About {
         &ABOUT
     }
-    fn reads_under(&self, phase: Phase, _new_org: Option<&str>) -> bool {
-        phase == Phase::Pre
+    fn reads_under(&self, under: Under<'_>) -> bool {
+        under.phase == Phase::Pre
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

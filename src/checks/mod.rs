@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::attestations::{AccountAttestations, Leaver, Move, Waiver};
+use crate::attestations::{AccountAttestations, Leaver, Move, MoveKind, Waiver};
 use crate::facts::{AccountFacts, FactKind, Failure, Missing, Unread};
 use crate::reseller::Reseller;
 
@@ -419,6 +419,15 @@ pub struct About {
     pub item_kinds: &'static [&'static str],
 }
 
+/// What decides which facts a check reads in one account: the phase, the organization
+/// the accounts move to, and how this account moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Under<'a> {
+    pub phase: Phase,
+    pub new_org: Option<&'a str>,
+    pub moving: MoveKind,
+}
+
 /// One check of the catalog.
 pub trait Check: Sync {
     /// The check's catalog entry (its `ABOUT`, declared with [`about!`]).
@@ -453,15 +462,16 @@ pub trait Check: Sync {
     fn item_kinds(&self) -> &'static [&'static str] {
         self.about().item_kinds
     }
-    /// Whether the check reads anything under this phase and target organization; a check
-    /// that will only say `skipped` costs no AWS call.
-    fn reads_under(&self, _phase: Phase, _new_org: Option<&str>) -> bool {
+    /// Whether the check reads anything in an account under these terms; a check whose
+    /// verdict needs no fact there (`skipped`, or a pass that follows from the move) costs
+    /// no AWS call.
+    fn reads_under(&self, _under: Under<'_>) -> bool {
         true
     }
-    /// The facts the check reads under this phase and target organization: the
-    /// collector fetches the union of the selected checks'.
-    fn needs_under(&self, phase: Phase, new_org: Option<&str>) -> Vec<FactKind> {
-        if self.reads_under(phase, new_org) {
+    /// The facts the check reads in an account under these terms: the collector fetches
+    /// the union of the selected checks'.
+    fn needs_under(&self, under: Under<'_>) -> Vec<FactKind> {
+        if self.reads_under(under) {
             self.needs().to_vec()
         } else {
             Vec::new()

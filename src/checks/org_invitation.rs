@@ -1,6 +1,6 @@
 #![doc = include_str!("../../checks/docs/org-invitation.md")]
 
-use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, count};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, Under, count};
 use crate::facts::{AccountFacts, FactKind, Handshake, Missing};
 
 pub(crate) struct OrgInvitation;
@@ -37,8 +37,8 @@ impl Check for OrgInvitation {
     fn about(&self) -> &'static About {
         &ABOUT
     }
-    fn reads_under(&self, phase: Phase, new_org: Option<&str>) -> bool {
-        phase == Phase::Pre && new_org.is_some()
+    fn reads_under(&self, under: Under<'_>) -> bool {
+        under.phase == Phase::Pre && under.new_org.is_some()
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

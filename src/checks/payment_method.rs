@@ -1,6 +1,7 @@
 #![doc = include_str!("../../checks/docs/payment-method.md")]
 
-use super::{About, Check, Context, Finding, Item, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Severity, Status, Under};
+use crate::attestations::MoveKind;
 use crate::facts::{AccountFacts, FactKind, Missing, PaymentInstrument, Unread};
 
 pub(crate) struct PaymentMethod;
@@ -9,8 +10,8 @@ about! {
     "payment-method",
     title: "Payment method",
     severity: Severity::Critical,
-    needs: // Roles only enrich the message.
-    &[FactKind::PaymentInstruments, FactKind::Roles],
+    // Roles only enrich the message.
+    needs: &[FactKind::PaymentInstruments, FactKind::Roles],
     attestation: Some("payment_method"),
     remediation: "Add a payment method in Billing → Payment preferences; let the audit role read it (payments:ListPaymentInstruments), or attest it (payment_method) in the attestations file.",
     item_kinds: &[
@@ -42,6 +43,10 @@ pub(crate) const NOT_NEEDED: &str = "not-needed";
 impl Check for PaymentMethod {
     fn about(&self) -> &'static About {
         &ABOUT
+    }
+    /// A direct move needs no payment method of the account's own: nothing to read.
+    fn reads_under(&self, under: Under<'_>) -> bool {
+        under.moving != MoveKind::Direct
     }
 
     fn evaluate(&self, facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missing> {

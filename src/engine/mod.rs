@@ -195,7 +195,11 @@ pub async fn stream_from(
     // and signing requests is CPU work); the stream only starts a task when a slot frees.
     let mut pending = futures::stream::iter(accounts.iter())
         .map(|id| {
-            let (connection, needs, account) = (connection.clone(), Arc::clone(&needs), id.clone());
+            let needs = match targets.needs_by_account.get(id) {
+                Some(theirs) => Arc::new(theirs.clone()),
+                None => Arc::clone(&needs),
+            };
+            let (connection, account) = (connection.clone(), id.clone());
             let leaver = targets.leavers.for_account(id).cloned();
             let task = Task(tokio::spawn(async move {
                 audit_account(&connection, &account, &needs, leaver.as_ref(), deadline).await

@@ -1,10 +1,10 @@
 //! What the checks are evaluated against: phase, reseller, target organization and
 //! date, attestations, who leaves and how, and the checks selected.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::attestations::{AccountAttestations, Attestations, Leaver, Leavers, Move, MoveKind};
-use crate::checks::{CHECKS, Check, Context, Phase};
+use crate::checks::{CHECKS, Check, Context, Phase, Under};
 use crate::cli::{CheckSelection, CriteriaArgs};
 use crate::facts::FactKind;
 use crate::input::{AccountId, InputError, parse_date};
@@ -48,10 +48,36 @@ impl Criteria {
         }
     }
 
-    /// The facts the selected checks need under these criteria: the collector fetches
-    /// exactly these.
+    /// The facts the selected checks need in an account that attests no `move`: the
+    /// collector fetches exactly these ([`Criteria::needs_by_account`] for the others).
     pub fn needs(&self) -> BTreeSet<FactKind> {
-        needs_of(&self.checks, Some((self.phase, self.new_org.as_deref())))
+        needs_of(&self.checks, Some(self.under(&NO_ATTESTATIONS)))
+    }
+
+    /// The accounts whose attested move makes them need other facts than
+    /// [`Criteria::needs`] (a direct move reads no payment method), with theirs.
+    pub fn needs_by_account(&self) -> BTreeMap<String, BTreeSet<FactKind>> {
+        let every = self.needs();
+        self.attestations
+            .accounts
+            .iter()
+            .map(|(id, attested)| {
+                (
+                    id.clone(),
+                    needs_of(&self.checks, Some(self.under(attested))),
+                )
+            })
+            .filter(|(_, needs)| *needs != every)
+            .collect()
+    }
+
+    /// The terms that decide what an account with these attestations is read for.
+    fn under(&self, attestations: &AccountAttestations) -> Under<'_> {
+        Under {
+            phase: self.phase,
+            new_org: self.new_org.as_deref(),
+            moving: self.moving(attestations).kind,
+        }
     }
 
     /// Who leaves in each account: the attestations' `leaver`, else `--leaver`.
@@ -97,16 +123,13 @@ impl Criteria {
     }
 }
 
-/// The facts `checks` read under a phase and target organization (an audit), or under
-/// any of them (`None`: a snapshot, audited later under criteria not known yet).
-pub fn needs_of(
-    checks: &[&'static dyn Check],
-    under: Option<(Phase, Option<&str>)>,
-) -> BTreeSet<FactKind> {
+/// The facts `checks` read in an account under these terms (an audit), or under any
+/// (`None`: a snapshot, audited later under criteria not known yet).
+pub fn needs_of(checks: &[&'static dyn Check], under: Option<Under<'_>>) -> BTreeSet<FactKind> {
     checks
         .iter()
         .flat_map(|c| match under {
-            Some((phase, new_org)) => c.needs_under(phase, new_org),
+            Some(under) => c.needs_under(under),
             None => c.needs().to_vec(),
         })
         .collect()
@@ -211,5 +234,69 @@ impl Criteria {
 impl std::fmt::Debug for dyn Check {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::CHECKS;
+
+    fn moving_to(new_org: Option<&str>) -> Criteria {
+        Criteria {
+            new_org: new_org.map(str::to_string),
+            ..Criteria::new(
+                Phase::Pre,
+                time::macros::date!(2026 - 12 - 07),
+                CHECKS.to_vec(),
+            )
+        }
+    }
+
+    /// A direct move needs no payment method of the account's own, so none is read; an
+    /// account that attests a standalone move is read for it, and only that account.
+    #[test]
+    fn a_direct_move_reads_no_payment_method_and_a_standalone_one_does() {
+        let mut direct = moving_to(Some("o-acmenew0001"));
+        assert!(!direct.needs().contains(&FactKind::PaymentInstruments));
+        assert!(direct.needs().contains(&FactKind::Roles));
+        assert!(direct.needs_by_account().is_empty());
+
+        let standalone = AccountAttestations {
+            r#move: Some(MoveKind::Standalone),
+            ..AccountAttestations::default()
+        };
+        let attested_direct = AccountAttestations {
+            r#move: Some(MoveKind::Direct),
+            ..AccountAttestations::default()
+        };
+        direct
+            .attestations
+            .accounts
+            .insert("111111111111".into(), standalone.clone());
+        direct
+            .attestations
+            .accounts
+            .insert("222222222222".into(), attested_direct);
+        let by_account = direct.needs_by_account();
+        assert_eq!(by_account.keys().collect::<Vec<_>>(), ["111111111111"]);
+        assert!(by_account["111111111111"].contains(&FactKind::PaymentInstruments));
+        assert_eq!(
+            by_account["111111111111"].len(),
+            direct.needs().len() + 1,
+            "only the payment method is added"
+        );
+
+        // Without --new-org every account leaves standalone and is read for it.
+        let mut alone = moving_to(None);
+        assert!(alone.needs().contains(&FactKind::PaymentInstruments));
+        alone.move_kind = Some(MoveKind::Standalone);
+        alone
+            .attestations
+            .accounts
+            .insert("111111111111".into(), standalone);
+        assert!(alone.needs_by_account().is_empty());
+        // Collected for a snapshot, the payment method is read whatever the move.
+        assert!(needs_of(&CHECKS.to_vec(), None).contains(&FactKind::PaymentInstruments));
     }
 }

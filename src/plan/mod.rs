@@ -84,6 +84,7 @@ impl AuditPlan {
         let criteria = Criteria::from_args(&args.criteria, &args.selection)?;
         let targets = Targets {
             leavers: criteria.leavers(),
+            needs_by_account: criteria.needs_by_account(),
             ..Targets::from_args(&args.accounts)?
         };
         let outputs = Outputs::from_args(args)?;

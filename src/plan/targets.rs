@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::attestations::Leavers;
 use crate::aws::config::AwsOptions;
 use crate::cli::{AccountArgs, AccountList};
+use crate::facts::FactKind;
 use crate::input::{AccountId, InputError, parse_endpoint_url, read_file};
 
 /// Where facts come from.
@@ -33,6 +34,8 @@ pub struct Targets {
     pub names: BTreeMap<String, String>,
     /// Whose permission to leave is simulated, per account (`leave-permission`).
     pub leavers: Leavers,
+    /// The accounts that need other facts than the run's (an attested move), with theirs.
+    pub needs_by_account: BTreeMap<String, BTreeSet<FactKind>>,
 }
 
 /// The accounts of `--accounts` and `--accounts-file`, deduplicated and sorted.
@@ -124,6 +127,7 @@ impl Targets {
             account_deadline: Duration::from_secs(args.timeout.saturating_mul(4).max(30)),
             names,
             leavers: Leavers::default(),
+            needs_by_account: BTreeMap::new(),
         })
     }
 }

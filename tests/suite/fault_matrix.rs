@@ -18,7 +18,7 @@ use common::{all_facts, demo_facts, gather, quick_options, world};
 use orgexit::attestations::{Attestations, MoveKind};
 use orgexit::aws::guard::ALLOWED;
 use orgexit::aws::replay::{Fault, Replay, Rule};
-use orgexit::checks::{CHECKS, Phase, Status};
+use orgexit::checks::{CHECKS, Phase, Status, Under};
 use orgexit::engine::evaluate::evaluate;
 use orgexit::exit::Exit;
 use orgexit::facts::{AccountFacts, FactKind, Failure, Unread};
@@ -231,7 +231,11 @@ async fn no_fault_of_any_operation_becomes_a_pass_or_spreads() {
             let mut blocked = false;
             for (check, (now, then)) in CHECKS.iter().zip(other.checks.iter().zip(&before.checks)) {
                 let needs = check.needs().contains(&kind)
-                    && check.reads_under(Phase::Pre, Some("o-acmenew0001"))
+                    && check.reads_under(Under {
+                        phase: Phase::Pre,
+                        new_org: Some("o-acmenew0001"),
+                        moving: other.moving.as_ref().unwrap().kind,
+                    })
                     && !HINTS.contains(&(&*now.id, kind));
                 let denied = matches!(case.failure, Failure::Denied | Failure::DeniedByScp);
                 if needs && denied && DENIAL_FALLBACKS.contains(&(&*now.id, kind)) {

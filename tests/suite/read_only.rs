@@ -6,8 +6,9 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{demo_facts, gather, quick_options, world};
+use orgexit::attestations::{AccountAttestations, MoveKind};
 use orgexit::audit_role;
-use orgexit::aws::guard::allowed;
+use orgexit::aws::guard::{ReadOnlyGuard, allowed};
 use orgexit::aws::replay::Replay;
 use orgexit::checks::{CHECKS, Check, Phase};
 use orgexit::plan::Criteria;
@@ -46,6 +47,9 @@ async fn sent_actions(policy: &Criteria) -> BTreeSet<&'static str> {
         .collect()
 }
 
+/// Under the terms that read the most (a standalone move, with a new organization to
+/// check the invitation of), a selection sends every action its policy grants and no
+/// other. A direct move sends fewer (no payment method): a subset, tested below.
 #[tokio::test(start_paused = true)]
 async fn the_policy_grants_exactly_what_each_selection_sends() {
     let mut selections: Vec<Vec<&'static dyn Check>> = vec![CHECKS.to_vec()];
@@ -58,9 +62,14 @@ async fn the_policy_grants_exactly_what_each_selection_sends() {
     }
     for checks in selections {
         let ids: Vec<&str> = checks.iter().map(|c| c.id()).collect();
-        let policy = criteria(checks.clone(), Some("o-acmenew0001"));
+        let standalone = Criteria {
+            move_kind: Some(MoveKind::Standalone),
+            ..criteria(checks.clone(), Some("o-acmenew0001"))
+        };
         let granted = audit_role::actions(&checks);
-        assert_eq!(sent_actions(&policy).await, granted, "{ids:?}");
+        assert_eq!(sent_actions(&standalone).await, granted, "{ids:?}");
+        let direct = criteria(checks.clone(), Some("o-acmenew0001"));
+        assert!(sent_actions(&direct).await.is_subset(&granted), "{ids:?}");
     }
 }
 
@@ -73,4 +82,43 @@ async fn without_a_new_org_the_handshakes_are_not_even_read() {
         "{sent:?}"
     );
     assert!(sent.is_subset(&audit_role::actions(CHECKS)));
+}
+
+/// Accounts moving directly are not asked for a payment method (the new organization
+/// pays); the one account that attests a standalone move is, and only it.
+#[tokio::test(start_paused = true)]
+async fn only_an_account_leaving_standalone_is_asked_for_its_payment_method() {
+    let demo = demo_facts();
+    let replay = Replay::builder().page_size(2).build(world(&demo));
+    let ids: Vec<&str> = demo.iter().map(|f| f.account_id.as_str()).collect();
+    let standalone = ids[1];
+    let mut criteria = criteria(CHECKS.to_vec(), Some("o-acmenew0001"));
+    criteria.attestations.accounts.insert(
+        standalone.to_string(),
+        AccountAttestations {
+            r#move: Some(MoveKind::Standalone),
+            ..AccountAttestations::default()
+        },
+    );
+    let options = quick_options();
+    let connection = common::connection(&replay, &options, ReadOnlyGuard::new());
+    let facts = common::gather_by_account(
+        &connection,
+        &options,
+        &ids,
+        &criteria.needs(),
+        criteria.needs_by_account(),
+    )
+    .await;
+    let asked: BTreeSet<String> = replay
+        .calls()
+        .iter()
+        .filter(|c| c.operation == "ListPaymentInstruments")
+        .map(|c| c.account.clone())
+        .collect();
+    assert_eq!(asked, BTreeSet::from([standalone.to_string()]));
+    // Every other read went to every account.
+    for account in &facts {
+        assert!(account.roles.is_some(), "{}", account.account_id);
+    }
 }

@@ -99,6 +99,17 @@ pub async fn gather_through(
     accounts: &[&str],
     needs: &BTreeSet<FactKind>,
 ) -> Vec<AccountFacts> {
+    gather_by_account(connection, options, accounts, needs, Default::default()).await
+}
+
+/// [`gather_through`], with other needs for the accounts `needs_by_account` names.
+pub async fn gather_by_account(
+    connection: &Connection,
+    options: &AwsOptions,
+    accounts: &[&str],
+    needs: &BTreeSet<FactKind>,
+    needs_by_account: BTreeMap<String, BTreeSet<FactKind>>,
+) -> Vec<AccountFacts> {
     assert_virtual_time();
     let targets = Targets {
         accounts: accounts
@@ -109,6 +120,7 @@ pub async fn gather_through(
         concurrency: 16,
         account_deadline: options.operation_timeout * 10,
         names: Default::default(),
+        needs_by_account,
         // Who leaves in every account, as the demo attestations name it.
         leavers: Leavers {
             every: Some(Leaver::Named(LEAVER.into())),
