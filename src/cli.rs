@@ -299,9 +299,23 @@ pub struct AuditArgs {
     pub all: bool,
 }
 
+impl Format {
+    /// The formats' names as the command line spells them, from the enum itself.
+    pub(crate) fn names() -> Vec<String> {
+        Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect()
+    }
+}
+
 /// `json=report.json` → (Json, "report.json").
 fn parse_also(value: &str) -> Result<(Format, PathBuf), String> {
-    let expected = "expected FORMAT=FILE, e.g. json=report.json, with FORMAT one of table, json, junit, markdown";
+    let expected = format!(
+        "expected FORMAT=FILE, e.g. json=report.json, with FORMAT one of {}",
+        Format::names().join(", ")
+    );
     let (format, file) = value
         .split_once('=')
         .ok_or_else(|| format!("{value:?}: {expected}"))?;

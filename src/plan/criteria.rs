@@ -297,6 +297,6 @@ mod tests {
             .insert("111111111111".into(), standalone);
         assert!(alone.needs_by_account().is_empty());
         // Collected for a snapshot, the payment method is read whatever the move.
-        assert!(needs_of(&CHECKS.to_vec(), None).contains(&FactKind::PaymentInstruments));
+        assert!(needs_of(CHECKS, None).contains(&FactKind::PaymentInstruments));
     }
 }

@@ -57,14 +57,9 @@ pub fn writable(path: &Path, flag: &str) -> Result<(), InputError> {
 /// `--output json` is the AWS CLI's spelling of `--format json`: a bare format name is
 /// refused (it would write the table to a file called `json` and print nothing).
 pub fn not_a_format_name(path: &Path) -> Result<(), InputError> {
-    use clap::ValueEnum;
     let name = path.to_string_lossy();
     // The report's formats (from `Format` itself), and the AWS CLI's other output names.
-    let formats: Vec<String> = Format::value_variants()
-        .iter()
-        .filter_map(|f| f.to_possible_value())
-        .map(|v| v.get_name().to_string())
-        .collect();
+    let formats = Format::names();
     let named = formats.iter().find(|f| name.eq_ignore_ascii_case(f));
     let aws_cli = ["text", "yaml"]
         .iter()
