@@ -437,6 +437,7 @@ fn replay_run(args: &Args, n: usize) -> Line {
         names: Default::default(),
         leavers: policy.leavers(),
         needs_by_account: policy.needs_by_account(),
+        regions: None,
     };
     let rt = runtime();
     let (wall, report) = rt.block_on(async {
@@ -759,6 +760,7 @@ mod moto {
                 names: Default::default(),
                 leavers: Default::default(),
                 needs_by_account: Default::default(),
+                regions: None,
             };
             let guard = ReadOnlyGuard::new();
             let connection = Connection::from_config(base.clone(), &options, guard.clone());

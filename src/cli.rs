@@ -177,6 +177,16 @@ pub struct AccountArgs {
     #[arg(long, visible_alias = "fixture", value_name = "PATH")]
     pub snapshot: Option<PathBuf>,
 
+    /// Read the regional facts (stacks, key policies) only in these regions,
+    /// comma-separated; repeatable. The report names the enabled regions left out.
+    /// Default: every region enabled in each account (account:ListRegions).
+    #[arg(long, value_name = "R[,R...]")]
+    pub regions: Vec<String>,
+
+    /// Regional calls one account may have in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub regional_concurrency: u16,
+
     /// Accounts audited at once.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,

@@ -156,7 +156,7 @@ mod tests {
         assert_eq!(policy["Version"], "2012-10-17");
         assert_eq!(
             policy["Statement"][0]["Action"].as_array().unwrap().len(),
-            17
+            24
         );
         for new in [
             "payments:ListPaymentInstruments",

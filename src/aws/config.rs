@@ -50,6 +50,8 @@ pub struct AwsOptions {
     pub max_attempts: u32,
     /// The first retry waits up to this long (full jitter), doubling with each attempt.
     pub retry_backoff: Duration,
+    /// `--regional-concurrency`: at most this many regional calls of one account in flight.
+    pub regional_concurrency: usize,
 }
 
 impl Default for AwsOptions {
@@ -66,9 +68,14 @@ impl Default for AwsOptions {
             // throttling, still spreads retries out (full jitter, doubling up to 20 s)
             // and halved the wall time of the benchmark with 10% of calls throttled.
             retry_backoff: Duration::from_millis(500),
+            regional_concurrency: REGIONAL_CONCURRENCY,
         }
     }
 }
+
+/// Regional calls one account may have in flight by default: every region's first call
+/// of each regional read at once, for the 17 regions an account has enabled by default.
+pub const REGIONAL_CONCURRENCY: usize = 64;
 
 /// Organizations, IAM and Account are global services served from us-east-1; used when
 /// the chain names no region.
@@ -115,15 +122,62 @@ pub struct Connection {
     profile: Option<String>,
     /// Known once [`Connection::identify`] has run.
     caller: Option<Caller>,
+    /// `--regional-concurrency`, for every account's clients.
+    regional_concurrency: usize,
 }
 
-/// The clients for one account, all behind the read-only guard.
+/// The clients for one account, all behind the read-only guard. The global services'
+/// are built with the account; a regional client is built the first time a read needs
+/// that service in that region, and then shared by every read of the account.
 pub struct AccountClients {
     pub organizations: aws_sdk_organizations::Client,
     pub iam: aws_sdk_iam::Client,
     pub s3: aws_sdk_s3::Client,
     pub account: aws_sdk_account::Client,
     pub payments: PaymentsClient,
+    config: SdkConfig,
+    guard: ReadOnlyGuard,
+    quota: RetryPartition,
+    cloudformation: PerRegion<aws_sdk_cloudformation::Client>,
+    kms: PerRegion<aws_sdk_kms::Client>,
+    s3_in: PerRegion<aws_sdk_s3::Client>,
+    /// Bounds the account's regional calls in flight (`--regional-concurrency`).
+    regional_calls: tokio::sync::Semaphore,
+    /// Reads more than one fact needs, made once per account.
+    pub(crate) shared: SharedReads,
+}
+
+/// Answers several facts are built from: the first fact that asks makes the call, the
+/// others wait for its answer.
+#[derive(Default)]
+pub(crate) struct SharedReads {
+    /// `account:ListRegions`.
+    pub(crate) regions: tokio::sync::OnceCell<Result<Vec<String>, String>>,
+    /// `s3:ListBuckets`: each bucket, and its region when AWS names it.
+    pub(crate) buckets: tokio::sync::OnceCell<Result<Vec<ListedBucket>, String>>,
+}
+
+/// A bucket ListBuckets names, with its region when ListBuckets says it.
+pub(crate) type ListedBucket = (String, Option<String>);
+
+/// One client of a service per region, built on first use.
+struct PerRegion<C>(std::sync::Mutex<std::collections::BTreeMap<String, C>>);
+
+impl<C: Clone> PerRegion<C> {
+    fn new() -> Self {
+        PerRegion(std::sync::Mutex::new(std::collections::BTreeMap::new()))
+    }
+
+    fn get(&self, region: &str, build: impl FnOnce() -> C) -> C {
+        let mut clients = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        clients
+            .entry(region.to_string())
+            .or_insert_with(build)
+            .clone()
+    }
 }
 
 impl AccountClients {
@@ -160,8 +214,74 @@ impl AccountClients {
                     .interceptor(guard.clone())
                     .build(),
             ),
-            payments: PaymentsClient::new(config, guard, quota),
+            payments: PaymentsClient::new(config, guard, quota.clone()),
+            config: config.clone(),
+            guard: guard.clone(),
+            quota,
+            cloudformation: PerRegion::new(),
+            kms: PerRegion::new(),
+            s3_in: PerRegion::new(),
+            regional_calls: tokio::sync::Semaphore::new(REGIONAL_CONCURRENCY),
+            shared: SharedReads::default(),
         }
+    }
+
+    /// At most `calls` regional calls of this account in flight at once (at least one).
+    pub fn with_regional_concurrency(mut self, calls: usize) -> Self {
+        self.regional_calls = tokio::sync::Semaphore::new(calls.max(1));
+        self
+    }
+
+    /// Waits for a turn to make one regional call; the call is made while it is held.
+    pub(crate) async fn regional_turn(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.regional_calls
+            .acquire()
+            .await
+            .expect("the account's semaphore is never closed")
+    }
+
+    fn regional_config(&self, region: &str) -> SdkConfig {
+        self.config
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build()
+    }
+
+    /// CloudFormation in `region`.
+    pub(crate) fn cloudformation(&self, region: &str) -> aws_sdk_cloudformation::Client {
+        self.cloudformation.get(region, || {
+            aws_sdk_cloudformation::Client::from_conf(
+                aws_sdk_cloudformation::config::Builder::from(&self.regional_config(region))
+                    .retry_partition(self.quota.clone())
+                    .interceptor(self.guard.clone())
+                    .build(),
+            )
+        })
+    }
+
+    /// KMS in `region`.
+    pub(crate) fn kms(&self, region: &str) -> aws_sdk_kms::Client {
+        self.kms.get(region, || {
+            aws_sdk_kms::Client::from_conf(
+                aws_sdk_kms::config::Builder::from(&self.regional_config(region))
+                    .retry_partition(self.quota.clone())
+                    .interceptor(self.guard.clone())
+                    .build(),
+            )
+        })
+    }
+
+    /// S3 in `region`: a bucket's own calls go to the bucket's region.
+    pub(crate) fn s3_in(&self, region: &str) -> aws_sdk_s3::Client {
+        self.s3_in.get(region, || {
+            aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&self.regional_config(region))
+                    .force_path_style(true)
+                    .retry_partition(self.quota.clone())
+                    .interceptor(self.guard.clone())
+                    .build(),
+            )
+        })
     }
 }
 
@@ -293,6 +413,7 @@ impl Connection {
             external_id: options.external_id.clone(),
             profile: options.profile.clone(),
             caller: None,
+            regional_concurrency: options.regional_concurrency,
         }
     }
 
@@ -392,7 +513,8 @@ impl Connection {
                     "the credentials belong to account {caller}, not {account_id}; give --role-name to reach other accounts"
                 ));
             }
-            return Ok(AccountClients::new(&self.base, &self.guard, account_id));
+            return Ok(AccountClients::new(&self.base, &self.guard, account_id)
+                .with_regional_concurrency(self.regional_concurrency));
         };
         let role_arn = format!(
             "arn:{}:iam::{account_id}:role/{role_name}",
@@ -428,7 +550,8 @@ impl Connection {
             .to_builder()
             .credentials_provider(SharedCredentialsProvider::new(credentials))
             .build();
-        Ok(AccountClients::new(&config, &self.guard, account_id))
+        Ok(AccountClients::new(&config, &self.guard, account_id)
+            .with_regional_concurrency(self.regional_concurrency))
     }
 }
 

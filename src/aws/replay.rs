@@ -59,7 +59,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::facts::{
-    AccountFacts, DelegatedServices, Fact, LeaveOutcome, LeaveSimulation, Membership,
+    AccountFacts, DelegatedServices, Fact, LeaveOutcome, LeaveSimulation, Membership, Regional,
 };
 
 /// The access key of the base credentials; assumed-role keys are `ASIA` + account ID.
@@ -161,6 +161,8 @@ pub struct Rule {
     pub account: Option<String>,
     /// Only this operation (`ListRoles`); `None`: all operations.
     pub operation: Option<String>,
+    /// Only requests signed for this region (`eu-west-1`); `None`: every region.
+    pub region: Option<String>,
     pub fault: Fault,
     /// How many matching requests get the fault; `None`: all of them.
     pub times: Option<u32>,
@@ -171,6 +173,7 @@ impl Rule {
         Rule {
             account: None,
             operation: None,
+            region: None,
             fault,
             times: None,
         }
@@ -183,6 +186,11 @@ impl Rule {
 
     pub fn operation(mut self, operation: impl Into<String>) -> Rule {
         self.operation = Some(operation.into());
+        self
+    }
+
+    pub fn region(mut self, region: impl Into<String>) -> Rule {
+        self.region = Some(region.into());
         self
     }
 
@@ -222,6 +230,8 @@ struct Inner {
     throttle_one_in: u64,
     /// Whether each [`Call`] keeps its parameters.
     record_params: bool,
+    /// Whether ListBuckets names each bucket's region (`BucketRegion`).
+    bucket_regions: bool,
     requests: AtomicU64,
     rules: Mutex<Vec<Rule>>,
     calls: Mutex<Vec<Call>>,
@@ -294,6 +304,7 @@ pub struct ReplayBuilder {
     page_size: usize,
     throttle_one_in: u64,
     record_params: bool,
+    bucket_regions: bool,
     rules: Vec<Rule>,
 }
 
@@ -306,6 +317,7 @@ impl Replay {
             page_size: 100,
             throttle_one_in: 0,
             record_params: true,
+            bucket_regions: true,
             rules: Vec::new(),
         }
     }
@@ -394,6 +406,13 @@ impl ReplayBuilder {
 
     /// Records calls without their parameters (empty [`Call::params`]): the benchmark's
     /// record of thousands of accounts' calls, whose memory is not the tool's.
+    /// ListBuckets without `BucketRegion`, as an older S3 endpoint answers it: the
+    /// collector then asks each bucket's location (GetBucketLocation).
+    pub fn without_bucket_regions(mut self) -> Self {
+        self.bucket_regions = false;
+        self
+    }
+
     pub fn without_params(mut self) -> Self {
         self.record_params = false;
         self
@@ -414,6 +433,7 @@ impl ReplayBuilder {
                 page_size: self.page_size,
                 throttle_one_in: self.throttle_one_in,
                 record_params: self.record_params,
+                bucket_regions: self.bucket_regions,
                 requests: AtomicU64::new(0),
                 rules: Mutex::new(self.rules),
                 calls: Mutex::new(Vec::new()),
@@ -509,6 +529,8 @@ enum Protocol {
 
 struct Request {
     account: String,
+    /// The region the request is signed for (its SigV4 credential scope).
+    region: String,
     service: &'static str,
     protocol: Protocol,
     operation: String,
@@ -527,6 +549,13 @@ impl Request {
                 _ => caller.to_string(),
             })
             .unwrap_or_else(|| caller.to_string());
+        let region = request
+            .headers()
+            .get("authorization")
+            .and_then(|auth| auth.split("Credential=").nth(1))
+            .and_then(|cred| cred.split('/').nth(2))
+            .unwrap_or("us-east-1")
+            .to_string();
         let body = request
             .body()
             .bytes()
@@ -538,13 +567,20 @@ impl Request {
                 let (prefix, operation) = target.split_once('.').unwrap_or(("", target));
                 let (service, protocol) = match prefix {
                     "AWSPayments" => ("Payments", Protocol::Json10),
+                    "TrentService" => ("KMS", Protocol::Json),
                     _ => ("Organizations", Protocol::Json),
                 };
                 (service, protocol, operation.to_string(), json_params(&body))
             } else if body.contains("Action=") {
                 let params: HashMap<String, String> = form(&body);
                 let operation = params.get("Action").cloned().unwrap_or_default();
-                let service = if uri.contains("sts.") { "STS" } else { "IAM" };
+                let service = if uri.contains("sts.") {
+                    "STS"
+                } else if uri.contains("cloudformation.") {
+                    "CloudFormation"
+                } else {
+                    "IAM"
+                };
                 (service, Protocol::Query, operation, params)
             } else if uri.contains("account.") {
                 let path = uri.split("amazonaws.com").nth(1).unwrap_or(uri);
@@ -560,13 +596,35 @@ impl Request {
                 let params = json_params(&body);
                 ("Account", Protocol::RestJson, operation, params)
             } else if uri.contains("s3.") {
-                let operation = if request.method() == "GET" && uri.contains("x-id=ListBuckets") {
-                    "ListBuckets".to_string()
-                } else {
-                    format!("{} {uri}", request.method())
+                let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+                let mut params = form(query);
+                // Path-style: the bucket is the path's first segment.
+                let bucket = path
+                    .split("amazonaws.com")
+                    .nth(1)
+                    .unwrap_or(path)
+                    .trim_matches('/');
+                let asks = |sub: &str| {
+                    query
+                        .split('&')
+                        .any(|p| p == sub || p.starts_with(&format!("{sub}=")))
                 };
-                let query = uri.split_once('?').map_or("", |(_, q)| q);
-                ("S3", Protocol::RestXml, operation, form(query))
+                let operation = match request.method() {
+                    "GET" if uri.contains("x-id=ListBuckets") => "ListBuckets".to_string(),
+                    "GET" if asks("policy") => "GetBucketPolicy".to_string(),
+                    "GET" if asks("location") => "GetBucketLocation".to_string(),
+                    method => format!("{method} {uri}"),
+                };
+                if !bucket.is_empty() {
+                    params.insert(
+                        "Bucket".into(),
+                        urlencoding::decode(bucket)
+                            .map_or_else(|_| bucket.to_string(), |b| b.into_owned()),
+                    );
+                }
+                params.remove("policy");
+                params.remove("location");
+                ("S3", Protocol::RestXml, operation, params)
             } else {
                 (
                     "unknown",
@@ -585,6 +643,7 @@ impl Request {
         };
         Request {
             account,
+            region,
             service,
             protocol,
             operation,
@@ -641,6 +700,7 @@ impl Replay {
                     .operation
                     .as_ref()
                     .is_none_or(|o| *o == request.operation)
+                && rule.region.as_ref().is_none_or(|g| *g == request.region)
                 && rule.times != Some(0)
         })?;
         if let Some(times) = &mut rule.times {
@@ -673,11 +733,14 @@ impl Replay {
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
                 params.sort();
+                // The region too: a regional read answers each region its own.
+                params.push((String::new(), r.region.clone()));
                 let key = (Arc::as_ptr(&facts) as usize, r.operation.clone(), params);
                 if let Some(answer) = self.inner.rendered.lock().expect("rendered").get(&key) {
                     return Ok(answer.clone());
                 }
-                let answer = serve_fact(r, &facts, self.inner.page_size)?;
+                let answer =
+                    serve_fact(r, &facts, self.inner.page_size, self.inner.bucket_regions)?;
                 self.inner
                     .rendered
                     .lock()
@@ -729,10 +792,18 @@ fn spread(n: u64) -> u64 {
 }
 
 const IAM_NS: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
+/// The AWS-managed key every region of the replay has (see ListKeys).
+const AWS_MANAGED_KEY: &str = "aaaaaaaa-0000-4000-8000-a1a5a3a5a3a5";
+const CFN_NS: &str = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
 const JSON10: &str = "application/x-amz-json-1.0";
 const DATE: &str = "2024-03-01T12:00:00Z";
 
-fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Answer, Fault> {
+fn serve_fact(
+    r: &Request,
+    facts: &AccountFacts,
+    page_size: usize,
+    bucket_regions: bool,
+) -> Result<Answer, Fault> {
     fn ok<T>(fact: &Option<Fact<T>>) -> Result<Option<&T>, Fault> {
         match fact {
             None => Ok(None),
@@ -976,7 +1047,25 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
             ))
         }
         ("S3", "ListBuckets") => {
-            let buckets = ok(&facts.buckets)?.map(Vec::as_slice).unwrap_or(&[]);
+            // The buckets, with the regions the bucket policies' facts give them.
+            let with_policies = ok(&facts.bucket_policies)?
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let mut buckets: Vec<String> = ok(&facts.buckets)?.cloned().unwrap_or_default();
+            for b in with_policies {
+                if !buckets.contains(&b.bucket) {
+                    buckets.push(b.bucket.clone());
+                }
+            }
+            // As S3 answers: every bucket's region (a bucket without a policy fact is in
+            // us-east-1), unless the bucket's location could not be read.
+            let region_of = |name: &str| {
+                match with_policies.iter().find(|b| b.bucket == name) {
+                    Some(b) => b.region.as_deref(),
+                    None => Some("us-east-1"),
+                }
+                .filter(|_| bucket_regions)
+            };
             // Paginated like S3: `max-buckets` asked, `continuation-token` the next offset.
             let start: usize = r
                 .params
@@ -996,9 +1085,12 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>replay-owner-{account}</ID></Owner><Buckets>"
             );
             for name in buckets.get(start..end).unwrap_or(&[]) {
+                let region = region_of(name)
+                    .map(|r| format!("<BucketRegion>{}</BucketRegion>", xml(r)))
+                    .unwrap_or_default();
                 let _ = write!(
                     body,
-                    "<Bucket><Name>{}</Name><CreationDate>{DATE}</CreationDate></Bucket>",
+                    "<Bucket><Name>{}</Name><CreationDate>{DATE}</CreationDate>{region}</Bucket>",
                     xml(name)
                 );
             }
@@ -1169,7 +1261,186 @@ fn serve_fact(r: &Request, facts: &AccountFacts, page_size: usize) -> Result<Ans
                 }),
             }
         }
+        ("Account", "ListRegions") => {
+            let regions = enabled_regions(facts)?;
+            let listed: Vec<_> = regions
+                .iter()
+                .map(|r| serde_json::json!({"RegionName": r, "RegionOptStatus": if r.as_str() == "us-east-1" { "ENABLED_BY_DEFAULT" } else { "ENABLED" }}))
+                .collect();
+            Ok(Answer::Response {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: serde_json::json!({ "Regions": listed }).to_string().into(),
+            })
+        }
+        ("CloudFormation", "ListStacks") => {
+            let stacks = match ok(&facts.stacks)? {
+                Some(regional) => in_region(regional, &r.region)?,
+                None => &[],
+            };
+            let start: usize = r
+                .params
+                .get("NextToken")
+                .and_then(|m| m.strip_prefix("page-"))
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(0);
+            // CloudFormation's pages hold 100 stacks at most.
+            let end = stacks.len().min(start + page_size.min(100));
+            let mut body = String::from("<StackSummaries>");
+            for stack in stacks.get(start..end).unwrap_or(&[]) {
+                let _ = write!(
+                    body,
+                    "<member><StackId>{}</StackId><StackName>{}</StackName><CreationTime>{DATE}</CreationTime><StackStatus>{}</StackStatus><DriftInformation><StackDriftStatus>NOT_CHECKED</StackDriftStatus></DriftInformation></member>",
+                    xml(&stack.id),
+                    xml(&stack.name),
+                    xml(&stack.status)
+                );
+            }
+            body.push_str("</StackSummaries>");
+            if end < stacks.len() {
+                let _ = write!(body, "<NextToken>page-{end}</NextToken>");
+            }
+            Ok(query_ok("ListStacks", CFN_NS, &body))
+        }
+        ("S3", "GetBucketLocation" | "GetBucketPolicy") => {
+            let name = r.params.get("Bucket").map_or("", String::as_str);
+            let listed = ok(&facts.buckets)?.is_some_and(|b| b.iter().any(|b| b == name));
+            // A bucket the buckets' fact lists, without a policy fact: us-east-1, no policy.
+            let unlisted = crate::facts::BucketPolicy {
+                bucket: name.to_string(),
+                region: Some("us-east-1".into()),
+                policy: Fact::Ok(None),
+            };
+            let bucket = match ok(&facts.bucket_policies)?
+                .and_then(|all| all.iter().find(|b| b.bucket == name))
+            {
+                Some(bucket) => bucket,
+                None if listed => &unlisted,
+                None => {
+                    return Err(Fault::Error {
+                        status: 404,
+                        code: "NoSuchBucket".into(),
+                        message: "The specified bucket does not exist".into(),
+                    });
+                }
+            };
+            let region = match (&bucket.region, &bucket.policy) {
+                (Some(region), _) => region.as_str(),
+                (None, Fact::Error(reason)) => return Err(Fault::Denied(reason.clone())),
+                (None, _) => "us-east-1",
+            };
+            if r.operation == "GetBucketLocation" {
+                // us-east-1 is the empty constraint.
+                let constraint = if region == "us-east-1" { "" } else { region };
+                return Ok(Answer::Response {
+                    status: 200,
+                    headers: vec![("content-type".into(), "application/xml".into())],
+                    body: format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">{constraint}</LocationConstraint>").into(),
+                });
+            }
+            if r.region != region {
+                // What S3 answers a request sent to another region than the bucket's.
+                return Err(Fault::Error {
+                    status: 301,
+                    code: "PermanentRedirect".into(),
+                    message: format!(
+                        "The bucket you are attempting to access must be addressed using the specified endpoint ({region})."
+                    ),
+                });
+            }
+            match &bucket.policy {
+                Fact::Ok(Some(policy)) => Ok(Answer::Response {
+                    status: 200,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body: policy.clone().into(),
+                }),
+                Fact::Ok(None) => Err(Fault::Error {
+                    status: 404,
+                    code: "NoSuchBucketPolicy".into(),
+                    message: "The bucket policy does not exist".into(),
+                }),
+                Fact::Error(reason) => Err(Fault::Denied(reason.clone())),
+            }
+        }
+        ("KMS", "ListKeys" | "ListAliases" | "GetKeyPolicy") => {
+            let keys = match ok(&facts.key_policies)? {
+                Some(regional) => in_region(regional, &r.region)?,
+                None => &[],
+            };
+            match r.operation.as_str() {
+                // The facts hold customer-managed keys only; every region also has the
+                // AWS-managed key of S3, which its `alias/aws/s3` alias names (the
+                // collector must leave it out, and never ask its policy).
+                "ListKeys" => {
+                    let mut listed: Vec<_> = keys
+                        .iter()
+                        .map(|k| serde_json::json!({"KeyId": k.key_id, "KeyArn": k.arn}))
+                        .collect();
+                    listed.push(serde_json::json!({"KeyId": AWS_MANAGED_KEY, "KeyArn": format!("arn:aws:kms:{}:{account}:key/{AWS_MANAGED_KEY}", r.region)}));
+                    Ok(json_ok(
+                        serde_json::json!({ "Keys": listed, "Truncated": false }),
+                    ))
+                }
+                "ListAliases" => Ok(json_ok(serde_json::json!({
+                    "Aliases": [{
+                        "AliasName": "alias/aws/s3",
+                        "AliasArn": format!("arn:aws:kms:{}:{account}:alias/aws/s3", r.region),
+                        "TargetKeyId": AWS_MANAGED_KEY,
+                    }],
+                    "Truncated": false,
+                }))),
+                _ => {
+                    let id = r.params.get("KeyId").map_or("", String::as_str);
+                    let key = keys
+                        .iter()
+                        .find(|k| k.key_id == id || k.arn == id)
+                        .ok_or_else(|| Fault::Error {
+                            status: 400,
+                            code: "NotFoundException".into(),
+                            message: format!("Key '{id}' does not exist"),
+                        })?;
+                    match &key.policy {
+                        Fact::Ok(policy) => Ok(json_ok(
+                            serde_json::json!({ "Policy": policy, "PolicyName": "default" }),
+                        )),
+                        Fact::Error(reason) => Err(Fault::Denied(reason.clone())),
+                    }
+                }
+            }
+        }
         _ => Err(Fault::unimplemented()),
+    }
+}
+
+/// The regions the account has enabled: its `regions` fact, else every region its
+/// regional facts name, else us-east-1.
+fn enabled_regions(facts: &AccountFacts) -> Result<Vec<String>, Fault> {
+    if let Some(fact) = &facts.regions {
+        return match fact {
+            Fact::Ok(regions) => Ok(regions.clone()),
+            Fact::Error(reason) => Err(Fault::Denied(reason.clone())),
+        };
+    }
+    let mut regions = std::collections::BTreeSet::new();
+    if let Some(Fact::Ok(stacks)) = &facts.stacks {
+        regions.extend(stacks.regions.keys().chain(&stacks.left_out).cloned());
+    }
+    if let Some(Fact::Ok(keys)) = &facts.key_policies {
+        regions.extend(keys.regions.keys().chain(&keys.left_out).cloned());
+    }
+    if regions.is_empty() {
+        regions.insert("us-east-1".to_string());
+    }
+    Ok(regions.into_iter().collect())
+}
+
+/// What a regional fact holds for `region`: nothing when it names no such region, the
+/// region's own failure when it did not answer.
+fn in_region<'a, T>(regional: &'a Regional<Vec<T>>, region: &str) -> Result<&'a [T], Fault> {
+    match regional.regions.get(region) {
+        None => Ok(&[]),
+        Some(Fact::Ok(items)) => Ok(items),
+        Some(Fact::Error(reason)) => Err(Fault::Denied(reason.clone())),
     }
 }
 

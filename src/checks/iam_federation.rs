@@ -162,6 +162,11 @@ impl Judge<'_> {
         }
     }
 
+    /// Whether `id` is the reseller's organization (the account is still in it).
+    pub(super) fn is_reseller_org(&self, id: &str) -> bool {
+        self.reseller_org.as_deref() == Some(id)
+    }
+
     /// Who a grant lets in: one answer per organization or account it names.
     pub(super) fn grant(&self, grant: &Grant, role: &str) -> Vec<Who> {
         let narrowed = || -> Vec<Who> {
@@ -494,25 +499,10 @@ impl Doors {
         } else {
             parts.join("; ")
         };
-        Finding::new(worst(&statuses), summary)
+        Finding::new(super::worst(&statuses), summary)
             .with_resources(self.resources)
             .with_items(self.items)
     }
-}
-
-/// The status that says most: fail, then error, manual, warn, pass.
-fn worst(statuses: &[Status]) -> Status {
-    const ORDER: [Status; 5] = [
-        Status::Fail,
-        Status::Error,
-        Status::Manual,
-        Status::Warn,
-        Status::Pass,
-    ];
-    ORDER
-        .into_iter()
-        .find(|s| statuses.contains(s))
-        .unwrap_or(Status::Pass)
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ macro_rules! about {
 pub(crate) mod access_after_move;
 pub(crate) mod account_standing;
 pub(crate) mod billing_contact;
+pub(crate) mod control_tower;
 pub(crate) mod delegated_admin;
 pub(crate) mod iam_federation;
 pub(crate) mod iam_reseller_policies;
@@ -46,10 +47,13 @@ pub(crate) mod org_invitation;
 pub(crate) mod org_membership;
 pub(crate) mod payment_method;
 pub(crate) mod primary_contact;
+pub(crate) mod regional;
+pub(crate) mod resource_policies;
 pub(crate) mod root_access_keys;
 pub(crate) mod root_credentials;
 pub(crate) mod root_mfa;
 pub(crate) mod s3_reseller_buckets;
+pub(crate) mod stackset_stacks;
 pub mod trust_policy;
 
 pub(crate) use org_membership::{Owner, whose};
@@ -75,6 +79,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &root_access_keys::RootAccessKeys,
     &account_standing::AccountStanding,
     &access_after_move::AccessAfterMove,
+    &control_tower::ControlTower,
+    &stackset_stacks::StacksetStacks,
+    &resource_policies::ResourcePolicies,
     &delegated_admin::DelegatedAdmin,
 ];
 
@@ -499,6 +506,21 @@ pub trait Check: Sync {
     }
 }
 
+/// The status that says most: fail, then error, manual, warn, pass.
+pub(crate) fn worst(statuses: &[Status]) -> Status {
+    const ORDER: [Status; 5] = [
+        Status::Fail,
+        Status::Error,
+        Status::Manual,
+        Status::Warn,
+        Status::Pass,
+    ];
+    ORDER
+        .into_iter()
+        .find(|s| statuses.contains(s))
+        .unwrap_or(Status::Pass)
+}
+
 /// "warn before the cut-over, fail after it": the rule of the clean-up checks.
 pub(crate) fn leftover_status(phase: Phase) -> Status {
     match phase {
@@ -634,6 +656,9 @@ mod tests {
                 "root-access-keys",
                 "account-standing",
                 "access-after-move",
+                "control-tower",
+                "stackset-stacks",
+                "resource-policies",
                 "delegated-admin",
             ]
         );
@@ -707,6 +732,24 @@ mod tests {
                     "gone-with-move",
                     "not-counted",
                     "unreadable-trust",
+                ],
+            ),
+            (
+                "control-tower",
+                &["control-tower-role", "control-tower-stack"],
+            ),
+            (
+                "stackset-stacks",
+                &["reseller-stackset-stack", "stackset-stack", "waived"],
+            ),
+            (
+                "resource-policies",
+                &[
+                    "reseller-door",
+                    "unclear-grant",
+                    "open-to-anyone",
+                    "unreadable-policy",
+                    "waived",
                 ],
             ),
             ("delegated-admin", &["delegated-service", "attested"]),

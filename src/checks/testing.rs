@@ -116,3 +116,32 @@ pub(crate) fn assert_fails_closed(check: &dyn Check) {
         }
     }
 }
+
+/// A StackSet instance's id, as CloudFormation appends it to the stack's name.
+pub(crate) const UUID: &str = "0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+
+/// Facts with these stacks region by region (`Err`: the region did not answer).
+pub(crate) fn with_stacks(regions: &[(&str, Result<Vec<&str>, &str>)]) -> AccountFacts {
+    use crate::facts::{Fact, Regional, Stack};
+    let stack = |name: &str, region: &str| Stack {
+        name: name.to_string(),
+        id: format!("arn:aws:cloudformation:{region}:{ACCOUNT}:stack/{name}/{UUID}"),
+        status: "CREATE_COMPLETE".into(),
+    };
+    AccountFacts {
+        stacks: Some(Fact::Ok(Regional {
+            regions: regions
+                .iter()
+                .map(|(region, stacks)| {
+                    let fact = match stacks {
+                        Ok(names) => Fact::Ok(names.iter().map(|n| stack(n, region)).collect()),
+                        Err(reason) => Fact::Error(reason.to_string()),
+                    };
+                    (region.to_string(), fact)
+                })
+                .collect(),
+            left_out: Vec::new(),
+        })),
+        ..facts()
+    }
+}

@@ -106,7 +106,11 @@ fn narrowing(condition: Option<Conditions<'_>>) -> (Vec<String>, Vec<String>) {
             let exact = |v: &&str| !v.contains(['*', '?', '$']);
             let (into, ids): (&mut Vec<String>, Vec<&str>) =
                 match key.0.to_ascii_lowercase().as_str() {
-                    "aws:principalorgid" | "aws:sourceorgid" => (&mut orgs, values),
+                    // aws:ResourceOrgID in a resource's own policy names the organization
+                    // the resource must belong to: the account's, for as long as it is in it.
+                    "aws:principalorgid" | "aws:sourceorgid" | "aws:resourceorgid" => {
+                        (&mut orgs, values)
+                    }
                     // `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`: the first segment is the org.
                     "aws:principalorgpaths" => (
                         &mut orgs,
@@ -115,7 +119,10 @@ fn narrowing(condition: Option<Conditions<'_>>) -> (Vec<String>, Vec<String>) {
                             .map(|v| v.split('/').next().unwrap_or(v))
                             .collect(),
                     ),
-                    "aws:principalaccount" | "aws:sourceaccount" => (&mut accounts, values),
+                    // kms:CallerAccount narrows a key policy's `"*"` to one account's callers.
+                    "aws:principalaccount" | "aws:sourceaccount" | "kms:calleraccount" => {
+                        (&mut accounts, values)
+                    }
                     _ => continue,
                 };
             if ids.iter().all(exact) {

@@ -40,6 +40,11 @@ impl<'p> Evaluator<'p> {
         self.report.names(names);
     }
 
+    /// `--regions`: the regions regional facts were narrowed to, which the report states.
+    pub(crate) fn regions(&mut self, regions: Option<&BTreeSet<String>>) {
+        self.report.regions(regions);
+    }
+
     /// Evaluates every selected check for one account (an unreachable account's checks
     /// all `error`).
     pub(crate) fn add(&mut self, account: &AccountFacts) {

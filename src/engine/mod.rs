@@ -111,7 +111,10 @@ pub(crate) async fn gather_into(
                 .into());
             }
             sink.snapshot(snapshot.collected_at());
-            let facts = from_snapshot(snapshot.accounts, targets);
+            let mut facts = from_snapshot(snapshot.accounts, targets);
+            if let Some(regions) = &targets.regions {
+                facts.iter_mut().for_each(|f| f.keep_regions(regions));
+            }
             let ids: Vec<String> = facts.iter().map(|f| f.account_id.clone()).collect();
             sink.accounts(&ids);
             for account in facts {
@@ -201,8 +204,14 @@ pub async fn stream_from(
             };
             let (connection, account) = (connection.clone(), id.clone());
             let leaver = targets.leavers.for_account(id).cloned();
+            let regions = targets.regions.clone();
             let task = Task(tokio::spawn(async move {
-                audit_account(&connection, &account, &needs, leaver.as_ref(), deadline).await
+                let reach = Reach {
+                    leaver: leaver.as_ref(),
+                    regions: regions.as_ref(),
+                    deadline,
+                };
+                audit_account(&connection, &account, &needs, reach).await
             }));
             task.finish(id.clone())
         })
@@ -249,19 +258,30 @@ impl Drop for Task {
     }
 }
 
+/// What one account's audit is given besides its facts' needs.
+struct Reach<'a> {
+    leaver: Option<&'a Leaver>,
+    regions: Option<&'a BTreeSet<String>>,
+    deadline: Duration,
+}
+
 async fn audit_account(
     connection: &Connection,
     account_id: &str,
     needs: &BTreeSet<FactKind>,
-    leaver: Option<&Leaver>,
-    deadline: Duration,
+    reach: Reach<'_>,
 ) -> AccountFacts {
+    let Reach {
+        leaver,
+        regions,
+        deadline,
+    } = reach;
     let work = async {
         match connection.clients_for(account_id).await {
             Ok(clients) => {
                 let leaver = leaver.map(|l| l.arn(connection.partition(), account_id));
                 let mut facts =
-                    collect_account(&clients, account_id, needs, leaver.as_deref()).await;
+                    collect_account(&clients, account_id, needs, leaver.as_deref(), regions).await;
                 facts.reached_through = connection.reached_through();
                 facts
             }

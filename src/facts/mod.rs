@@ -57,6 +57,8 @@ pub struct Operation {
 pub struct Target<'a> {
     pub account_id: &'a str,
     pub leaver: Option<&'a str>,
+    /// `--regions`: the regions a regional read is narrowed to; `None`: every enabled one.
+    pub regions: Option<&'a std::collections::BTreeSet<String>>,
 }
 
 /// Declares every fact once. From one line per fact (its kind, its snapshot field and
@@ -231,6 +233,98 @@ facts! {
         "ListDelegatedServicesForAccount",
         "organizations:ListDelegatedServicesForAccount",
     )];
+    /// The account's enabled regions (`ENABLED`, `ENABLED_BY_DEFAULT`), as AWS lists them;
+    /// every regional read below is made in these (narrowed by `--regions`).
+    Regions regions: Vec<String> => [("Account", "ListRegions", "account:ListRegions")];
+    /// CloudFormation stacks that are not deleted, region by region.
+    Stacks stacks: Regional<Vec<Stack>>
+        => [("CloudFormation", "ListStacks", "cloudformation:ListStacks")];
+    /// Every bucket's policy, each read in the bucket's own region.
+    BucketPolicies bucket_policies: Vec<BucketPolicy> => [
+        ("S3", "ListBuckets", "s3:ListAllMyBuckets"),
+        ("S3", "GetBucketLocation", "s3:GetBucketLocation"),
+        ("S3", "GetBucketPolicy", "s3:GetBucketPolicy"),
+    ];
+    /// The key policies of customer-managed KMS keys, region by region (a key that an
+    /// `alias/aws/…` alias names is AWS-managed, and not read).
+    KeyPolicies key_policies: Regional<Vec<KeyPolicy>> => [
+        ("KMS", "ListKeys", "kms:ListKeys"),
+        ("KMS", "ListAliases", "kms:ListAliases"),
+        ("KMS", "GetKeyPolicy", "kms:GetKeyPolicy"),
+    ];
+}
+
+/// A regional read's answers, region by region. A region that did not answer keeps its
+/// own error: it is never taken for a region with nothing in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Regional<T> {
+    /// Each region read, with its answer or why there is none.
+    pub regions: std::collections::BTreeMap<String, Fact<T>>,
+    /// Enabled regions that `--regions` left out: not read, and said so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
+}
+
+impl<T> Regional<T> {
+    /// Keeps the regions in `only`; the others are left out, as `--regions` leaves them
+    /// out when reading AWS.
+    pub fn keep(&mut self, only: &std::collections::BTreeSet<String>) {
+        let (kept, dropped): (
+            std::collections::BTreeMap<_, _>,
+            std::collections::BTreeMap<_, _>,
+        ) = std::mem::take(&mut self.regions)
+            .into_iter()
+            .partition(|(region, _)| only.contains(region));
+        self.regions = kept;
+        self.left_out.extend(dropped.into_keys());
+        self.left_out.sort();
+        self.left_out.dedup();
+    }
+
+    /// The regions that did not answer, with why.
+    pub fn failed(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.regions.iter().filter_map(|(region, fact)| match fact {
+            Fact::Error(reason) => Some((region.as_str(), reason.as_str())),
+            Fact::Ok(_) => None,
+        })
+    }
+
+    /// What each region that answered holds.
+    pub fn answered(&self) -> impl Iterator<Item = (&str, &T)> {
+        self.regions.iter().filter_map(|(region, fact)| match fact {
+            Fact::Ok(value) => Some((region.as_str(), value)),
+            Fact::Error(_) => None,
+        })
+    }
+}
+
+/// A CloudFormation stack (`ListStacks`' summary), in a region the map names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stack {
+    pub name: String,
+    /// The stack's ARN (`StackId`).
+    pub id: String,
+    /// `CREATE_COMPLETE`, `UPDATE_ROLLBACK_COMPLETE`, … (never `DELETE_COMPLETE`: not read).
+    pub status: String,
+}
+
+/// A bucket and its policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketPolicy {
+    pub bucket: String,
+    /// The bucket's region (`BucketRegion` of ListBuckets, else `GetBucketLocation`);
+    /// `None` when it could not be read (the policy then says why).
+    pub region: Option<String>,
+    /// The policy document; `None` inside: the bucket has none (`NoSuchBucketPolicy`).
+    pub policy: Fact<Option<String>>,
+}
+
+/// A customer-managed KMS key and its key policy (the `default` one, the only name AWS has).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyPolicy {
+    pub key_id: String,
+    pub arn: String,
+    pub policy: Fact<String>,
 }
 
 /// Whether the account belongs to an AWS Organization, and which.
@@ -469,6 +563,17 @@ pub enum Missing {
 }
 
 impl AccountFacts {
+    /// Narrows the regional facts to `only` (`--regions` over a snapshot), as reading
+    /// AWS with `--regions` does. Buckets are one global list: they are all kept.
+    pub(crate) fn keep_regions(&mut self, only: &std::collections::BTreeSet<String>) {
+        if let Some(Fact::Ok(stacks)) = &mut self.stacks {
+            stacks.keep(only);
+        }
+        if let Some(Fact::Ok(keys)) = &mut self.key_policies {
+            keys.keep(only);
+        }
+    }
+
     pub fn new(account_id: impl Into<String>) -> Self {
         AccountFacts {
             account_id: account_id.into(),

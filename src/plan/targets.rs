@@ -36,6 +36,39 @@ pub struct Targets {
     pub leavers: Leavers,
     /// The accounts that need other facts than the run's (an attested move), with theirs.
     pub needs_by_account: BTreeMap<String, BTreeSet<FactKind>>,
+    /// `--regions`: the regions regional facts are read in (or, from a snapshot, kept);
+    /// `None`: every enabled region.
+    pub regions: Option<BTreeSet<String>>,
+}
+
+/// `--regions`: AWS region names (`us-east-1`, `eu-central-2`, `us-gov-west-1`).
+fn region_list(values: &[String]) -> Result<Option<BTreeSet<String>>, InputError> {
+    let mut regions = BTreeSet::new();
+    for value in values.iter().flat_map(|v| v.split(',')) {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = value.split('-').collect();
+        let shaped = parts.len() >= 3
+            && parts[..parts.len() - 1]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+            && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+            && !parts[parts.len() - 1].is_empty();
+        if !shaped {
+            return Err(InputError::new(format_args!(
+                "--regions: {value:?} is not an AWS region name: give names such as us-east-1,eu-west-1"
+            )));
+        }
+        regions.insert(value.to_string());
+    }
+    if regions.is_empty() && !values.is_empty() {
+        return Err(InputError::new(
+            "--regions: no region given: name at least one, such as us-east-1",
+        ));
+    }
+    Ok((!regions.is_empty()).then_some(regions))
 }
 
 /// The accounts of `--accounts` and `--accounts-file`, deduplicated and sorted.
@@ -116,6 +149,7 @@ impl Targets {
                         .transpose()?,
                     operation_timeout: Duration::from_secs(args.timeout),
                     max_attempts: args.max_attempts,
+                    regional_concurrency: usize::from(args.regional_concurrency),
                     ..AwsOptions::default()
                 })
             }
@@ -128,6 +162,7 @@ impl Targets {
             names,
             leavers: Leavers::default(),
             needs_by_account: BTreeMap::new(),
+            regions: region_list(&args.regions)?,
         })
     }
 }

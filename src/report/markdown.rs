@@ -61,6 +61,9 @@ fn summary(out: &mut String, report: &Report) {
     if let Some(snapshot) = report.snapshot_text() {
         let _ = writeln!(out, "- **Facts from:** {}", cell(&snapshot));
     }
+    if let Some(regions) = report.regions_text() {
+        let _ = writeln!(out, "- **Regions:** {}", cell(&regions));
+    }
     let _ = writeln!(out, "- **Phase:** {}", phase_text(report));
     let _ = writeln!(out, "- **Target date:** {}", or_blank(&report.target_date));
     let _ = writeln!(out, "- **New organization:** {}", or_blank(&report.new_org));

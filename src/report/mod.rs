@@ -59,6 +59,11 @@ pub struct Report {
     /// (`audit --snapshot`) and when it was collected; null when read live.
     #[serde(default)]
     pub snapshot: Option<SnapshotSource>,
+    /// `--regions`: the only regions the regional checks (`control-tower`,
+    /// `stackset-stacks`, `resource-policies`) read; absent: every enabled region. Each
+    /// such check names the enabled regions left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
     /// Whether every account is ready: no check is fail, manual or error.
     pub ready: bool,
     pub summary: Summary,
@@ -236,6 +241,7 @@ pub(crate) struct ReportBuilder<'p> {
     accounts: Accounts,
     snapshot: Option<SnapshotSource>,
     names: std::collections::BTreeMap<String, String>,
+    regions: Option<Vec<String>>,
 }
 
 impl ReportBuilder<'_> {
@@ -243,6 +249,11 @@ impl ReportBuilder<'_> {
     pub(crate) fn push(&mut self, mut account: AccountReport) {
         account.name = self.names.get(&account.account_id).cloned();
         self.accounts.push(&account);
+    }
+
+    /// `--regions`: the only regions regional facts were read in.
+    pub(crate) fn regions(&mut self, regions: Option<&std::collections::BTreeSet<String>>) {
+        self.regions = regions.map(|r| r.iter().cloned().collect());
     }
 
     /// The facts came from a snapshot collected at this time (`None`: not recorded).
@@ -299,6 +310,7 @@ impl ReportBuilder<'_> {
                 .map(|c| c.id().to_string())
                 .collect(),
             snapshot: self.snapshot,
+            regions: self.regions,
             // A run that covered no account has shown nothing to be ready.
             ready: accounts.all_ready(),
             summary,
@@ -326,6 +338,7 @@ impl Report {
             accounts: Accounts::default(),
             snapshot: None,
             names: Default::default(),
+            regions: None,
         }
     }
 
@@ -345,6 +358,13 @@ impl Report {
                 self.selected_checks.join(", ")
             )
         })
+    }
+
+    /// "regional checks read only us-east-1, eu-west-1 (--regions)", when narrowed.
+    pub(crate) fn regions_text(&self) -> Option<String> {
+        self.regions
+            .as_ref()
+            .map(|r| format!("regional checks read only {} (--regions)", r.join(", ")))
     }
 
     /// "the snapshot collected 2026-11-24T09:00:00Z", when the facts came from one.

@@ -132,6 +132,7 @@ fn header(report: &Report, common: Option<&Move>, width: Option<usize>) -> Strin
     let source: Vec<String> = [
         report.snapshot_text().map(|s| format!("facts from {s}")),
         report.selection_text().map(|s| format!("only {s}")),
+        report.regions_text(),
     ]
     .into_iter()
     .flatten()

@@ -5,7 +5,8 @@ Usage: python server.py -H 127.0.0.1 -p PORT   (the same options as moto_server)
 moto answers everything it knows as moto_server does. Some reads orgexit sends are not in
 moto, or moto's answer lacks what AWS gives, so this plugin answers them from data seeded
 through POST /orgexit-plugin/seed (a JSON object: account ID -> {"payments", "contact",
-"leavers", "account_info", "summary", "delegated", "handshakes"}, merged per account):
+"leavers", "account_info", "summary", "delegated", "handshakes", "regions"}, merged per
+account):
 
 - AWS Payments `AWSPayments.ListPaymentInstruments` (awsJson 1.0, signing name
   `payments`): the account's seeded instruments, paginated by `nextToken` (at most
@@ -52,6 +53,11 @@ through POST /orgexit-plugin/seed (a JSON object: account ID -> {"payments", "co
   MANAGEMENT_EMAIL and MANAGEMENT_NAME, then the caller's ACCOUNT; a billing transfer also
   carries TRANSFER_TYPE BILLING), timestamps in epoch seconds. Nothing seeded: moto
   answers (HTTP 500, not implemented), as the tests of that error expect.
+- Account `ListRegions` (restJson, `POST /listRegions`): the seeded `"regions": [name,
+  ...]` (us-east-1 when none is seeded), each `{"RegionName", "RegionOptStatus"}` with
+  us-east-1 `ENABLED_BY_DEFAULT` and the others `ENABLED`, filtered by the body's
+  `RegionOptStatusContains`, in one page (AWS pages by 50; an account has fewer). moto
+  has no ListRegions.
 
 The account a request acts for is moto's own answer: the account of the request's access
 key (an assumed role's keys act in the role's account), as moto's backends decide it.
@@ -192,6 +198,21 @@ def get_account_information(request):
         },
         "application/json",
     )
+
+
+def list_regions(request):
+    regions = _seeded(_account(request)).get("regions") or ["us-east-1"]
+    wanted = _body(request).get("RegionOptStatusContains")
+    listed = [
+        {
+            "RegionName": name,
+            "RegionOptStatus": "ENABLED_BY_DEFAULT" if name == "us-east-1" else "ENABLED",
+        }
+        for name in sorted(regions)
+    ]
+    if wanted:
+        listed = [r for r in listed if r["RegionOptStatus"] in wanted]
+    return _json(200, {"Regions": listed}, "application/json")
 
 
 def list_delegated_services_for_account(request):
@@ -363,6 +384,8 @@ class Plugin:
             answer = get_contact_information(request)
         elif service == "account" and request.path == "/getAccountInformation":
             answer = get_account_information(request)
+        elif service == "account" and request.path == "/listRegions":
+            answer = list_regions(request)
         elif target == ORGANIZATIONS + "ListDelegatedServicesForAccount":
             answer = list_delegated_services_for_account(request)
         elif target == ORGANIZATIONS + "ListHandshakesForAccount":

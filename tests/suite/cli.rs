@@ -80,7 +80,7 @@ fn demo_json_follows_the_contract() {
         .iter()
         .map(|s| summary[s].as_u64().unwrap())
         .sum();
-    assert_eq!(total, 4 * 17, "every check for every account");
+    assert_eq!(total, 4 * 20, "every check for every account");
 
     let ids: Vec<&str> = report["accounts"]
         .as_array()
@@ -93,10 +93,10 @@ fn demo_json_follows_the_contract() {
     assert_eq!(ids, sorted, "accounts sorted by ID");
     for account in report["accounts"].as_array().unwrap() {
         let checks = account["checks"].as_array().unwrap();
-        assert_eq!(checks.len(), 17);
+        assert_eq!(checks.len(), 20);
         assert_eq!(checks[0]["id"], "org-membership");
         assert_eq!(checks[13]["id"], "root-access-keys");
-        assert_eq!(checks[16]["id"], "delegated-admin");
+        assert_eq!(checks[19]["id"], "delegated-admin");
         assert_eq!(
             account["move"]["kind"], "direct",
             "the default with --new-org"
@@ -221,7 +221,7 @@ fn select_and_skip_narrow_the_checks_and_the_exit_status_follows() {
             .as_array()
             .unwrap()
             .len(),
-        14
+        17
     );
 }
 
@@ -249,7 +249,7 @@ fn an_account_missing_from_the_snapshot_is_error_not_dropped() {
             .iter()
             .all(|c| c["status"] == "error")
     );
-    assert_eq!(missing["checks"].as_array().unwrap().len(), 17);
+    assert_eq!(missing["checks"].as_array().unwrap().len(), 20);
 }
 
 #[test]
@@ -411,7 +411,7 @@ fn checks_lists_the_catalog_and_explain_prints_the_doc() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 17);
+    assert_eq!(list.as_array().unwrap().len(), 20);
     assert_eq!(list[10]["id"], "iam-federation");
     assert!(
         list[10]["reads"]
@@ -595,7 +595,7 @@ fn a_run_that_covers_no_account_exits_2_never_ready() {
 #[test]
 fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let full = json(&demo(&["--format", "json"]));
-    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 17);
+    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 20);
     assert_eq!(full["snapshot"]["collected_at"], "2026-12-06T09:00:00Z");
 
     let out = demo(&["--format", "json", "--select", "root-mfa,root-access-keys"]);
@@ -610,7 +610,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let second = table.lines().nth(1).unwrap();
     assert_eq!(
         second,
-        "facts from the snapshot collected 2026-12-06T09:00:00Z · only 2 of 17 checks: root-mfa, root-access-keys",
+        "facts from the snapshot collected 2026-12-06T09:00:00Z · only 2 of 20 checks: root-mfa, root-access-keys",
         "{table}"
     );
     let markdown = common::stdout(&demo(&[
@@ -621,7 +621,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     ]));
     assert!(
         markdown
-            .contains("- **Not a full audit:** only 2 of 17 checks: root-mfa, root-access-keys")
+            .contains("- **Not a full audit:** only 2 of 20 checks: root-mfa, root-access-keys")
             && markdown.contains("- **Facts from:** the snapshot collected 2026-12-06T09:00:00Z"),
         "{markdown}"
     );
@@ -1268,4 +1268,45 @@ fn snapshot_is_the_options_name_and_fixture_still_works() {
         help.contains("--snapshot <PATH>") && help.contains("[alias: --fixture]"),
         "{help}"
     );
+}
+
+/// `--regions` narrows the regional checks, also over a snapshot: the report states it,
+/// and each regional check names the enabled regions it left out. A bad name is exit 2.
+#[test]
+fn regions_narrow_the_regional_checks_and_the_report_says_so() {
+    let report = json(&demo(&[
+        "--format",
+        "json",
+        "--regions",
+        "us-east-1",
+        "--accounts",
+        "111122223333",
+    ]));
+    assert_eq!(report["regions"], serde_json::json!(["us-east-1"]));
+    let checks = report["accounts"][0]["checks"].as_array().unwrap();
+    let stacks = checks
+        .iter()
+        .find(|c| c["id"] == "stackset-stacks")
+        .unwrap();
+    let summary = stacks["summary"].as_str().unwrap();
+    assert!(summary.contains("StackSet CTL-Logging"), "{summary}");
+    assert!(!summary.contains("acme-network-baseline"), "{summary}");
+    assert!(
+        summary
+            .contains("3 enabled regions left out by --regions: eu-west-1, us-east-2, us-west-2"),
+        "{summary}"
+    );
+    // Without it, every enabled region, and nothing stated.
+    let all = json(&demo(&["--format", "json", "--accounts", "111122223333"]));
+    assert!(all.get("regions").is_none());
+
+    for bad in ["EU-West-1", "us-east", ","] {
+        let out = demo(&["--regions", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--regions") && err.lines().count() == 1,
+            "{bad}: {err}"
+        );
+    }
 }

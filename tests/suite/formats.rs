@@ -176,7 +176,7 @@ fn markdown_tables_keep_their_columns_and_many_accounts_get_a_row_each() {
     let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(
         rows.len(),
-        2 + 2 + 17,
+        2 + 2 + 20,
         "header, rule, ready, move, a row per check"
     );
     assert!(rows.iter().all(|r| unescaped_pipes(r) == 6), "{text}");
@@ -277,7 +277,7 @@ fn folded_table_at_80_and_60_columns() {
             );
         }
         assert!(
-            text.contains("111122223333 · ready · 14 checks pass\n"),
+            text.contains("111122223333 · ready · 15 checks pass\n"),
             "{text}"
         );
         assert!(text.contains("--all shows every check"), "{text}");
@@ -352,7 +352,7 @@ fn many_accounts_roll_up_per_check_and_list_only_those_not_ready() {
         "{text}"
     );
     assert!(
-        text.contains("222233334444 · not ready · 8 checks warn, 3 pass"),
+        text.contains("222233334444 · not ready · 9 checks warn, 4 pass"),
         "{text}"
     );
     assert!(

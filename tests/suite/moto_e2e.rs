@@ -438,7 +438,7 @@ fn assert_consistent(report: &Value, accounts: usize, checks: usize) {
 
 /// The checks of the catalog: DESIGN.md's fourteen, and issue 19's account-standing,
 /// access-after-move and delegated-admin.
-const CATALOG: usize = 17;
+const CATALOG: usize = 20;
 
 #[test]
 fn pre_phase_reports_each_account_as_it_is() {

@@ -26,7 +26,11 @@ fn criteria(checks: Vec<&'static dyn Check>, new_org: Option<&str>) -> Criteria 
 /// The IAM actions of what the audit role was asked, in every account of a run.
 async fn sent_actions(policy: &Criteria) -> BTreeSet<&'static str> {
     let demo = demo_facts();
-    let replay = Replay::builder().page_size(2).build(world(&demo));
+    // ListBuckets without BucketRegion, so that GetBucketLocation, its fallback, is sent too.
+    let replay = Replay::builder()
+        .page_size(2)
+        .without_bucket_regions()
+        .build(world(&demo));
     let ids: Vec<&str> = demo.iter().map(|f| f.account_id.as_str()).collect();
     let (_, guard) = gather(&replay, &quick_options(), &ids, &policy.needs()).await;
     let calls = replay.calls();
@@ -89,7 +93,11 @@ async fn without_a_new_org_the_handshakes_are_not_even_read() {
 #[tokio::test(start_paused = true)]
 async fn only_an_account_leaving_standalone_is_asked_for_its_payment_method() {
     let demo = demo_facts();
-    let replay = Replay::builder().page_size(2).build(world(&demo));
+    // ListBuckets without BucketRegion, so that GetBucketLocation, its fallback, is sent too.
+    let replay = Replay::builder()
+        .page_size(2)
+        .without_bucket_regions()
+        .build(world(&demo));
     let ids: Vec<&str> = demo.iter().map(|f| f.account_id.as_str()).collect();
     let standalone = ids[1];
     let mut criteria = criteria(CHECKS.to_vec(), Some("o-acmenew0001"));

@@ -149,6 +149,9 @@ fn the_demo_ticket_field_by_field() {
         [
             "111122223333: Lumen's access to remove: roles that let Lumen in: OrganizationAccountAccessRole (999988887777)",
             "222233334444: Lumen's access to remove: roles role/CTL-Support; users and groups user/ctl-automation, group/CTL-Operators; roles that let Lumen in: OrganizationAccountAccessRole (999988887777), CTL-Support (999988887777); Lumen's identity providers: CTL-Okta (CTL)",
+            // What the move takes or leaves open, region by region.
+            "111122223333: StackSet stacks it loses when it leaves, unless their StackSet retains them: StackSet CTL-Logging (us-east-1), StackSet acme-network-baseline (eu-west-1); resource policies to change: acme-prod-assets (us-west-2; lets in every principal of the reseller's organization o-ctlreseller1), key/6f1c2a3b-0000-4000-8000-00000000e001 (eu-west-1; lets in 999988887777)",
+            "222233334444: Control Tower enrolment to end: StackSet AWSControlTowerBP-BASELINE-CONFIG (us-east-1); StackSet stacks it loses when it leaves, unless their StackSet retains them: StackSet acme-security-tooling (eu-west-1)",
             // A direct move into the new organization (the default with --new-org): it pays.
             "Payment method per account: 111122223333, 222233334444, 333344445555, 444455556666 not needed (moves directly into o-acmenew0001, which pays)",
             "Please confirm these accounts are no delegated administrator of any service in your organization (a member account cannot see it; AWS refuses to let one leave): 222233334444, 333344445555",
@@ -161,7 +164,7 @@ fn the_demo_ticket_field_by_field() {
     );
     assert!(
         special.last().unwrap().starts_with(
-            "orgexit report attached: phase pre, 1 of 4 accounts ready (10 blocking findings in all)"
+            "orgexit report attached: phase pre, 1 of 4 accounts ready (11 blocking findings in all)"
         ),
         "{special:?}"
     );
@@ -270,7 +273,7 @@ fn root_access_not_checked_is_said_not_guessed() {
     let (fields, special) = fields(&text);
     assert!(
         special.last().unwrap().contains(
-            "; not a full audit: only 16 of 17 checks: org-membership, org-invitation, leave-permission, payment-method, billing-contact,"
+            "; not a full audit: only 19 of 20 checks: org-membership, org-invitation, leave-permission, payment-method, billing-contact,"
         ),
         "{special:?}"
     );

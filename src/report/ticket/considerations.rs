@@ -3,6 +3,10 @@
 //! - the reseller's access to remove, per account: its roles, users and groups (the
 //!   marker checks), and the roles and identity providers that let it in
 //!   (`iam-federation`), whether `warn` (before the cut-over) or `fail`;
+//! - per account, what the move takes or leaves open: the Control Tower enrolment to end
+//!   (`control-tower`), the StackSet stacks a leaving account loses unless their StackSet
+//!   retains them (`stackset-stacks`), and the bucket and key policies to change
+//!   (`resource-policies`);
 //! - the accounts without a confirmed payment method, which cannot leave until one is
 //!   added, and the payment method of each account as AWS (or an attestation) shows it;
 //! - what could not be read, as "could not be read: <action> (<who must grant what>)",
@@ -18,8 +22,8 @@ use std::fmt::Write;
 
 use super::ids;
 use crate::checks::{
-    Status, delegated_admin, iam_federation, iam_reseller_roles, iam_reseller_users_groups,
-    name_list, payment_method,
+    Status, control_tower, delegated_admin, iam_federation, iam_reseller_roles,
+    iam_reseller_users_groups, name_list, payment_method, resource_policies, stackset_stacks,
 };
 use crate::facts::Failure;
 use crate::report::{AccountReport, CheckResult, Report};
@@ -43,6 +47,11 @@ pub(super) fn lines(report: &Report, accounts: &[AccountReport], company: &str) 
                 "{}: {company}'s access to remove: {access}",
                 account.account_id
             ));
+        }
+    }
+    for account in accounts {
+        if let Some(moved) = what_the_move_takes(account) {
+            lines.push(format!("{}: {moved}", account.account_id));
         }
     }
     let unpaid: Vec<&AccountReport> = accounts
@@ -206,6 +215,70 @@ fn access_to_remove(account: &AccountReport, company: &str) -> Option<String> {
     {
         parts.extend(reseller_doors(federation, company));
     }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// "Control Tower enrolment to end: …; StackSet stacks it loses when it leaves, unless
+/// their StackSet retains them: …; resource policies to change: …", from the items of
+/// the regional checks; `None` when none of them has anything to say.
+fn what_the_move_takes(account: &AccountReport) -> Option<String> {
+    let items_of = |id: &str, kinds: &[&str], statuses: &[Status]| -> Vec<String> {
+        account
+            .checks
+            .iter()
+            .filter(|c| c.id == id && statuses.contains(&c.status))
+            .flat_map(|c| c.items.iter())
+            .filter(|i| kinds.contains(&&*i.kind))
+            .map(|i| {
+                let region = i.reason().split(',').next().unwrap_or_default();
+                match i.principal.as_deref() {
+                    Some(who) if id == resource_policies::ID => {
+                        format!("{} ({region}; lets in {who})", short_name(i.resource()))
+                    }
+                    Some(stackset) => format!("{stackset} ({region})"),
+                    None if region.is_empty() => short_name(i.resource()).to_string(),
+                    None => format!("{} ({region})", short_name(i.resource())),
+                }
+            })
+            .collect()
+    };
+    let open = [Status::Warn, Status::Fail];
+    let parts: Vec<String> = [
+        (
+            "Control Tower enrolment to end",
+            items_of(
+                control_tower::ID,
+                &[
+                    control_tower::CONTROL_TOWER_ROLE,
+                    control_tower::CONTROL_TOWER_STACK,
+                ],
+                &[Status::Fail],
+            ),
+        ),
+        (
+            "StackSet stacks it loses when it leaves, unless their StackSet retains them",
+            items_of(
+                stackset_stacks::ID,
+                &[
+                    stackset_stacks::RESELLER_STACK,
+                    stackset_stacks::STACKSET_STACK,
+                ],
+                &open,
+            ),
+        ),
+        (
+            "resource policies to change",
+            items_of(
+                resource_policies::ID,
+                &[resource_policies::RESELLER_DOOR],
+                &open,
+            ),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, names)| !names.is_empty())
+    .map(|(what, names)| format!("{what}: {}", name_list(&names)))
+    .collect();
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 

@@ -121,6 +121,7 @@ pub async fn gather_by_account(
         account_deadline: options.operation_timeout * 10,
         names: Default::default(),
         needs_by_account,
+        regions: None,
         // Who leaves in every account, as the demo attestations name it.
         leavers: Leavers {
             every: Some(Leaver::Named(LEAVER.into())),

@@ -16,10 +16,13 @@ use time::OffsetDateTime;
 use super::config::AccountClients;
 use super::error::{code, describe};
 use crate::facts::{
-    AccountFacts, AccountInformation, AccountSummary, Collect, Contact, ContactInformation,
-    DelegatedServices, FactKind, Handshake, LeaveOutcome, LeaveSimulation, Membership, NamedEntity,
-    Organization, PaymentInstrument, Role, SamlProvider, Target,
+    AccountFacts, AccountInformation, AccountSummary, BucketPolicy, Collect, Contact,
+    ContactInformation, DelegatedServices, FactKind, Handshake, KeyPolicy, LeaveOutcome,
+    LeaveSimulation, Membership, NamedEntity, Organization, PaymentInstrument, Regional, Role,
+    SamlProvider, Stack, Target,
 };
+
+mod regional;
 
 type Read<T> = Result<T, String>;
 
@@ -37,8 +40,13 @@ pub async fn collect_account(
     account_id: &str,
     needs: &BTreeSet<FactKind>,
     leaver: Option<&str>,
+    regions: Option<&BTreeSet<String>>,
 ) -> AccountFacts {
-    let target = Target { account_id, leaver };
+    let target = Target {
+        account_id,
+        leaver,
+        regions,
+    };
     crate::facts::collect(clients, target, needs).await
 }
 
@@ -110,6 +118,27 @@ impl Collect for AccountClients {
         target: Target<'_>,
     ) -> impl Future<Output = Read<DelegatedServices>> + Send {
         delegated_services(self, target.account_id)
+    }
+    async fn regions(&self, _: Target<'_>) -> Read<Vec<String>> {
+        self.enabled_regions().await.clone()
+    }
+    fn stacks(
+        &self,
+        target: Target<'_>,
+    ) -> impl Future<Output = Read<Regional<Vec<Stack>>>> + Send {
+        regional::stacks(self, target.regions)
+    }
+    fn bucket_policies(
+        &self,
+        _: Target<'_>,
+    ) -> impl Future<Output = Read<Vec<BucketPolicy>>> + Send {
+        regional::bucket_policies(self)
+    }
+    fn key_policies(
+        &self,
+        target: Target<'_>,
+    ) -> impl Future<Output = Read<Regional<Vec<KeyPolicy>>>> + Send {
+        regional::key_policies(self, target.regions)
     }
 }
 
@@ -612,6 +641,12 @@ async fn oidc_providers(c: &AccountClients) -> Read<Vec<NamedEntity>> {
 }
 
 async fn buckets(c: &AccountClients) -> Read<Vec<String>> {
+    let listed = c.listed_buckets().await.as_ref().map_err(Clone::clone)?;
+    Ok(listed.iter().map(|(name, _)| name.clone()).collect())
+}
+
+/// Every bucket, with its region when ListBuckets names it (`BucketRegion`).
+pub(super) async fn list_buckets(c: &AccountClients) -> Read<Vec<(String, Option<String>)>> {
     const ACTION: &str = "s3:ListBuckets";
     // With MaxBuckets the answer is paginated: AWS refuses an unpaginated ListBuckets to
     // accounts above the default bucket quota.
@@ -627,7 +662,11 @@ async fn buckets(c: &AccountClients) -> Read<Vec<String>> {
         let listed = page
             .buckets
             .ok_or_else(|| format!("{ACTION}: the answer has no Buckets list"))?;
-        names.extend(listed.into_iter().filter_map(|b| b.name));
+        names.extend(
+            listed
+                .into_iter()
+                .filter_map(|b| Some((b.name?, b.bucket_region))),
+        );
     }
     Ok(names)
 }
