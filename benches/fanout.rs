@@ -384,6 +384,16 @@ fn min_calls(policy: &Criteria) -> usize {
         FactKind::Groups => pages(GROUPS),
         // The list, then each provider's metadata (its issuer).
         FactKind::SamlProviders => 1 + SAML_PROVIDERS,
+        // The template names no region: the replay's account has us-east-1 only, where
+        // ListStacks, and ListKeys beside ListAliases, are one call each (no
+        // customer-managed key, so no GetKeyPolicy).
+        FactKind::Stacks => 1,
+        FactKind::KeyPolicies => 2,
+        // One GetBucketPolicy a bucket (ListBuckets names their regions); the list
+        // itself is the buckets' fact's call when that is read too.
+        FactKind::BucketPolicies => {
+            BUCKETS + usize::from(!policy.needs().contains(&FactKind::Buckets))
+        }
         _ => 1,
     };
     1 + policy.needs().into_iter().map(size).sum::<usize>()

@@ -100,7 +100,13 @@ impl Check for ResourcePolicies {
                     region,
                     policy,
                 }),
-                Fact::Error(reason) => found.unread(reason, format!("bucket {}", bucket.bucket)),
+                Fact::Error(reason) => found.unread(
+                    reason,
+                    match &bucket.region {
+                        Some(region) => format!("bucket {} ({region})", bucket.bucket),
+                        None => format!("bucket {}", bucket.bucket),
+                    },
+                ),
             }
         }
         for (region, listed) in keys.answered() {
@@ -108,14 +114,14 @@ impl Check for ResourcePolicies {
                 match &key.policy {
                     Fact::Ok(policy) => resources.push(Resource {
                         action: "kms:GetKeyPolicy",
-                        label: format!("key {}", key.key_id),
+                        label: format!("key {}", short(&key.key_id)),
                         names: vec![&key.key_id, &key.arn],
                         arn: key.arn.clone(),
                         region,
                         policy,
                     }),
                     Fact::Error(reason) => {
-                        found.unread(reason, format!("key {}", short(&key.key_id)))
+                        found.unread(reason, format!("key {} ({region})", short(&key.key_id)))
                     }
                 }
             }
@@ -200,10 +206,9 @@ impl Check for ResourcePolicies {
                 Phase::Pre => Status::Warn,
                 Phase::Post => Status::Fail,
             });
-            if let Some(org) = &found.by_org {
-                parts.push(format!(
-                    "access through {org} ends when your accounts leave it"
-                ));
+            // Said while nothing else is unread: a summary in `error` says what failed.
+            if let Some(org) = found.by_org.as_ref().filter(|_| found.failed.is_empty()) {
+                parts.push(format!("access through {org} ends as your accounts move"));
             }
         }
         if !found.unclear.is_empty() {
@@ -226,7 +231,14 @@ impl Check for ResourcePolicies {
             statuses.push(Status::Warn);
         }
         for (reason, what) in &found.failed {
-            parts.push(format!("not read ({}): {reason}", name_list(what)));
+            // Two named, the rest counted: the reason is the long part.
+            let what = match what.as_slice() {
+                [one] => one.clone(),
+                [one, two] => format!("{one}, {two}"),
+                [one, two, rest @ ..] => format!("{one}, {two} and {} more", rest.len()),
+                [] => String::new(),
+            };
+            parts.push(format!("not read ({what}): {reason}"));
             statuses.push(Status::Error);
         }
         if found.items.iter().any(|i| i.is(WAIVED)) {
@@ -284,10 +296,10 @@ fn partition_of(
         .to_string()
 }
 
-/// A key id as a summary names it: its first block (`6f1c2a3b…`); items keep it whole.
+/// A key id as a summary names it: its first block (`6f1c2a3b`); items keep it whole.
 fn short(key_id: &str) -> String {
     match key_id.split_once('-') {
-        Some((first, _)) => format!("{first}…"),
+        Some((first, _)) => first.to_string(),
         None => key_id.to_string(),
     }
 }

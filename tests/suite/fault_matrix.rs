@@ -443,3 +443,101 @@ async fn assume_role_failing_takes_down_only_its_account() {
         }
     }
 }
+
+/// A regional read that fails in one region while the others answer: each check that
+/// reads it is `error`, naming that region and the read, with a read-failure item; what
+/// the other regions hold is still said; every other check is as without the fault.
+#[tokio::test(start_paused = true)]
+async fn a_region_that_does_not_answer_is_an_error_naming_it() {
+    let baseline = baseline().await;
+    let before = account(&baseline.report, TARGET);
+    let cases: [(&str, &str, &[&str], &str); 4] = [
+        (
+            "ListStacks",
+            "cloudformation:ListStacks",
+            &["control-tower", "stackset-stacks"],
+            "StackSet CTL-Logging",
+        ),
+        (
+            "ListKeys",
+            "kms:ListKeys",
+            &["resource-policies"],
+            "bucket acme-prod-assets (us-west-2)",
+        ),
+        (
+            "ListAliases",
+            "kms:ListAliases",
+            &["resource-policies"],
+            "bucket acme-prod-assets (us-west-2)",
+        ),
+        (
+            "GetKeyPolicy",
+            "kms:GetKeyPolicy",
+            &["resource-policies"],
+            "bucket acme-prod-assets (us-west-2)",
+        ),
+    ];
+    for (operation, action, checks, still_said) in cases {
+        let demo = demo_facts();
+        let replay = Replay::builder()
+            .rule(
+                Rule::new(Fault::Denied("not authorized in this region".into()))
+                    .account(TARGET)
+                    .operation(operation)
+                    .region("eu-west-1"),
+            )
+            .build(world(&demo));
+        let ids: Vec<&str> = demo.iter().map(|f| f.account_id.as_str()).collect();
+        let (facts, _) = gather(&replay, &quick_options(), &ids, &all_facts()).await;
+        let asked: Vec<_> = replay
+            .calls()
+            .into_iter()
+            .filter(|c| c.operation == operation)
+            .collect();
+        assert!(!asked.is_empty(), "{operation} was sent");
+        let report = evaluate(&criteria(), &facts, NOW);
+        let now = account(&report, TARGET);
+        for (check, then) in now.checks.iter().zip(&before.checks) {
+            if !checks.contains(&&*check.id) {
+                assert_eq!(check, then, "{operation} in eu-west-1 changed {}", check.id);
+                continue;
+            }
+            assert_eq!(
+                check.status,
+                Status::Error,
+                "{operation}: {}: {}",
+                check.id,
+                check.summary
+            );
+            assert!(
+                check.summary.contains("eu-west-1") && check.summary.contains(action),
+                "{operation}: {} does not name the region and the read: {}",
+                check.id,
+                check.summary
+            );
+            assert!(
+                check.items.iter().any(|i| i.kind == Failure::Denied.code()),
+                "{operation}: {}: {:?}",
+                check.id,
+                check.items
+            );
+            if check.id != "control-tower" {
+                assert!(
+                    check.summary.contains(still_said),
+                    "{operation}: {}",
+                    check.summary
+                );
+            }
+        }
+        assert!(
+            !now.ready,
+            "{operation}: an unread region leaves the account not ready"
+        );
+        for other in report.accounts.iter().filter(|a| a.account_id != TARGET) {
+            assert_eq!(
+                other.checks,
+                account(&baseline.report, &other.account_id).checks
+            );
+        }
+    }
+}
