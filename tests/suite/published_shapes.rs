@@ -34,7 +34,7 @@ fn published(name: &str) -> String {
 /// `operation` answered with the published file, in its service's wire format.
 fn answer(operation: &str, file: &str) -> Rule {
     let (status, content_type) = match file.split('-').next() {
-        Some("iam") => (200, "text/xml"),
+        Some("iam" | "cloudformation") => (200, "text/xml"),
         Some("s3") => (200, "application/xml"),
         _ if file.ends_with("-400.json") => (400, "application/x-amz-json-1.1"),
         _ => (200, "application/x-amz-json-1.1"),
@@ -739,4 +739,324 @@ async fn simulate_principal_policy_results_are_read_per_action() {
         assert_eq!(verdict, direct, "{file}, direct: {summary}");
         assert!(summary.contains(said), "{file}: {summary}");
     }
+}
+
+/// A JSON answer with this content type (Account Management's restJson sends
+/// `application/json`).
+fn json_answer(operation: &str, file: &str, content_type: &str) -> Rule {
+    Rule::new(Fault::raw(200, content_type, published(file))).operation(operation)
+}
+
+/// The published ListRegions lists a region of every opt status; only ENABLED and
+/// ENABLED_BY_DEFAULT are read, whatever the filter sent (a region being enabled or
+/// disabled is not one to read, and a service that ignored the filter is not believed).
+#[tokio::test(start_paused = true)]
+async fn list_regions_keeps_the_enabled_regions_of_every_status_listed() {
+    let (facts, replay) = read(
+        vec![json_answer(
+            "ListRegions",
+            "account-ListRegions.json",
+            "application/json",
+        )],
+        &[FactKind::Regions],
+    )
+    .await;
+    assert_eq!(
+        ok(&facts.regions, "regions"),
+        &["eu-south-1", "us-east-1", "us-east-2"]
+    );
+    let sent = calls_of(&replay, "ListRegions");
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        sent[0]
+            .params
+            .get("RegionOptStatusContains")
+            .map(String::as_str),
+        Some(r#"["ENABLED","ENABLED_BY_DEFAULT"]"#)
+    );
+}
+
+/// CloudFormation's published sample (awsQuery XML, StackIds on lines of their own) and
+/// its second page: joined by NextToken, the deleted stack dropped, and the two StackSet
+/// stacks told apart, Control Tower's baseline from the reseller's StackSet.
+#[tokio::test(start_paused = true)]
+async fn list_stacks_pages_join_and_their_stacksets_are_named() {
+    let (facts, replay) = read(
+        vec![
+            answer("ListStacks", "cloudformation-ListStacks-page1.xml").times(1),
+            answer("ListStacks", "cloudformation-ListStacks-page2.xml").times(1),
+            answer("ListRoles", "iam-ListRoles.xml"),
+            answer(
+                "DescribeOrganization",
+                "organizations-DescribeOrganization.json",
+            ),
+        ],
+        &[
+            FactKind::Regions,
+            FactKind::Stacks,
+            FactKind::Roles,
+            FactKind::Organization,
+        ],
+    )
+    .await;
+    let stacks = ok(&facts.stacks, "stacks");
+    // The replay's ListRegions answers us-east-1 alone for an account without regions.
+    assert_eq!(stacks.regions.keys().collect::<Vec<_>>(), ["us-east-1"]);
+    let Fact::Ok(listed) = &stacks.regions["us-east-1"] else {
+        panic!("{stacks:?}")
+    };
+    let got: Vec<(&str, &str, &str)> = listed
+        .iter()
+        .map(|s| (s.name.as_str(), s.id.trim(), s.status.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // As published: the sample's StackId names another stack than its StackName.
+            (
+                "vpc1",
+                "arn:aws:cloudformation:us-east-1:1234567:stack/TestCreate1/aaaaa",
+                "CREATE_IN_PROGRESS"
+            ),
+            (
+                "StackSet-AWSControlTowerBP-BASELINE-CONFIG-0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+                "arn:aws:cloudformation:us-east-1:123456789012:stack/StackSet-AWSControlTowerBP-BASELINE-CONFIG-0a1b2c3d-4e5f-6789-abcd-ef0123456789/e0c3a6b0-0a1b-11ee-8c3f-0a1b2c3d4e5f",
+                "CREATE_COMPLETE"
+            ),
+            (
+                "StackSet-CTL-Logging-9f8e7d6c-5b4a-3210-fedc-ba9876543210",
+                "arn:aws:cloudformation:us-east-1:123456789012:stack/StackSet-CTL-Logging-9f8e7d6c-5b4a-3210-fedc-ba9876543210/f1d4b7c0-0a1b-11ee-9d4a-0a1b2c3d4e5f",
+                "CREATE_COMPLETE"
+            ),
+        ]
+    );
+    let sent = calls_of(&replay, "ListStacks");
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[0].params.get("NextToken"), None);
+    assert_eq!(
+        sent[1].params.get("NextToken").map(String::as_str),
+        Some("TGlzdFN0YWNrcy1wYWdlLTI=")
+    );
+    // DELETE_COMPLETE is not asked for: the filter lists the live statuses only.
+    assert!(
+        sent[0]
+            .params
+            .keys()
+            .any(|k| k.starts_with("StackStatusFilter.member.")),
+        "{:?}",
+        sent[0].params
+    );
+    assert!(
+        !sent[0].params.values().any(|v| v == "DELETE_COMPLETE"),
+        "{:?}",
+        sent[0].params
+    );
+
+    let (status, summary) = judge(
+        "stackset-stacks",
+        &facts,
+        &Reseller::ctl(),
+        Phase::Pre,
+        None,
+    );
+    assert_eq!(status, Status::Warn, "{summary}");
+    assert!(summary.contains("StackSet CTL-Logging"), "{summary}");
+    assert!(!summary.contains("vpc1"), "{summary}");
+    // Enrolled (o-exampleorgid is not the new organization): unenrol before leaving.
+    let (status, summary) = judge("control-tower", &facts, &Reseller::ctl(), Phase::Pre, None);
+    assert_eq!(status, Status::Fail, "{summary}");
+    assert!(summary.contains("AWSControlTowerBP"), "{summary}");
+    assert!(summary.contains("must be unenrolled"), "{summary}");
+}
+
+/// The reseller as these published answers need it: o-exampleorgid's management account
+/// (DescribeOrganization's sample) and the account a key policy below lets in.
+fn exampleorg_reseller() -> Reseller {
+    let mut ctl = Reseller::ctl();
+    ctl.accounts.insert("111111111111".into());
+    ctl.accounts.insert("999988887777".into());
+    ctl
+}
+
+/// S3's published bucket policy (a Deny, and the IAM guide's `"*"` narrowed by
+/// aws:PrincipalOrgID) on the published ListBuckets' first bucket, asked in the region
+/// ListBuckets gave; the second bucket has none (NoSuchBucketPolicy, 404), which is no
+/// policy, not a failed read.
+#[tokio::test(start_paused = true)]
+async fn a_published_bucket_policy_naming_the_organization_is_a_door() {
+    let (facts, replay) = read(
+        vec![
+            answer("ListBuckets", "s3-ListBuckets-page2.xml"),
+            answer("GetBucketPolicy", "s3-GetBucketPolicy.json").region("us-east-1"),
+            Rule::new(Fault::raw(
+                404,
+                "application/xml",
+                published("s3-NoSuchBucketPolicy-404.xml"),
+            ))
+            .operation("GetBucketPolicy")
+            .region("us-east-2"),
+            answer("ListRoles", "iam-ListRoles.xml"),
+            answer(
+                "DescribeOrganization",
+                "organizations-DescribeOrganization.json",
+            ),
+        ],
+        find("resource-policies").unwrap().needs(),
+    )
+    .await;
+    let buckets = ok(&facts.bucket_policies, "bucket policies");
+    assert_eq!(buckets.len(), 2, "{buckets:?}");
+    assert_eq!(buckets[0].bucket, "amzn-s3-demo-bucket");
+    assert_eq!(buckets[0].region.as_deref(), Some("us-east-1"));
+    let Fact::Ok(Some(policy)) = &buckets[0].policy else {
+        panic!("{:?}", buckets[0].policy)
+    };
+    assert_eq!(policy, &published("s3-GetBucketPolicy.json"));
+    assert_eq!(buckets[1].bucket, "amzn-s3-demo-bucket1");
+    assert_eq!(buckets[1].region.as_deref(), Some("us-east-2"));
+    assert_eq!(buckets[1].policy, Fact::Ok(None));
+    // BucketRegion made GetBucketLocation needless; the 404 is an answer, not retried.
+    assert!(calls_of(&replay, "GetBucketLocation").is_empty());
+    assert_eq!(calls_of(&replay, "GetBucketPolicy").len(), 2);
+
+    // The Deny names no one to let in; the Allow lets in all of o-exampleorgid.
+    assert_eq!(
+        grants(policy).unwrap(),
+        [grant(Trusted::Anyone, &["o-exampleorgid"])]
+    );
+    let (status, summary) = judge(
+        "resource-policies",
+        &facts,
+        &exampleorg_reseller(),
+        Phase::Pre,
+        None,
+    );
+    assert_eq!(status, Status::Warn, "{summary}");
+    assert!(
+        summary.contains("bucket amzn-s3-demo-bucket (us-east-1)"),
+        "{summary}"
+    );
+    assert!(summary.contains("o-exampleorgid"), "{summary}");
+    assert!(!summary.contains("amzn-s3-demo-bucket1"), "{summary}");
+}
+
+/// A bucket asked in the wrong region answers 301 PermanentRedirect (Mountpoint's
+/// recorded body): the policy is not read, and the check says so instead of passing.
+#[tokio::test(start_paused = true)]
+async fn a_permanent_redirect_is_a_policy_not_read() {
+    let (facts, replay) = read(
+        vec![
+            answer("ListBuckets", "s3-ListBuckets-page2.xml"),
+            Rule::new(
+                Fault::raw(
+                    301,
+                    "application/xml",
+                    published("s3-PermanentRedirect-301.xml"),
+                )
+                .with_header("x-amz-bucket-region", "us-west-2"),
+            )
+            .operation("GetBucketPolicy"),
+            answer("ListRoles", "iam-ListRoles.xml"),
+            answer(
+                "DescribeOrganization",
+                "organizations-DescribeOrganization.json",
+            ),
+        ],
+        find("resource-policies").unwrap().needs(),
+    )
+    .await;
+    let buckets = ok(&facts.bucket_policies, "bucket policies");
+    for bucket in buckets {
+        let Fact::Error(reason) = &bucket.policy else {
+            panic!("{bucket:?}")
+        };
+        assert!(reason.starts_with("s3:GetBucketPolicy"), "{reason}");
+        assert!(reason.contains("PermanentRedirect"), "{reason}");
+    }
+    // A redirect is not retried: the same request gets the same answer.
+    assert_eq!(calls_of(&replay, "GetBucketPolicy").len(), buckets.len());
+    let (status, summary) = judge(
+        "resource-policies",
+        &facts,
+        &exampleorg_reseller(),
+        Phase::Pre,
+        None,
+    );
+    assert_eq!(status, Status::Error, "{summary}");
+    assert!(summary.contains("PermanentRedirect"), "{summary}");
+}
+
+/// KMS's published examples: seven keys in us-east-2, one of them AWS-managed (its
+/// alias/aws/s3), so six policies asked for by the name `default`; one of them lets the
+/// reseller's account in.
+#[tokio::test(start_paused = true)]
+async fn published_key_policies_are_read_for_customer_managed_keys_only() {
+    let (facts, replay) = read(
+        vec![
+            json_answer(
+                "ListRegions",
+                "account-ListRegions.json",
+                "application/json",
+            ),
+            answer("ListKeys", "kms-ListKeys.json").region("us-east-2"),
+            answer("ListAliases", "kms-ListAliases.json").region("us-east-2"),
+            answer("GetKeyPolicy", "kms-GetKeyPolicy-reseller.json")
+                .region("us-east-2")
+                .times(1),
+            answer("GetKeyPolicy", "kms-GetKeyPolicy.json").region("us-east-2"),
+            answer("ListRoles", "iam-ListRoles.xml"),
+            answer(
+                "DescribeOrganization",
+                "organizations-DescribeOrganization.json",
+            ),
+        ],
+        find("resource-policies").unwrap().needs(),
+    )
+    .await;
+    let keys = ok(&facts.key_policies, "key policies");
+    assert_eq!(
+        keys.regions.keys().collect::<Vec<_>>(),
+        ["eu-south-1", "us-east-1", "us-east-2"]
+    );
+    let Fact::Ok(east2) = &keys.regions["us-east-2"] else {
+        panic!("{keys:?}")
+    };
+    let ids: Vec<&str> = east2.iter().map(|k| k.key_id.as_str()).collect();
+    assert_eq!(ids.len(), 6, "{ids:?}");
+    assert!(
+        !ids.contains(&"0d990263-018e-4e65-a703-eff731de951e"),
+        "{ids:?}"
+    );
+    for key in east2 {
+        assert_eq!(
+            key.arn,
+            format!("arn:aws:kms:us-east-2:111122223333:key/{}", key.key_id)
+        );
+        let Fact::Ok(policy) = &key.policy else {
+            panic!("{key:?}")
+        };
+        let json: serde_json::Value = serde_json::from_str(policy).expect("a JSON policy");
+        assert_eq!(json["Id"], "key-default-1", "{policy}");
+    }
+    let sent = calls_of(&replay, "GetKeyPolicy");
+    assert_eq!(sent.len(), 6, "{sent:?}");
+    for call in &sent {
+        assert_eq!(
+            call.params.get("PolicyName").map(String::as_str),
+            Some("default")
+        );
+    }
+    let (status, summary) = judge(
+        "resource-policies",
+        &facts,
+        &exampleorg_reseller(),
+        Phase::Pre,
+        None,
+    );
+    assert_eq!(status, Status::Warn, "{summary}");
+    assert!(
+        summary.starts_with("1 policy lets the reseller in: key "),
+        "{summary}"
+    );
+    assert!(summary.contains("(us-east-2)"), "{summary}");
 }
