@@ -878,31 +878,45 @@ fn exampleorg_reseller() -> Reseller {
     ctl
 }
 
+/// What resource-policies reads, `rules` answering the buckets and keys, the published
+/// ListRoles and DescribeOrganization the rest.
+async fn read_resource_policies(mut rules: Vec<Rule>) -> (AccountFacts, Replay) {
+    rules.push(answer("ListRoles", "iam-ListRoles.xml"));
+    rules.push(answer(
+        "DescribeOrganization",
+        "organizations-DescribeOrganization.json",
+    ));
+    read(rules, find("resource-policies").unwrap().needs()).await
+}
+
+/// resource-policies before the move, the reseller [`exampleorg_reseller`].
+fn resource_verdict(facts: &AccountFacts) -> (Status, String) {
+    judge(
+        "resource-policies",
+        facts,
+        &exampleorg_reseller(),
+        Phase::Pre,
+        None,
+    )
+}
+
 /// S3's published bucket policy (a Deny, and the IAM guide's `"*"` narrowed by
 /// aws:PrincipalOrgID) on the published ListBuckets' first bucket, asked in the region
 /// ListBuckets gave; the second bucket has none (NoSuchBucketPolicy, 404), which is no
 /// policy, not a failed read.
 #[tokio::test(start_paused = true)]
 async fn a_published_bucket_policy_naming_the_organization_is_a_door() {
-    let (facts, replay) = read(
-        vec![
-            answer("ListBuckets", "s3-ListBuckets-page2.xml"),
-            answer("GetBucketPolicy", "s3-GetBucketPolicy.json").region("us-east-1"),
-            Rule::new(Fault::raw(
-                404,
-                "application/xml",
-                published("s3-NoSuchBucketPolicy-404.xml"),
-            ))
-            .operation("GetBucketPolicy")
-            .region("us-east-2"),
-            answer("ListRoles", "iam-ListRoles.xml"),
-            answer(
-                "DescribeOrganization",
-                "organizations-DescribeOrganization.json",
-            ),
-        ],
-        find("resource-policies").unwrap().needs(),
-    )
+    let (facts, replay) = read_resource_policies(vec![
+        answer("ListBuckets", "s3-ListBuckets-page2.xml"),
+        answer("GetBucketPolicy", "s3-GetBucketPolicy.json").region("us-east-1"),
+        Rule::new(Fault::raw(
+            404,
+            "application/xml",
+            published("s3-NoSuchBucketPolicy-404.xml"),
+        ))
+        .operation("GetBucketPolicy")
+        .region("us-east-2"),
+    ])
     .await;
     let buckets = ok(&facts.bucket_policies, "bucket policies");
     assert_eq!(buckets.len(), 2, "{buckets:?}");
@@ -924,13 +938,7 @@ async fn a_published_bucket_policy_naming_the_organization_is_a_door() {
         grants(policy).unwrap(),
         [grant(Trusted::Anyone, &["o-exampleorgid"])]
     );
-    let (status, summary) = judge(
-        "resource-policies",
-        &facts,
-        &exampleorg_reseller(),
-        Phase::Pre,
-        None,
-    );
+    let (status, summary) = resource_verdict(&facts);
     assert_eq!(status, Status::Warn, "{summary}");
     assert!(
         summary.contains("bucket amzn-s3-demo-bucket (us-east-1)"),
@@ -944,26 +952,18 @@ async fn a_published_bucket_policy_naming_the_organization_is_a_door() {
 /// recorded body): the policy is not read, and the check says so instead of passing.
 #[tokio::test(start_paused = true)]
 async fn a_permanent_redirect_is_a_policy_not_read() {
-    let (facts, replay) = read(
-        vec![
-            answer("ListBuckets", "s3-ListBuckets-page2.xml"),
-            Rule::new(
-                Fault::raw(
-                    301,
-                    "application/xml",
-                    published("s3-PermanentRedirect-301.xml"),
-                )
-                .with_header("x-amz-bucket-region", "us-west-2"),
+    let (facts, replay) = read_resource_policies(vec![
+        answer("ListBuckets", "s3-ListBuckets-page2.xml"),
+        Rule::new(
+            Fault::raw(
+                301,
+                "application/xml",
+                published("s3-PermanentRedirect-301.xml"),
             )
-            .operation("GetBucketPolicy"),
-            answer("ListRoles", "iam-ListRoles.xml"),
-            answer(
-                "DescribeOrganization",
-                "organizations-DescribeOrganization.json",
-            ),
-        ],
-        find("resource-policies").unwrap().needs(),
-    )
+            .with_header("x-amz-bucket-region", "us-west-2"),
+        )
+        .operation("GetBucketPolicy"),
+    ])
     .await;
     let buckets = ok(&facts.bucket_policies, "bucket policies");
     for bucket in buckets {
@@ -975,13 +975,7 @@ async fn a_permanent_redirect_is_a_policy_not_read() {
     }
     // A redirect is not retried: the same request gets the same answer.
     assert_eq!(calls_of(&replay, "GetBucketPolicy").len(), buckets.len());
-    let (status, summary) = judge(
-        "resource-policies",
-        &facts,
-        &exampleorg_reseller(),
-        Phase::Pre,
-        None,
-    );
+    let (status, summary) = resource_verdict(&facts);
     assert_eq!(status, Status::Error, "{summary}");
     assert!(summary.contains("PermanentRedirect"), "{summary}");
 }
@@ -991,27 +985,19 @@ async fn a_permanent_redirect_is_a_policy_not_read() {
 /// reseller's account in.
 #[tokio::test(start_paused = true)]
 async fn published_key_policies_are_read_for_customer_managed_keys_only() {
-    let (facts, replay) = read(
-        vec![
-            json_answer(
-                "ListRegions",
-                "account-ListRegions.json",
-                "application/json",
-            ),
-            answer("ListKeys", "kms-ListKeys.json").region("us-east-2"),
-            answer("ListAliases", "kms-ListAliases.json").region("us-east-2"),
-            answer("GetKeyPolicy", "kms-GetKeyPolicy-reseller.json")
-                .region("us-east-2")
-                .times(1),
-            answer("GetKeyPolicy", "kms-GetKeyPolicy.json").region("us-east-2"),
-            answer("ListRoles", "iam-ListRoles.xml"),
-            answer(
-                "DescribeOrganization",
-                "organizations-DescribeOrganization.json",
-            ),
-        ],
-        find("resource-policies").unwrap().needs(),
-    )
+    let (facts, replay) = read_resource_policies(vec![
+        json_answer(
+            "ListRegions",
+            "account-ListRegions.json",
+            "application/json",
+        ),
+        answer("ListKeys", "kms-ListKeys.json").region("us-east-2"),
+        answer("ListAliases", "kms-ListAliases.json").region("us-east-2"),
+        answer("GetKeyPolicy", "kms-GetKeyPolicy-reseller.json")
+            .region("us-east-2")
+            .times(1),
+        answer("GetKeyPolicy", "kms-GetKeyPolicy.json").region("us-east-2"),
+    ])
     .await;
     let keys = ok(&facts.key_policies, "key policies");
     assert_eq!(
@@ -1046,13 +1032,7 @@ async fn published_key_policies_are_read_for_customer_managed_keys_only() {
             Some("default")
         );
     }
-    let (status, summary) = judge(
-        "resource-policies",
-        &facts,
-        &exampleorg_reseller(),
-        Phase::Pre,
-        None,
-    );
+    let (status, summary) = resource_verdict(&facts);
     assert_eq!(status, Status::Warn, "{summary}");
     assert!(
         summary.starts_with("1 policy lets the reseller in: key "),
