@@ -10,9 +10,16 @@ OrganizationAccountAccessRole, one of these states:
            provider, an OIDC provider with a path in a reseller domain, a role trusting
            the reseller, one trusting every principal of the reseller's organization by
            aws:PrincipalOrgID and one trusting an outside account, the reseller's
-           buckets, a billing contact in a reseller domain);
+           buckets, a billing contact in a reseller domain), and region by region
+           Control Tower's enrolment (AWSControlTowerExecution, its baseline stack in
+           us-east-1), the reseller's StackSet stack, a bucket whose policy lets in the
+           reseller's organization and a key whose policy lets in its management
+           account (all three in eu-west-1);
 - clean:   none of that, but names that look alike (eks-kubectl-deployer,
-           DirectLinkReadOnly, kubectl-ci), a billing contact of the customer's;
+           DirectLinkReadOnly, kubectl-ci), a billing contact of the customer's, and the
+           customer's own stack, bucket policy and key policy (stack and key in
+           eu-west-1, read only where the plugin's ListRegions enables it: dirty and
+           clean have eu-west-1 and us-east-1, every other account us-east-1 alone);
 - removed: clean, and removed from the organization (a standalone account);
 - direct:  clean, no payment instrument, no contact information: ready only for a direct
            move into the new organization;
@@ -47,8 +54,8 @@ allowed; removed, standalone: allowed by IAM; gated: LeaveOrganization allowed,
 AcceptHandshake denied by the SCP), and for the five new departures the pending INVITE
 from the new organization (idc: only a TRANSFER_RESPONSIBILITY handshake, a billing
 transfer, which is no invitation to join), root without a password (idc, breakglass),
-the young account's creation date and the services the direct account is delegated
-administrator of (none). Every other account keeps the plugin's defaults: an ACTIVE
+the young account's creation date, the services the direct account is delegated
+administrator of (none), and the enabled regions of dirty and clean. Every other account keeps the plugin's defaults: an ACTIVE
 account created 2020-01-01, a root password, and AccessDenied from
 ListDelegatedServicesForAccount (a member account may not ask).
 
@@ -83,7 +90,9 @@ def session(endpoint, credentials=None):
         "aws_secret_access_key": "testing",
     }
     base = boto3.session.Session(region_name="us-east-1", **credentials)
-    return lambda service: base.client(service, endpoint_url=endpoint, config=CONFIG)
+    return lambda service, region="us-east-1": base.client(
+        service, region_name=region, endpoint_url=endpoint, config=CONFIG
+    )
 
 
 def assume(endpoint, sts, account_id):
@@ -130,7 +139,117 @@ SAML_METADATA = (
 )
 
 
+# The regions the plugin's ListRegions gives the dirty and clean accounts: the regional
+# checks read both, and what is seeded in the second is found only by reading it.
+REGIONS = ["eu-west-1", "us-east-1"]
+SECOND_REGION = "eu-west-1"
+# A template CloudFormation creates without touching anything the checks read.
+TEMPLATE = json.dumps(
+    {"Resources": {"Handle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}}
+)
+# CloudFormation's name for a StackSet's stack instance: StackSet-<name>-<UUID>.
+RESELLER_STACKSET_STACK = "StackSet-CTL-Logging-9f8e7d6c-5b4a-3210-fedc-ba9876543210"
+CONTROL_TOWER_STACK = (
+    "StackSet-AWSControlTowerBP-BASELINE-CONFIG-0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+)
+
+
+def key_policy(account_id, *outside):
+    """A key policy: the account's own root (KMS's default), and `outside` principals."""
+    statements = [
+        {
+            "Sid": "Enable IAM User Permissions",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    ]
+    for principal in outside:
+        statements.append(
+            {
+                "Sid": "Allow use of the key",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{principal}:root"},
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"],
+                "Resource": "*",
+            }
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def seed_regional_dirty(client, account_id, org_id):
+    """What the move deletes, breaks or leaves open: Control Tower's enrolment (its
+    execution role and baseline stack), the reseller's StackSet stack in the second
+    region, a bucket there whose policy lets in the reseller's organization, and a key
+    there whose policy lets in the reseller's management account."""
+    client("iam").create_role(
+        RoleName="AWSControlTowerExecution", AssumeRolePolicyDocument=trust(RESELLER)
+    )
+    client("cloudformation").create_stack(
+        StackName=CONTROL_TOWER_STACK, TemplateBody=TEMPLATE
+    )
+    client("cloudformation", SECOND_REGION).create_stack(
+        StackName=RESELLER_STACKSET_STACK, TemplateBody=TEMPLATE
+    )
+    s3 = client("s3", SECOND_REGION)
+    bucket = f"acme-shared-{account_id}"
+    s3.create_bucket(
+        Bucket=bucket,
+        CreateBucketConfiguration={"LocationConstraint": SECOND_REGION},
+    )
+    s3.put_bucket_policy(
+        Bucket=bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{bucket}/*",
+                        "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}},
+                    }
+                ],
+            }
+        ),
+    )
+    client("kms", SECOND_REGION).create_key(
+        Description="acme-backups", Policy=key_policy(account_id, RESELLER)
+    )
+
+
+def seed_regional_clean(client, account_id):
+    """The customer's own regional things: a stack no StackSet made, a bucket policy and
+    a key policy that let in only the account itself."""
+    client("cloudformation", SECOND_REGION).create_stack(
+        StackName="acme-network-baseline", TemplateBody=TEMPLATE
+    )
+    bucket = f"acme-app-assets-{account_id}"
+    client("s3").put_bucket_policy(
+        Bucket=bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{bucket}/*",
+                    }
+                ],
+            }
+        ),
+    )
+    client("kms", SECOND_REGION).create_key(
+        Description="acme-app", Policy=key_policy(account_id)
+    )
+
+
 def seed_dirty(client, account_id, org_id):
+    seed_regional_dirty(client, account_id, org_id)
     iam = client("iam")
     iam.create_open_id_connect_provider(
         Url="https://auth.ctl.io/realms/cam",
@@ -198,6 +317,7 @@ def seed_clean(client, account_id):
     )
     iam.create_user(UserName="kubectl-ci")
     client("s3").create_bucket(Bucket=f"acme-app-assets-{account_id}")
+    seed_regional_clean(client, account_id)
     client("account").put_alternate_contact(
         AlternateContactType="BILLING",
         EmailAddress="ap@acme.example",
@@ -374,6 +494,7 @@ def seed_plugin(endpoint, ids, new_org, target):
     young_created = datetime.combine(target - timedelta(days=2), time(12), timezone.utc)
     data = {
         ids["dirty"]: {
+            "regions": REGIONS,
             "payments": [card(ids["dirty"], 1, "INVALID")],
             "leavers": {
                 leaver(ids["dirty"]): {
@@ -383,6 +504,7 @@ def seed_plugin(endpoint, ids, new_org, target):
             },
         },
         ids["clean"]: {
+            "regions": REGIONS,
             "payments": [card(ids["clean"], n, "INVALID") for n in range(25)]
             + [card(ids["clean"], 25, "ACTIVE")],
             "contact": contact("Jane Roe"),

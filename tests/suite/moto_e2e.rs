@@ -15,7 +15,9 @@
 //! API's GetContactInformation and GetAccountInformation, IAM's SimulatePrincipalPolicy
 //! and GetAccountSummary's AccountPasswordPresent, Organizations'
 //! ListDelegatedServicesForAccount (AccessDenied where nothing is seeded, as AWS answers a
-//! member account) and, for the accounts seeded with one, ListHandshakesForAccount. The
+//! member account), for the accounts seeded with one, ListHandshakesForAccount, and the
+//! Account API's ListRegions (us-east-1 unless seeded). CloudFormation, S3 and KMS are
+//! moto's own, read region by region as on AWS. The
 //! real SDK clients (and orgexit's Payments client) talk to it over HTTP like to AWS.
 //! What moto does not do, and how it shows here:
 //! - ListHandshakesForAccount is not implemented (HTTP 500) for the accounts the plugin
@@ -436,8 +438,9 @@ fn assert_consistent(report: &Value, accounts: usize, checks: usize) {
     }
 }
 
-/// The checks of the catalog: DESIGN.md's fourteen, and issue 19's account-standing,
-/// access-after-move and delegated-admin.
+/// The checks of the catalog: DESIGN.md's fourteen, issue 19's account-standing,
+/// access-after-move and delegated-admin, and issue 21's control-tower, stackset-stacks
+/// and resource-policies.
 const CATALOG: usize = 20;
 
 #[test]
@@ -476,8 +479,15 @@ fn pre_phase_reports_each_account_as_it_is() {
             ("access-after-move", "pass"),
             // ListDelegatedServicesForAccount: AccessDenied (a member account), not attested.
             ("delegated-admin", "warn"),
+            // AWSControlTowerExecution and the baseline stack in us-east-1.
+            ("control-tower", "fail"),
+            // The reseller's StackSet stack in eu-west-1, the second enabled region.
+            ("stackset-stacks", "warn"),
+            // A bucket policy by aws:PrincipalOrgID and a key policy naming the reseller.
+            ("resource-policies", "warn"),
         ],
     );
+    regional_findings(&report, dirty);
     // What was found is listed, and only that.
     assert_eq!(
         resources(&report, dirty, "iam-reseller-policies"),
@@ -569,6 +579,11 @@ fn pre_phase_reports_each_account_as_it_is() {
                     "delegated-admin",
                     if id == removed { "pass" } else { "warn" },
                 ),
+                // Their own stack, bucket policy and key policy (in eu-west-1 for clean,
+                // which has it enabled; removed has us-east-1 alone).
+                ("control-tower", "pass"),
+                ("stackset-stacks", "pass"),
+                ("resource-policies", "pass"),
             ],
         );
         assert_eq!(
@@ -784,8 +799,13 @@ fn post_phase_fails_what_the_reseller_left_behind() {
             ("account-standing", "pass"),
             ("access-after-move", "pass"),
             ("delegated-admin", "skipped"),
+            // After the move, what the reseller left is no longer a warning.
+            ("control-tower", "fail"),
+            ("stackset-stacks", "fail"),
+            ("resource-policies", "fail"),
         ],
     );
+    regional_findings(&report, dirty);
     for id in [clean, removed] {
         expect(
             &report,
@@ -805,6 +825,9 @@ fn post_phase_fails_what_the_reseller_left_behind() {
                 ("account-standing", "pass"),
                 ("access-after-move", "pass"),
                 ("delegated-admin", "skipped"),
+                ("control-tower", "pass"),
+                ("stackset-stacks", "pass"),
+                ("resource-policies", "pass"),
             ],
         );
     }
@@ -1225,6 +1248,43 @@ fn the_base_credentials_are_checked_once_and_the_profile_wins() {
     assert_consistent(&report, 3, CATALOG);
     expect(&report, &moto.dirty, &[("org-membership", "pass")]);
     assert_eq!(out.status.code(), Some(1), "fail and manual, no error");
+}
+
+/// What the regional checks found in the dirty account, region by region, on moto's
+/// CloudFormation, S3 and KMS: each thing seeded, named where it is.
+fn regional_findings(report: &Value, dirty: &str) {
+    let stacks = summary(report, dirty, "stackset-stacks");
+    assert!(
+        stacks.contains("eu-west-1: StackSet CTL-Logging"),
+        "{stacks}"
+    );
+    let enrolment = resources(report, dirty, "control-tower");
+    assert!(
+        enrolment.contains(&format!(
+            "arn:aws:iam::{dirty}:role/AWSControlTowerExecution"
+        )),
+        "{enrolment:?}"
+    );
+    assert!(
+        enrolment
+            .iter()
+            .any(|r| r.contains(":stack/StackSet-AWSControlTowerBP-BASELINE-CONFIG-")),
+        "{enrolment:?}"
+    );
+    let doors = resources(report, dirty, "resource-policies");
+    assert!(
+        doors.contains(&format!("arn:aws:s3:::acme-shared-{dirty}")),
+        "{doors:?}"
+    );
+    assert!(
+        doors
+            .iter()
+            .any(|d| d.starts_with(&format!("arn:aws:kms:eu-west-1:{dirty}:key/"))),
+        "{doors:?}"
+    );
+    assert_eq!(doors.len(), 2, "only the two doors: {doors:?}");
+    let said = summary(report, dirty, "resource-policies");
+    assert!(said.contains("(eu-west-1)"), "{said}");
 }
 
 /// One check's summary line.
