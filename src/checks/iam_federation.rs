@@ -1069,9 +1069,11 @@ mod tests {
     }
 }
 
-/// Generated trust policies: whenever one lets a reseller account or the reseller's
-/// organization in, iam-federation is never `pass`, and after the cut-over it never lets
-/// the account be ready — whatever else the policy says, however it is written.
+/// Generated policies: whenever one lets a reseller account or the reseller's
+/// organization in, iam-federation (as a role's trust policy) and resource-policies (as a
+/// bucket's and a key's policy) are never `pass`, and after the cut-over they never let
+/// the account be ready — whatever else the policy says, however it is written. One
+/// definition of a door serves the three.
 #[cfg(test)]
 mod properties {
     use proptest::prelude::*;
@@ -1079,8 +1081,9 @@ mod properties {
 
     use super::*;
     use crate::checks::Phase;
+    use crate::checks::resource_policies::ResourcePolicies;
     use crate::checks::testing::*;
-    use crate::facts::{Fact, Organization, Role};
+    use crate::facts::{BucketPolicy, Fact, KeyPolicy, Organization, Regional, Role};
 
     const RESELLER_ORG: &str = "o-reseller001";
     const OTHER_ORG: &str = "o-someother01";
@@ -1174,9 +1177,10 @@ mod properties {
     }
 
     /// The oracle, written apart from the check: does an `Allow` statement let the
-    /// reseller in? (A principal naming its account; or anyone, with no condition at all
-    /// or with a plain condition naming the reseller's organization or account.)
-    fn lets_reseller_in(statements: &[Value]) -> bool {
+    /// reseller in? (A principal naming its account; or anyone, with a plain condition
+    /// naming the reseller's organization or account, or, when `public` counts, with no
+    /// condition at all.)
+    fn lets_reseller_in(statements: &[Value], public: bool) -> bool {
         statements.iter().any(|s| {
             if s["Effect"] != "Allow" {
                 return false;
@@ -1192,7 +1196,7 @@ mod properties {
             }
             let anyone = principal == "*" || aws.contains(&"*");
             let Some(condition) = s.get("Condition").and_then(Value::as_object) else {
-                return anyone;
+                return anyone && public;
             };
             anyone
                 && condition.iter().any(|(operator, keys)| {
@@ -1242,6 +1246,34 @@ mod properties {
         facts
     }
 
+    /// The same document as a bucket's policy (S3 sends it verbatim) and as a key's.
+    fn resources_with(document: &str, member: bool) -> AccountFacts {
+        let region = "eu-west-1";
+        let key_id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        AccountFacts {
+            roles: Some(Fact::Ok(vec![])),
+            regions: Some(Fact::Ok(vec![region.into()])),
+            bucket_policies: Some(Fact::Ok(vec![BucketPolicy {
+                bucket: "generated".into(),
+                region: Some(region.into()),
+                policy: Fact::Ok(Some(document.into())),
+            }])),
+            key_policies: Some(Fact::Ok(Regional {
+                regions: [(
+                    region.to_string(),
+                    Fact::Ok(vec![KeyPolicy {
+                        key_id: key_id.into(),
+                        arn: format!("arn:aws:kms:{region}:{ACCOUNT}:key/{key_id}"),
+                        policy: Fact::Ok(document.into()),
+                    }]),
+                )]
+                .into(),
+                left_out: vec![],
+            })),
+            ..facts_with(String::new(), member)
+        }
+    }
+
     fn config() -> ProptestConfig {
         let cases = std::env::var("PROPTEST_CASES")
             .ok()
@@ -1267,27 +1299,36 @@ mod properties {
                 json!(statements)
             };
             let text = json!({"Version": "2012-10-17", "Statement": body}).to_string();
+            let resources = resources_with(&text, member);
             // As IAM sends it (URL-encoded) or as moto does, through the collector's decoding.
             let sent = if encoded { urlencoding::encode(&text).into_owned() } else { text };
             let document = crate::aws::collect::decode_policy(Some(sent));
             let facts = facts_with(document, member);
-            for phase in [Phase::Pre, Phase::Post] {
+            // A role anyone may assume is a door; a bucket or key open to anyone is
+            // often meant to be (a website, a shared key), not the reseller's: a warning
+            // in both phases, so never `pass`, but not what blocks the cut-over.
+            let judged: [(&dyn Check, &AccountFacts, bool); 2] =
+                [(&IamFederation, &facts, true), (&ResourcePolicies, &resources, false)];
+            for (phase, (check, facts, public_blocks)) in [Phase::Pre, Phase::Post]
+                .into_iter()
+                .flat_map(|phase| judged.map(|judged| (phase, judged)))
+            {
                 let mut setup = Setup::new(phase);
                 if !known {
                     // After the cut-over with no --reseller-account: only what the
                     // account itself shows.
                     setup.reseller.accounts.clear();
                 }
-                let finding = setup.run(&IamFederation, &facts);
+                let finding = setup.run(check, facts);
                 // A departed account whose reseller is unknown to us cannot be judged on
                 // the reseller's account ID alone: the oracle needs a way to know it.
                 let knowable = known || member;
-                if knowable && lets_reseller_in(&statements) {
-                    prop_assert_ne!(finding.status, Status::Pass, "{}: {}", phase.as_str(), finding.summary);
-                    if phase == Phase::Post {
+                if knowable && lets_reseller_in(&statements, true) {
+                    prop_assert_ne!(finding.status, Status::Pass, "{} {}: {}", check.id(), phase.as_str(), finding.summary);
+                    if phase == Phase::Post && lets_reseller_in(&statements, public_blocks) {
                         prop_assert!(
                             finding.status.blocks(),
-                            "post lets the account be ready: {:?} {}", finding.status, finding.summary
+                            "{} post lets the account be ready: {:?} {}", check.id(), finding.status, finding.summary
                         );
                     }
                 }
