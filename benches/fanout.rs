@@ -33,9 +33,9 @@ use orgexit::checks::{CHECKS, Phase};
 use orgexit::engine::evaluate::Evaluator;
 use orgexit::engine::{Silent, gather_from, stream_from};
 use orgexit::facts::{
-    AccountFacts, AccountInformation, AccountSummary, Contact, ContactInformation,
-    DelegatedServices, Fact, FactKind, Handshake, LeaveOutcome, LeaveSimulation, Membership,
-    NamedEntity, Organization, PaymentInstrument, Role, SamlProvider,
+    AccountFacts, AccountInformation, AccountSummary, BucketPolicy, Contact, ContactInformation,
+    DelegatedServices, Fact, FactKind, Handshake, KeyPolicy, LeaveOutcome, LeaveSimulation,
+    Membership, NamedEntity, Organization, PaymentInstrument, Regional, Role, SamlProvider, Stack,
 };
 use orgexit::input::AccountId;
 use orgexit::plan::{Criteria, Source, Targets};
@@ -88,6 +88,29 @@ const USERS: usize = 40;
 const GROUPS: usize = 12;
 const SAML_PROVIDERS: usize = 2;
 const BUCKETS: usize = 25;
+/// The 17 regions AWS enables by default, every one of them read by the regional checks.
+const REGIONS: [&str; 17] = [
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+/// Customer-managed keys: one in each of the first KEYS regions of [`REGIONS`]'s home
+/// pair (us-east-1, eu-west-1), beside the AWS-managed key the replay lists everywhere.
+const KEYS: usize = 2;
 const RESELLER: &str = "999988887777";
 const NEW_ORG: &str = "o-acmenew0001";
 /// Who leaves in every account (`--leaver`): its permission is simulated.
@@ -243,8 +266,70 @@ fn template() -> AccountFacts {
         .collect();
     buckets.push(format!("config-bucket-{account}"));
     buckets.push(format!("ctlaudit-{account}"));
+    let region_of = |i: usize| if i % 3 == 0 { "eu-west-1" } else { "us-east-1" };
+    let bucket_policies = buckets
+        .iter()
+        .enumerate()
+        .map(|(i, bucket)| BucketPolicy {
+            bucket: bucket.clone(),
+            region: Some(region_of(i).into()),
+            // One bucket in five has a policy: the account's own root.
+            policy: Fact::Ok((i % 5 == 0).then(|| {
+                format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::{bucket}/*"}}]}}"#
+                )
+            })),
+        })
+        .collect();
+    let stack = |region: &str, name: &str| Stack {
+        id: format!(
+            "arn:aws:cloudformation:{region}:{account}:stack/{name}/0a1b2c3d-0000-4000-8000-000000000001"
+        ),
+        name: name.into(),
+        status: "CREATE_COMPLETE".into(),
+    };
+    fn regional<T>(in_region: impl Fn(&str) -> Vec<T>) -> Regional<Vec<T>> {
+        Regional {
+            regions: REGIONS
+                .iter()
+                .map(|r| (r.to_string(), Fact::Ok(in_region(r))))
+                .collect(),
+            left_out: vec![],
+        }
+    }
+    let stacks = regional(|region| match region {
+        "us-east-1" => vec![
+            stack(region, "acme-network-baseline"),
+            stack(
+                region,
+                "StackSet-CTL-Logging-9f8e7d6c-5b4a-3210-fedc-ba9876543210",
+            ),
+        ],
+        "eu-west-1" => vec![stack(region, "acme-security-tooling")],
+        _ => vec![],
+    });
+    let key_policies = regional(|region| {
+        ["us-east-1", "eu-west-1"][..KEYS]
+            .iter()
+            .filter(|home| **home == region)
+            .map(|_| {
+                let key_id = "6f1c2a3b-0000-4000-8000-00000000e001";
+                KeyPolicy {
+                    key_id: key_id.into(),
+                    arn: format!("arn:aws:kms:{region}:{account}:key/{key_id}"),
+                    policy: Fact::Ok(format!(
+                        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+                    )),
+                }
+            })
+            .collect()
+    });
     // Facts left out answer as the replay does for a fact it has no value for.
     AccountFacts {
+        regions: Some(Fact::Ok(REGIONS.iter().map(|r| r.to_string()).collect())),
+        stacks: Some(Fact::Ok(stacks)),
+        bucket_policies: Some(Fact::Ok(bucket_policies)),
+        key_policies: Some(Fact::Ok(key_policies)),
         organization: Some(Fact::Ok(Membership::Member(Organization {
             id: "o-ctlreseller1".into(),
             management_account_id: RESELLER.into(),
@@ -384,11 +469,10 @@ fn min_calls(policy: &Criteria) -> usize {
         FactKind::Groups => pages(GROUPS),
         // The list, then each provider's metadata (its issuer).
         FactKind::SamlProviders => 1 + SAML_PROVIDERS,
-        // The template names no region: the replay's account has us-east-1 only, where
-        // ListStacks, and ListKeys beside ListAliases, are one call each (no
-        // customer-managed key, so no GetKeyPolicy).
-        FactKind::Stacks => 1,
-        FactKind::KeyPolicies => 2,
+        // One ListStacks a region; ListKeys and ListAliases a region, and GetKeyPolicy
+        // a customer-managed key (the AWS-managed ones are not asked).
+        FactKind::Stacks => REGIONS.len(),
+        FactKind::KeyPolicies => 2 * REGIONS.len() + KEYS,
         // One GetBucketPolicy a bucket (ListBuckets names their regions); the list
         // itself is the buckets' fact's call when that is read too.
         FactKind::BucketPolicies => {
@@ -486,16 +570,31 @@ fn replay_run(args: &Args, n: usize) -> Line {
             .entry(call.operation.as_str())
             .or_default() += 1;
     }
-    // Within an account every fact's calls run side by side after AssumeRole; one fact's
-    // pages and retries run one after the other.
+    // Within an account every fact's calls run side by side after AssumeRole; one list's
+    // pages and one call's retries run one after the other. A read that fans out (a
+    // region each, a bucket, key or provider each) runs its calls side by side after the
+    // list it depends on: its depth is that list's, plus its calls over its width (exact
+    // without throttling; with it, retries spread evenly, an estimate).
     let chain = per_account
         .values()
         .map(|ops| {
-            ops.get("AssumeRole").copied().unwrap_or(0)
+            let calls = |op: &str| ops.get(op).copied().unwrap_or(0);
+            let spread = |op: &str, width: usize| calls(op).div_ceil(width.max(1));
+            let regions = calls("ListRegions");
+            let depth = |op: &str| match op {
+                "ListStacks" | "ListKeys" | "ListAliases" => regions + spread(op, REGIONS.len()),
+                "GetKeyPolicy" => regions + spread("ListKeys", REGIONS.len()) + spread(op, KEYS),
+                "GetBucketPolicy" | "GetBucketLocation" => {
+                    calls("ListBuckets") + calls("GetBucketLocation").min(1) + spread(op, BUCKETS)
+                }
+                "GetSAMLProvider" => calls("ListSAMLProviders") + spread(op, SAML_PROVIDERS),
+                _ => calls(op),
+            };
+            calls("AssumeRole")
                 + ops
-                    .iter()
-                    .filter(|(op, _)| **op != "AssumeRole")
-                    .map(|(_, n)| *n)
+                    .keys()
+                    .filter(|op| **op != "AssumeRole")
+                    .map(|op| depth(op))
                     .max()
                     .unwrap_or(0)
         })
