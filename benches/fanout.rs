@@ -266,7 +266,7 @@ fn template() -> AccountFacts {
         .collect();
     buckets.push(format!("config-bucket-{account}"));
     buckets.push(format!("ctlaudit-{account}"));
-    let region_of = |i: usize| if i % 3 == 0 { "eu-west-1" } else { "us-east-1" };
+    let region_of = |i: usize| if i.is_multiple_of(3) { "eu-west-1" } else { "us-east-1" };
     let bucket_policies = buckets
         .iter()
         .enumerate()
@@ -274,7 +274,7 @@ fn template() -> AccountFacts {
             bucket: bucket.clone(),
             region: Some(region_of(i).into()),
             // One bucket in five has a policy: the account's own root.
-            policy: Fact::Ok((i % 5 == 0).then(|| {
+            policy: Fact::Ok(i.is_multiple_of(5).then(|| {
                 format!(
                     r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::{bucket}/*"}}]}}"#
                 )
