@@ -266,7 +266,13 @@ fn template() -> AccountFacts {
         .collect();
     buckets.push(format!("config-bucket-{account}"));
     buckets.push(format!("ctlaudit-{account}"));
-    let region_of = |i: usize| if i.is_multiple_of(3) { "eu-west-1" } else { "us-east-1" };
+    let region_of = |i: usize| {
+        if i.is_multiple_of(3) {
+            "eu-west-1"
+        } else {
+            "us-east-1"
+        }
+    };
     let bucket_policies = buckets
         .iter()
         .enumerate()
