@@ -538,6 +538,7 @@ fn replay_run(args: &Args, n: usize) -> Line {
         leavers: policy.leavers(),
         needs_by_account: policy.needs_by_account(),
         regions: None,
+        cleanup: None,
     };
     let rt = runtime();
     let (wall, report) = rt.block_on(async {
@@ -876,6 +877,7 @@ mod moto {
                 leavers: Default::default(),
                 needs_by_account: Default::default(),
                 regions: None,
+        cleanup: None,
             };
             let guard = ReadOnlyGuard::new();
             let connection = Connection::from_config(base.clone(), &options, guard.clone());

@@ -92,6 +92,35 @@ visible blank (________) to fill in.",
         after_help = "Examples:\n  orgexit audit --snapshot snapshot.json --format json --output report.json\n  orgexit ticket --report report.json\n  orgexit audit --snapshot snapshot.json --format json | orgexit ticket --report - --output ticket.txt"
     )]
     Ticket(TicketArgs),
+    /// Write the remaining departure steps per account, with the exact AWS CLI commands to
+    /// review and run (orgexit runs none of them).
+    #[command(
+        long_about = "Audit like `orgexit audit` (AWS or --snapshot) and write, per account, what is still \
+open in the order the departure needs it: the payment method and contacts, the invitation, root \
+credentials and a way in, then (after the move) the reseller's leftovers, each with the exact AWS CLI \
+commands that close it: a role's policies detached, inline policies deleted and instance profiles \
+emptied before delete-role; a policy detached everywhere and its other versions deleted; a user's keys, \
+certificates, MFA devices, password and groups; a trust, bucket or key policy rewritten without the \
+reseller (the diff in a comment). What only a person or the reseller can do is a step in words. \
+Waived (keep) resources are left alone and named. --format sh is a bash script: read it, then run it \
+(`bash runbook.sh [ACCOUNT_ID...]`); --format markdown is the same as a checklist. Reading AWS, the \
+runbook reads what each resource a finding names holds (the reads of `orgexit policy --for runbook`); \
+from a snapshot, those collected with `orgexit collect --runbook`.",
+        after_help = "Examples:\n  orgexit runbook --snapshot fixtures/demo.json --format sh --output runbook.sh\n  orgexit runbook --accounts-file accounts.txt --role-name OrgExitAudit --phase post --new-org o-a1b2c3d4e5 --output runbook.sh\n  orgexit runbook --snapshot snapshot.json --format markdown > runbook.md"
+    )]
+    Runbook(RunbookArgs),
+    /// Compare two JSON reports: what was fixed, what regressed, what still blocks.
+    #[command(
+        long_about = "Compare two JSON reports of the same departure (`orgexit audit --format json`, \
+the same schema_version), account by account and check by check. A check blocks when it is fail, \
+manual or error, as the reports' own `ready` says: fixed (blocking, then not), regressed (not \
+blocking, then blocking: a check that could not be read any more is a regression too), still \
+blocking (with the resources closed and added in between), changed (a status change that blocks in \
+neither), new and gone accounts. Exit 0 when nothing regressed, 1 when something did, 2 when a \
+report cannot be read (missing, not JSON, another schema_version).",
+        after_help = "Examples:\n  orgexit diff monday.json friday.json\n  orgexit diff before.json after.json --format markdown --output progress.md\n  orgexit diff before.json after.json --format json | jq .summary"
+    )]
+    Diff(DiffArgs),
     /// Write a commented attestations skeleton for the accounts, or check one against them.
     #[command(
         long_about = "Write a commented attestations skeleton for the accounts (--init), or check \
@@ -354,6 +383,26 @@ pub struct CollectArgs {
     #[arg(long, value_name = "FILE")]
     pub attestations: Option<PathBuf>,
 
+    /// Also record what `orgexit runbook` needs of the resources the findings name (what
+    /// is attached to each reseller role, policy, user and group): the reads of `orgexit
+    /// policy --for runbook`.
+    #[arg(long)]
+    pub runbook: bool,
+
+    /// With --runbook: the reseller definition whose leftovers to record (as `audit
+    /// --reseller`).
+    #[arg(
+        long,
+        value_name = "NAME|FILE",
+        default_value = "ctl",
+        requires = "runbook"
+    )]
+    pub reseller: String,
+
+    /// With --runbook: the reseller's management account(s) (as `audit --reseller-account`).
+    #[arg(long, value_name = "ID", requires = "runbook")]
+    pub reseller_account: Vec<String>,
+
     /// Snapshot file to write (JSON).
     #[arg(long, value_name = "SNAPSHOT.json")]
     pub output: PathBuf,
@@ -378,9 +427,73 @@ pub struct TicketArgs {
     #[arg(long, value_name = "NAME|FILE")]
     pub reseller: Option<String>,
 
+    /// An earlier report of the same departure: the ticket says what was fixed (and what
+    /// regressed) since then, as `orgexit diff OLD.json REPORT.json` would.
+    #[arg(long, value_name = "OLD.json")]
+    pub since: Option<PathBuf>,
+
     /// Write the ticket to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `orgexit runbook`.
+#[derive(Debug, Args)]
+pub struct RunbookArgs {
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+    #[command(flatten)]
+    pub criteria: CriteriaArgs,
+    #[command(flatten)]
+    pub selection: CheckSelection,
+
+    /// Runbook format.
+    #[arg(long, value_enum, default_value_t = RunbookFormat::Sh, help_heading = OUTPUT)]
+    pub format: RunbookFormat,
+
+    /// Write the runbook to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
+    pub output: Option<PathBuf>,
+}
+
+/// Formats of `orgexit runbook`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunbookFormat {
+    /// A bash script to read, then run (`bash runbook.sh [ACCOUNT_ID...]`).
+    Sh,
+    /// The same steps as a checklist.
+    Markdown,
+}
+
+/// `orgexit diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (`orgexit audit --format json`); `-` reads stdin.
+    #[arg(value_name = "OLD.json")]
+    pub old: PathBuf,
+
+    /// The later report; `-` reads stdin (one of the two at most).
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+
+    /// Write the comparison to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Formats of `orgexit diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For a person at a terminal.
+    Table,
+    /// For machines: the changes with both statuses and the resources closed and added.
+    Json,
+    /// To paste into a ticket or a pull request.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -408,6 +521,11 @@ pub struct PolicyCmdArgs {
     #[command(flatten)]
     pub selection: CheckSelection,
 
+    /// The command the role serves: audit (and collect), or runbook, which also reads what
+    /// is attached to the reseller resources the findings name (and `collect --runbook`).
+    #[arg(long = "for", value_enum, value_name = "COMMAND", default_value_t = PolicyFor::Audit)]
+    pub for_command: PolicyFor,
+
     /// Also print the trust policy that lets this account assume the audit role.
     #[arg(long, value_name = "ID")]
     pub trust_account: Option<String>,
@@ -427,6 +545,15 @@ pub struct PolicyCmdArgs {
     /// default --trust-account).
     #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
     pub format: PolicyFormat,
+}
+
+/// What the role of `orgexit policy` serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFor {
+    /// `audit` and `collect`.
+    Audit,
+    /// `runbook` and `collect --runbook` too.
+    Runbook,
 }
 
 /// Formats of `orgexit policy`.

@@ -17,4 +17,5 @@ pub mod input;
 pub mod plan;
 pub mod report;
 pub mod reseller;
+pub(crate) mod runbook;
 pub mod snapshot;

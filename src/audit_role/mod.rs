@@ -19,13 +19,17 @@ use serde_json::json;
 use crate::aws::guard::operations_for;
 use crate::checks::Check;
 use crate::cli::PolicyFormat;
+use crate::facts::FactKind;
 use crate::input::AccountId;
 
-/// The IAM actions the audit role needs for these checks (sorted, no duplicates).
-pub fn actions(checks: &[&'static dyn Check]) -> BTreeSet<&'static str> {
+/// The IAM actions the audit role needs for these checks (sorted, no duplicates), and
+/// with `runbook` the runbook's reads ([`FactKind::Cleanup`]) too.
+pub fn actions(checks: &[&'static dyn Check], runbook: bool) -> BTreeSet<&'static str> {
+    let extra: &[FactKind] = if runbook { &[FactKind::Cleanup] } else { &[] };
     checks
         .iter()
         .flat_map(|c| c.needs().iter())
+        .chain(extra)
         .flat_map(|kind| operations_for(*kind))
         .map(|op| op.action)
         .collect()
@@ -35,21 +39,20 @@ pub fn actions(checks: &[&'static dyn Check]) -> BTreeSet<&'static str> {
 /// without it the JSON says `aws` and the templates the deploying account's.
 pub(crate) fn render_as(
     format: PolicyFormat,
-    checks: &[&'static dyn Check],
+    actions: &[&'static str],
     trust_account: Option<&AccountId>,
     external_id: Option<&str>,
     partition: Option<&str>,
 ) -> String {
-    let actions: Vec<_> = actions(checks).into_iter().collect();
     let spec = templates::RoleSpec {
-        actions: &actions,
+        actions,
         trust_account,
         external_id,
         partition,
     };
     match format {
         PolicyFormat::Json => render(
-            checks,
+            actions,
             trust_account,
             external_id,
             partition.unwrap_or(crate::aws::config::DEFAULT_PARTITION),
@@ -62,13 +65,12 @@ pub(crate) fn render_as(
 /// The permissions policy, and the trust policy when a trusted account is given (its
 /// principal an ARN in `partition`).
 pub(crate) fn render(
-    checks: &[&'static dyn Check],
+    actions: &[&'static str],
     trust_account: Option<&AccountId>,
     external_id: Option<&str>,
     partition: &str,
 ) -> String {
-    let actions: Vec<_> = actions(checks).into_iter().collect();
-    let permissions = templates::permissions(&actions);
+    let permissions = templates::permissions(actions);
     let mut text = serde_json::to_string_pretty(&permissions).expect("serializes");
     text.push('\n');
     if let Some(account) = trust_account {
@@ -96,6 +98,10 @@ fn indent(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    fn every_action() -> Vec<&'static str> {
+        super::actions(CHECKS, false).into_iter().collect()
+    }
+
     use super::*;
     use crate::aws::guard::ALLOWED;
     use crate::checks::CHECKS;
@@ -107,10 +113,19 @@ mod tests {
             .filter(|o| o.fact.is_some())
             .map(|o| o.action)
             .collect();
-        assert_eq!(actions(CHECKS), fact_actions);
+        // The runbook's role reads every fact; the audit's all but the runbook's own.
+        assert_eq!(actions(CHECKS, true), fact_actions);
+        let runbook_only: BTreeSet<_> = operations_for(FactKind::Cleanup)
+            .map(|o| o.action)
+            .collect();
+        assert!(runbook_only.contains("iam:ListAttachedRolePolicies"));
+        assert_eq!(
+            actions(CHECKS, false),
+            fact_actions.difference(&runbook_only).copied().collect()
+        );
         for base_only in ["sts:AssumeRole", "sts:GetCallerIdentity"] {
             assert!(
-                !actions(CHECKS).contains(base_only),
+                !actions(CHECKS, true).contains(base_only),
                 "{base_only}: the base credentials call it, never the audit role"
             );
             assert!(
@@ -126,19 +141,21 @@ mod tests {
     fn a_selection_needs_only_its_own_actions() {
         let root_mfa = crate::checks::find("root-mfa").unwrap();
         assert_eq!(
-            actions(&[root_mfa]).into_iter().collect::<Vec<_>>(),
+            actions(&[root_mfa], false).into_iter().collect::<Vec<_>>(),
             ["iam:GetAccountSummary"]
         );
         let attested = crate::checks::find("root-credentials").unwrap();
-        assert!(actions(&[attested]).is_empty());
+        assert!(actions(&[attested], false).is_empty());
         let leave = crate::checks::find("leave-permission").unwrap();
         assert_eq!(
-            actions(&[leave]).into_iter().collect::<Vec<_>>(),
+            actions(&[leave], false).into_iter().collect::<Vec<_>>(),
             ["iam:SimulatePrincipalPolicy"]
         );
         let federation = crate::checks::find("iam-federation").unwrap();
         assert_eq!(
-            actions(&[federation]).into_iter().collect::<Vec<_>>(),
+            actions(&[federation], false)
+                .into_iter()
+                .collect::<Vec<_>>(),
             [
                 "iam:GetSAMLProvider",
                 "iam:ListOpenIDConnectProviders",
@@ -151,7 +168,7 @@ mod tests {
 
     #[test]
     fn the_policy_is_valid_iam_json_with_an_optional_trust_policy() {
-        let text = render(CHECKS, None, None, "aws");
+        let text = render(&every_action(), None, None, "aws");
         let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(policy["Version"], "2012-10-17");
         assert_eq!(
@@ -169,14 +186,16 @@ mod tests {
 
         let account = AccountId::parse("111122223333", "t").unwrap();
         let both: serde_json::Value =
-            serde_json::from_str(&render(CHECKS, Some(&account), Some("x-1"), "aws")).unwrap();
+            serde_json::from_str(&render(&every_action(), Some(&account), Some("x-1"), "aws"))
+                .unwrap();
         assert_eq!(both["PermissionsPolicy"], policy);
         let trust = &both["TrustPolicy"]["Statement"][0];
         assert_eq!(trust["Principal"]["AWS"], "arn:aws:iam::111122223333:root");
         assert_eq!(trust["Condition"]["StringEquals"]["sts:ExternalId"], "x-1");
         for partition in ["aws-cn", "aws-us-gov"] {
             let other: serde_json::Value =
-                serde_json::from_str(&render(CHECKS, Some(&account), None, partition)).unwrap();
+                serde_json::from_str(&render(&every_action(), Some(&account), None, partition))
+                    .unwrap();
             assert_eq!(
                 other["TrustPolicy"]["Statement"][0]["Principal"]["AWS"],
                 format!("arn:{partition}:iam::111122223333:root")

@@ -177,6 +177,9 @@ mod tests {
                 // each bucket's policy; the keys, the aliases that tell AWS-managed
                 // keys apart, then each customer-managed key's policy.
                 FactKind::BucketPolicies | FactKind::KeyPolicies => 3,
+                // The runbook's: what each kind of IAM resource holds (roles 3, policies
+                // 2, users 9, groups 3).
+                FactKind::Cleanup => 17,
                 _ => 1,
             };
             assert_eq!(operations_for(kind).count(), expected, "{kind:?}");

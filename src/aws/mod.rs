@@ -14,5 +14,5 @@ pub mod payments;
 #[cfg(feature = "replay")]
 pub mod replay;
 
-pub use collect::collect_account;
+pub use collect::{collect_account, collect_cleanup};
 pub use config::{AccountClients, Connection};

@@ -4,6 +4,9 @@ use super::marked::{Entity, leftover_finding};
 use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
+/// The item kind of a marked resource not kept by a waiver.
+pub(crate) const MARKED_POLICY: &str = "marked-policy";
+
 pub(crate) struct IamResellerPolicies;
 
 about! {
@@ -13,7 +16,7 @@ about! {
     needs: &[FactKind::Policies],
     attestation: None,
     remediation: "Detach and delete the listed policies (IAM → Policies, search CTL), or attest a keep waiver with a reason.",
-    item_kinds: &["marked-policy", super::WAIVED],
+    item_kinds: &[MARKED_POLICY, super::WAIVED],
 }
 
 impl Check for IamResellerPolicies {
@@ -25,7 +28,7 @@ impl Check for IamResellerPolicies {
         let policies = facts.policies()?;
         Ok(leftover_finding(
             ("policy", "policies"),
-            "marked-policy",
+            MARKED_POLICY,
             policies.iter().map(|p| Entity {
                 name: &p.name,
                 arn: &p.arn,

@@ -4,6 +4,9 @@ use super::marked::{Entity, leftover_finding};
 use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing, Role};
 
+/// The item kind of a marked resource not kept by a waiver.
+pub(crate) const MARKED_ROLE: &str = "marked-role";
+
 pub(crate) struct IamResellerRoles;
 
 about! {
@@ -13,7 +16,7 @@ about! {
     needs: &[FactKind::Roles],
     attestation: None,
     remediation: "Delete the listed roles (IAM → Roles, search CTL), or attest a keep waiver with a reason.",
-    item_kinds: &["marked-role", super::WAIVED],
+    item_kinds: &[MARKED_ROLE, super::WAIVED],
 }
 
 /// Service-linked roles belong to AWS services, not to the reseller.
@@ -30,7 +33,7 @@ impl Check for IamResellerRoles {
         let roles = facts.roles()?;
         Ok(leftover_finding(
             ("role", "roles"),
-            "marked-role",
+            MARKED_ROLE,
             roles
                 .iter()
                 .filter(|r| !is_service_linked(r))

@@ -4,6 +4,9 @@ use super::marked::{Entity, leftover_finding};
 use super::{About, Check, Context, Finding, Severity};
 use crate::facts::{AccountFacts, FactKind, Missing};
 
+/// The item kind of a marked resource not kept by a waiver.
+pub(crate) const MARKED_USER_OR_GROUP: &str = "marked-user-or-group";
+
 pub(crate) struct IamResellerUsersGroups;
 
 about! {
@@ -13,7 +16,7 @@ about! {
     needs: &[FactKind::Users, FactKind::Groups],
     attestation: None,
     remediation: "Delete the listed users (keys, login profile, MFA first) and groups, or attest a keep waiver with a reason.",
-    item_kinds: &["marked-user-or-group", super::WAIVED],
+    item_kinds: &[MARKED_USER_OR_GROUP, super::WAIVED],
 }
 
 impl Check for IamResellerUsersGroups {
@@ -26,7 +29,7 @@ impl Check for IamResellerUsersGroups {
         let groups = facts.groups()?;
         Ok(leftover_finding(
             ("user or group", "users and groups"),
-            "marked-user-or-group",
+            MARKED_USER_OR_GROUP,
             users.iter().chain(groups).map(|e| Entity {
                 name: &e.name,
                 arn: &e.arn,

@@ -37,6 +37,7 @@ pub(crate) mod account_standing;
 pub(crate) mod billing_contact;
 pub(crate) mod control_tower;
 pub(crate) mod delegated_admin;
+pub(crate) mod doors;
 pub(crate) mod iam_federation;
 pub(crate) mod iam_reseller_policies;
 pub(crate) mod iam_reseller_roles;

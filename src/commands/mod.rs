@@ -6,11 +6,13 @@ mod audit;
 mod checks;
 mod collect;
 mod completions;
+mod diff;
 mod explain;
 mod man;
 mod output;
 mod policy;
 pub(crate) mod progress;
+mod runbook;
 mod schema;
 mod ticket;
 
@@ -52,6 +54,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(Plan::Explain(check)) => explain(check),
         Ok(Plan::Policy(plan)) => policy(&plan),
         Ok(Plan::Ticket(plan)) => ticket(&plan),
+        Ok(Plan::Diff(plan)) => diff::diff(&plan),
+        Ok(Plan::Runbook(plan)) => block_on(runbook::runbook(*plan, ui)),
         Ok(Plan::Attest(plan)) => attest::attest(&plan),
         Ok(Plan::Schema) => schema(),
         Ok(Plan::Completions(shell)) => completions(shell),

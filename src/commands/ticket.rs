@@ -22,8 +22,20 @@ pub(super) fn ticket(plan: &TicketPlan) -> Result<Exit, RunError> {
             reseller.ticket.clone()
         }
     };
+    let since = match &plan.since {
+        None => None,
+        Some(path) => {
+            let old = report::load::load(path)?;
+            Some(report::diff::compare(
+                &old,
+                &report::load::name(path),
+                &report,
+                &report::load::name(&plan.report),
+            ))
+        }
+    };
     emit(
-        &report::ticket::render(&report, &words),
+        &report::ticket::render(&report, &words, since.as_ref()),
         plan.output.as_deref(),
     )?;
     Ok(Exit::Success)

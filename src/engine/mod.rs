@@ -16,10 +16,10 @@ use futures::StreamExt;
 use crate::attestations::Leaver;
 use crate::aws::config::CredentialsProblem;
 use crate::aws::guard::ReadOnlyGuard;
-use crate::aws::{Connection, collect_account};
+use crate::aws::{Connection, collect_account, collect_cleanup};
 use crate::facts::{AccountFacts, FactKind};
 use crate::input::InputError;
-use crate::plan::{Source, Targets};
+use crate::plan::{CleanupSelector, Source, Targets};
 use crate::snapshot::Snapshot;
 
 /// Why a run could not produce a report at all.
@@ -205,10 +205,12 @@ pub async fn stream_from(
             let (connection, account) = (connection.clone(), id.clone());
             let leaver = targets.leavers.for_account(id).cloned();
             let regions = targets.regions.clone();
+            let cleanup = targets.cleanup.clone();
             let task = Task(tokio::spawn(async move {
                 let reach = Reach {
                     leaver: leaver.as_ref(),
                     regions: regions.as_ref(),
+                    cleanup: cleanup.as_ref(),
                     deadline,
                 };
                 audit_account(&connection, &account, &needs, reach).await
@@ -262,6 +264,7 @@ impl Drop for Task {
 struct Reach<'a> {
     leaver: Option<&'a Leaver>,
     regions: Option<&'a BTreeSet<String>>,
+    cleanup: Option<&'a CleanupSelector>,
     deadline: Duration,
 }
 
@@ -274,6 +277,7 @@ async fn audit_account(
     let Reach {
         leaver,
         regions,
+        cleanup,
         deadline,
     } = reach;
     let work = async {
@@ -283,6 +287,13 @@ async fn audit_account(
                 let mut facts =
                     collect_account(&clients, account_id, needs, leaver.as_deref(), regions).await;
                 facts.reached_through = connection.reached_through();
+                if let Some(select) = cleanup {
+                    // The runbook's reads, for what the facts just read show is left.
+                    let targets = (select.0)(&facts);
+                    if !targets.is_empty() {
+                        facts.cleanup = collect_cleanup(&clients, account_id, &targets).await;
+                    }
+                }
                 facts
             }
             Err(reason) => {

@@ -11,7 +11,9 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+mod cleanup;
 mod unread;
+pub use cleanup::{Cleanup, CleanupTargets, GroupCleanup, PolicyCleanup, RoleCleanup, UserCleanup};
 pub use unread::{Failure, Unread};
 
 /// The answer to one kind of read, or why there is none.
@@ -59,6 +61,9 @@ pub struct Target<'a> {
     pub leaver: Option<&'a str>,
     /// `--regions`: the regions a regional read is narrowed to; `None`: every enabled one.
     pub regions: Option<&'a std::collections::BTreeSet<String>>,
+    /// The resources whose cleanup details the runbook needs; [`FactKind::Cleanup`] is
+    /// read only when this is given.
+    pub cleanup: Option<&'a CleanupTargets>,
 }
 
 /// Declares every fact once. From one line per fact (its kind, its snapshot field and
@@ -175,7 +180,9 @@ macro_rules! facts {
             needs: &std::collections::BTreeSet<FactKind>,
         ) -> AccountFacts {
             let wanted = |kind: FactKind| {
-                needs.contains(&kind) && (kind != FactKind::LeavePermission || target.leaver.is_some())
+                needs.contains(&kind)
+                    && (kind != FactKind::LeavePermission || target.leaver.is_some())
+                    && (kind != FactKind::Cleanup || target.cleanup.is_some())
             };
             let ($($field,)+) = futures::join!($(
                 async {
@@ -251,6 +258,28 @@ facts! {
         ("KMS", "ListKeys", "kms:ListKeys"),
         ("KMS", "ListAliases", "kms:ListAliases"),
         ("KMS", "GetKeyPolicy", "kms:GetKeyPolicy"),
+    ];
+    /// The runbook's reads: what must go before each reseller resource a finding names
+    /// can be deleted. Read only for those resources, and only by `runbook` (and
+    /// `collect --runbook`), never by an audit.
+    Cleanup cleanup: Cleanup => [
+        ("IAM", "ListAttachedRolePolicies", "iam:ListAttachedRolePolicies"),
+        ("IAM", "ListRolePolicies", "iam:ListRolePolicies"),
+        ("IAM", "ListInstanceProfilesForRole", "iam:ListInstanceProfilesForRole"),
+        ("IAM", "ListEntitiesForPolicy", "iam:ListEntitiesForPolicy"),
+        ("IAM", "ListPolicyVersions", "iam:ListPolicyVersions"),
+        ("IAM", "ListAccessKeys", "iam:ListAccessKeys"),
+        ("IAM", "ListSigningCertificates", "iam:ListSigningCertificates"),
+        ("IAM", "ListSSHPublicKeys", "iam:ListSSHPublicKeys"),
+        ("IAM", "ListServiceSpecificCredentials", "iam:ListServiceSpecificCredentials"),
+        ("IAM", "ListMFADevices", "iam:ListMFADevices"),
+        ("IAM", "GetLoginProfile", "iam:GetLoginProfile"),
+        ("IAM", "ListGroupsForUser", "iam:ListGroupsForUser"),
+        ("IAM", "ListAttachedUserPolicies", "iam:ListAttachedUserPolicies"),
+        ("IAM", "ListUserPolicies", "iam:ListUserPolicies"),
+        ("IAM", "GetGroup", "iam:GetGroup"),
+        ("IAM", "ListAttachedGroupPolicies", "iam:ListAttachedGroupPolicies"),
+        ("IAM", "ListGroupPolicies", "iam:ListGroupPolicies"),
     ];
 }
 

@@ -123,6 +123,17 @@ impl Criteria {
     }
 }
 
+/// `--reseller` loaded, with the `--reseller-account` IDs added.
+pub(crate) fn reseller_of(given: &str, accounts: &[String]) -> Result<Reseller, InputError> {
+    let mut reseller = Reseller::load(given)?;
+    for value in accounts.iter().flat_map(|v| v.split(',')) {
+        let id = AccountId::parse(value, "--reseller-account")?.to_string();
+        reseller.accounts.insert(id.clone());
+        reseller.accounts_given.insert(id);
+    }
+    Ok(reseller)
+}
+
 /// The facts `checks` read in an account under these terms (an audit), or under any
 /// (`None`: a snapshot, audited later under criteria not known yet).
 pub fn needs_of(checks: &[&'static dyn Check], under: Option<Under<'_>>) -> BTreeSet<FactKind> {
@@ -165,12 +176,7 @@ impl Criteria {
         args: &CriteriaArgs,
         selection: &CheckSelection,
     ) -> Result<Criteria, InputError> {
-        let mut reseller = Reseller::load(&args.reseller)?;
-        for value in args.reseller_account.iter().flat_map(|v| v.split(',')) {
-            let id = AccountId::parse(value, "--reseller-account")?.to_string();
-            reseller.accounts.insert(id.clone());
-            reseller.accounts_given.insert(id);
-        }
+        let reseller = reseller_of(&args.reseller, &args.reseller_account)?;
         if let Some(org) = &args.new_org {
             let body = org.strip_prefix("o-").unwrap_or("");
             let valid = (10..=32).contains(&body.len())

@@ -4,13 +4,15 @@
 //! names, a snapshot or a report, are read where they are used, and a fault in them is an
 //! input error all the same.)
 
-mod criteria;
+pub(crate) mod criteria;
 mod output;
 mod targets;
 
 pub use criteria::{Criteria, needs_of, select_checks};
 pub use output::{Outputs, not_a_format_name, writable};
-pub use targets::{AccountsFileEntry, Source, Targets, account_list, accounts_file};
+pub use targets::{
+    AccountsFileEntry, CleanupSelector, Source, Targets, account_list, accounts_file,
+};
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -18,8 +20,8 @@ use std::path::PathBuf;
 use crate::attestations::{Attestations, Leaver, Leavers};
 use crate::checks::{CHECKS, Check};
 use crate::cli::{
-    AttestArgs, AuditArgs, CollectArgs, Command, ListFormat, ManArgs, PolicyCmdArgs, PolicyFormat,
-    TicketArgs,
+    AttestArgs, AuditArgs, CollectArgs, Command, DiffArgs, DiffFormat, ListFormat, ManArgs,
+    PolicyCmdArgs, PolicyFor, PolicyFormat, RunbookArgs, RunbookFormat, TicketArgs,
 };
 use crate::facts::FactKind;
 use crate::input::{AccountId, InputError, parse_partition};
@@ -34,6 +36,8 @@ pub(crate) enum Plan {
     Explain(&'static dyn Check),
     Policy(PolicyPlan),
     Ticket(TicketPlan),
+    Runbook(Box<RunbookPlan>),
+    Diff(DiffPlan),
     Attest(AttestPlan),
     Schema,
     Completions(clap_complete::Shell),
@@ -50,6 +54,8 @@ impl Plan {
             Command::Explain { check_id } => Plan::Explain(find_check(&check_id, None)?),
             Command::Policy(args) => Plan::Policy(PolicyPlan::from_args(&args)?),
             Command::Ticket(args) => Plan::Ticket(TicketPlan::from_args(&args)?),
+            Command::Runbook(args) => Plan::Runbook(Box::new(RunbookPlan::from_args(&args)?)),
+            Command::Diff(args) => Plan::Diff(DiffPlan::from_args(&args)?),
             Command::Attest(args) => Plan::Attest(AttestPlan::from_args(&args)?),
             Command::Schema => Plan::Schema,
             Command::Completions { shell } => Plan::Completions(shell),
@@ -124,6 +130,23 @@ impl CollectPlan {
         };
         let checks = select_checks(&args.selection)?;
         writable(&args.output, "--output")?;
+        let targets = if args.runbook {
+            // What the runbook will name: the leftovers as an audit after the move sees
+            // them, under this reseller and these attestations.
+            let mut criteria = Criteria::new(
+                crate::checks::Phase::Post,
+                time::OffsetDateTime::now_utc().date(),
+                CHECKS.to_vec(),
+            );
+            criteria.reseller = criteria::reseller_of(&args.reseller, &args.reseller_account)?;
+            criteria.attestations = attestations;
+            Targets {
+                cleanup: Some(cleanup_selector(criteria, &targets.accounts)),
+                ..targets
+            }
+        } else {
+            targets
+        };
         Ok(CollectPlan {
             targets,
             needs: needs_of(&checks, None),
@@ -137,6 +160,8 @@ impl CollectPlan {
 pub(crate) struct PolicyPlan {
     pub format: PolicyFormat,
     pub checks: Vec<&'static dyn Check>,
+    /// `--for runbook`: the runbook's reads too.
+    pub runbook: bool,
     /// The account that may assume the audit role (its trust policy).
     pub trust: Option<AccountId>,
     pub external_id: Option<String>,
@@ -165,11 +190,53 @@ impl PolicyPlan {
         Ok(PolicyPlan {
             format: args.format,
             checks,
+            runbook: args.for_command == PolicyFor::Runbook,
             trust,
             external_id: args.external_id.clone(),
             partition,
         })
     }
+}
+
+/// Everything `orgexit runbook` needs: an audit's plan, with the runbook's reads.
+#[derive(Debug, Clone)]
+pub(crate) struct RunbookPlan {
+    pub targets: Targets,
+    pub criteria: Criteria,
+    pub format: RunbookFormat,
+    pub output: Option<PathBuf>,
+}
+
+impl RunbookPlan {
+    pub(crate) fn from_args(args: &RunbookArgs) -> Result<RunbookPlan, InputError> {
+        let criteria = Criteria::from_args(&args.criteria, &args.selection)?;
+        let accounts = Targets::from_args(&args.accounts)?;
+        let targets = Targets {
+            leavers: criteria.leavers(),
+            needs_by_account: criteria.needs_by_account(),
+            cleanup: Some(cleanup_selector(criteria.clone(), &accounts.accounts)),
+            ..accounts
+        };
+        if let Some(path) = &args.output {
+            writable(path, "--output")?;
+        }
+        Ok(RunbookPlan {
+            targets,
+            criteria,
+            format: args.format,
+            output: args.output.clone(),
+        })
+    }
+}
+
+/// Which resources of an account the runbook reads the cleanup details of: those its
+/// findings under `criteria` name.
+fn cleanup_selector(criteria: Criteria, accounts: &[AccountId]) -> CleanupSelector {
+    let audited: BTreeSet<String> = accounts.iter().map(|a| a.to_string()).collect();
+    CleanupSelector(std::sync::Arc::new(move |facts| {
+        let report = crate::engine::evaluate::account_report(&criteria, facts, &audited);
+        crate::runbook::targets(&report, facts)
+    }))
 }
 
 /// Everything `orgexit ticket` needs.
@@ -179,6 +246,8 @@ pub(crate) struct TicketPlan {
     pub report: PathBuf,
     /// `--reseller`, loaded, and how it was given (the report must have been made with it).
     pub reseller: Option<(Reseller, String)>,
+    /// `--since`: the earlier report to compare with, read by the command.
+    pub since: Option<PathBuf>,
     pub output: Option<PathBuf>,
 }
 
@@ -192,9 +261,47 @@ impl TicketPlan {
         if let Some(path) = &args.output {
             writable(path, "--output")?;
         }
+        if args.since.as_deref() == Some(std::path::Path::new("-"))
+            && args.report == std::path::Path::new("-")
+        {
+            return Err(InputError::new(
+                "--since - and --report - both read stdin: give one of them as a file",
+            ));
+        }
         Ok(TicketPlan {
             report: args.report.clone(),
             reseller,
+            since: args.since.clone(),
+            output: args.output.clone(),
+        })
+    }
+}
+
+/// Everything `orgexit diff` needs.
+#[derive(Debug, Clone)]
+pub(crate) struct DiffPlan {
+    /// The two JSON reports (`-`: stdin, for one of them), read by the command.
+    pub old: PathBuf,
+    pub new: PathBuf,
+    pub format: DiffFormat,
+    pub output: Option<PathBuf>,
+}
+
+impl DiffPlan {
+    pub(crate) fn from_args(args: &DiffArgs) -> Result<DiffPlan, InputError> {
+        let stdin = std::path::Path::new("-");
+        if args.old == stdin && args.new == stdin {
+            return Err(InputError::new(
+                "OLD.json and NEW.json are both - (stdin): give one of them as a file",
+            ));
+        }
+        if let Some(path) = &args.output {
+            writable(path, "--output")?;
+        }
+        Ok(DiffPlan {
+            old: args.old.clone(),
+            new: args.new.clone(),
+            format: args.format,
             output: args.output.clone(),
         })
     }

@@ -39,6 +39,25 @@ pub struct Targets {
     /// `--regions`: the regions regional facts are read in (or, from a snapshot, kept);
     /// `None`: every enabled region.
     pub regions: Option<BTreeSet<String>>,
+    /// `runbook`, `collect --runbook`: which resources of an account, judged from its
+    /// facts, need their cleanup details read; `None`: none are read.
+    pub cleanup: Option<CleanupSelector>,
+}
+
+/// From an account's facts, the resources whose cleanup details the runbook needs (what
+/// the account's findings name): read after the account's other facts, with the same
+/// clients.
+#[derive(Clone)]
+pub struct CleanupSelector(
+    pub  std::sync::Arc<
+        dyn Fn(&crate::facts::AccountFacts) -> crate::facts::CleanupTargets + Send + Sync,
+    >,
+);
+
+impl std::fmt::Debug for CleanupSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CleanupSelector")
+    }
 }
 
 /// `--regions`: AWS region names (`us-east-1`, `eu-central-2`, `us-gov-west-1`).
@@ -162,6 +181,7 @@ impl Targets {
             names,
             leavers: Leavers::default(),
             needs_by_account: BTreeMap::new(),
+            cleanup: None,
             regions: region_list(&args.regions)?,
         })
     }

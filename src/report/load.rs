@@ -27,7 +27,8 @@ pub(crate) fn load(path: &Path) -> Result<Report, InputError> {
     parse(&text, &name(path))
 }
 
-fn name(path: &Path) -> String {
+/// How a report path is named in messages: `<stdin>` for `-`.
+pub(crate) fn name(path: &Path) -> String {
     if path == Path::new("-") {
         "<stdin>".to_string()
     } else {

@@ -291,6 +291,43 @@ def seed_dirty(client, account_id, org_id):
     )
 
 
+def seed_messy(client, account_id, org_id):
+    """`dirty`, and what deleting the reseller's IAM takes first (the runbook's case): its
+    role with a managed policy attached, an inline policy and an instance profile; a
+    reseller policy with two versions attached to its user, its role and a customer role;
+    its user with an access key, a password and a group; a role trusting the reseller and
+    an outside vendor both."""
+    seed_dirty(client, account_id, org_id)
+    iam = client("iam")
+    ops = iam.create_policy(
+        PolicyName="CTL-Ops",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:List*", "Resource": "*"}],
+            }
+        ),
+    )["Policy"]["Arn"]
+    iam.create_policy_version(PolicyArn=ops, PolicyDocument=ADMIN, SetAsDefault=True)
+    iam.attach_role_policy(RoleName="CTL-Admin", PolicyArn=ops)
+    iam.put_role_policy(RoleName="CTL-Admin", PolicyName="ctl-inline", PolicyDocument=ADMIN)
+    iam.create_instance_profile(InstanceProfileName="CTL-Admin-Profile")
+    iam.add_role_to_instance_profile(
+        InstanceProfileName="CTL-Admin-Profile", RoleName="CTL-Admin"
+    )
+    iam.attach_role_policy(RoleName="PartnerAudit", PolicyArn=ops)
+    iam.attach_user_policy(UserName="ctl-operator", PolicyArn=ops)
+    iam.create_access_key(UserName="ctl-operator")
+    iam.create_login_profile(UserName="ctl-operator", Password="Reseller-Passw0rd!")
+    iam.add_user_to_group(GroupName="CTLAdmins", UserName="ctl-operator")
+    iam.create_role(
+        RoleName="SharedOps",
+        AssumeRolePolicyDocument=trust_policy(
+            {"AWS": [f"arn:aws:iam::{RESELLER}:root", f"arn:aws:iam::{OUTSIDE}:root"]}
+        ),
+    )
+
+
 def seed_clean(client, account_id):
     # Something of the customer's own, so "nothing found" is not "nothing read".
     iam = client("iam")
@@ -446,7 +483,17 @@ def seed_new_org(endpoint, sts):
 
 LEAVER = "role/AcmeAdmin"
 # The member accounts created in the reseller's organization, in this order.
-DEPARTURES = ("dirty", "clean", "removed", "direct", "idc", "breakglass", "young", "gated")
+DEPARTURES = (
+    "dirty",
+    "clean",
+    "removed",
+    "direct",
+    "idc",
+    "breakglass",
+    "young",
+    "gated",
+    "messy",
+)
 
 
 def contact(full_name):
@@ -503,6 +550,7 @@ def seed_plugin(endpoint, ids, new_org, target):
                 }
             },
         },
+        ids["messy"]: {"regions": REGIONS, "payments": [card(ids["messy"], 1, "ACTIVE")]},
         ids["clean"]: {
             "regions": REGIONS,
             "payments": [card(ids["clean"], n, "INVALID") for n in range(25)]
@@ -583,6 +631,7 @@ def main():
     sts = master("sts")
     seed_dirty(assume(endpoint, sts, ids["dirty"]), ids["dirty"], org_id)
     seed_clean(assume(endpoint, sts, ids["clean"]), ids["clean"])
+    seed_messy(assume(endpoint, sts, ids["messy"]), ids["messy"], org_id)
     seed_clean(assume(endpoint, sts, ids["removed"]), ids["removed"])
     org.remove_account_from_organization(AccountId=ids["removed"])
     for state in ("direct", "young", "gated"):

@@ -36,6 +36,9 @@ account):
   `"leavers": {ARN: {"decision", "allowed_by_organizations", "actions": {ACTION:
   {"decision", "allowed_by_organizations"}}}}`, where an action's own entry overrides
   the principal's fields for that action; NoSuchEntity (HTTP 404) for any other principal;
+- IAM `ListServiceSpecificCredentials` (query protocol), which moto does not implement:
+  no credentials (`<ServiceSpecificCredentials/>`), what AWS answers for a user who has
+  none (the seed creates none: moto could not);
 - Organizations `ListDelegatedServicesForAccount` (awsJson 1.1): for the AccountId asked
   about (else the caller's), the seeded `"delegated": [service principal, ...]` as
   `{"DelegatedServices": [{"ServicePrincipal", "DelegationEnabledDate"}]}` (epoch
@@ -329,6 +332,17 @@ def simulate_principal_policy(request, form):
     return Response(body, status=200, content_type="text/xml")
 
 
+def list_service_specific_credentials():
+    body = (
+        f'<ListServiceSpecificCredentialsResponse xmlns="{IAM_NS}">'
+        "<ListServiceSpecificCredentialsResult><ServiceSpecificCredentials/>"
+        "</ListServiceSpecificCredentialsResult>"
+        f"<ResponseMetadata><RequestId>{REQUEST_ID}</RequestId></ResponseMetadata>"
+        "</ListServiceSpecificCredentialsResponse>"
+    )
+    return Response(body, status=200, content_type="text/xml")
+
+
 def patch_summary_map(xml, account):
     """moto's GetAccountSummary XML with the seeded (or default) root facts set."""
     seeded = _seeded(account).get("summary", {})
@@ -401,6 +415,8 @@ class Plugin:
                 answer = simulate_principal_policy(request, form)
             elif action == "GetAccountSummary":
                 answer = self.get_account_summary(request, environ)
+            elif action == "ListServiceSpecificCredentials":
+                answer = list_service_specific_credentials()
         if answer is None and request.headers.get("X-Amz-Target") is not None:
             # The JSON body was read (and cached) above: hand moto a fresh copy.
             body = request.get_data(cache=True)

@@ -40,6 +40,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 const RESELLER: &str = "123456789012";
+/// The outside vendor the seed script trusts beside the reseller.
+const OUTSIDE: &str = "210987654321";
 const ROLE: &str = "OrganizationAccountAccessRole";
 /// An account that exists nowhere in the emulator, and whose role the runner may not assume.
 const STRANGER: &str = "111122223333";
@@ -184,6 +186,10 @@ struct Seeded {
     /// Clean and invited; its leaver (role/AcmeAdmin) may LeaveOrganization but the
     /// reseller's SCP denies it AcceptHandshake.
     gated: String,
+    /// `dirty`, with what deleting the reseller's IAM takes first (attached, inline and
+    /// instance-profile roles, a two-version policy attached around, a user with a key,
+    /// a password and a group) and a role trusting the reseller and a vendor both.
+    messy: String,
     /// An account in the customer's new organization, [`Seeded::new_org`].
     arrived: String,
     new_org: String,
@@ -243,6 +249,7 @@ impl Seeded {
             breakglass: id("breakglass"),
             young: id("young"),
             gated: id("gated"),
+            messy: id("messy"),
             arrived: id("arrived"),
             new_org: ids["new_org"].as_str().expect("new_org").to_string(),
             target_date: ids["target_date"]
@@ -1592,5 +1599,7 @@ fn aws_refuses_a_young_account_and_a_leaver_denied_accept_handshake() {
 }
 
 /// `--endpoint-url`, `--debug`, and README's set-up walked against this same moto.
+#[path = "moto_e2e/runbook.rs"]
+mod runbook;
 #[path = "moto_e2e/setup.rs"]
 mod setup;

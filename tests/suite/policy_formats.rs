@@ -11,11 +11,15 @@ use common::{orgexit, venv_tool};
 use orgexit::aws::guard::ALLOWED;
 use serde_json::Value;
 
-/// What the audit role needs: every allow-listed operation that gathers a fact.
+/// What the audit role needs: every allow-listed operation that gathers a fact an audit
+/// reads (the runbook's own reads are granted by `--for runbook`).
 fn allow_list() -> BTreeSet<String> {
     ALLOWED
         .iter()
-        .filter(|o| o.fact.is_some())
+        .filter(|o| {
+            o.fact
+                .is_some_and(|f| f != orgexit::facts::FactKind::Cleanup)
+        })
         .map(|o| o.action.to_string())
         .collect()
 }

@@ -70,7 +70,7 @@ async fn the_policy_grants_exactly_what_each_selection_sends() {
             move_kind: Some(MoveKind::Standalone),
             ..criteria(checks.clone(), Some("o-acmenew0001"))
         };
-        let granted = audit_role::actions(&checks);
+        let granted = audit_role::actions(&checks, false);
         assert_eq!(sent_actions(&standalone).await, granted, "{ids:?}");
         let direct = criteria(checks.clone(), Some("o-acmenew0001"));
         assert!(sent_actions(&direct).await.is_subset(&granted), "{ids:?}");
@@ -85,7 +85,7 @@ async fn without_a_new_org_the_handshakes_are_not_even_read() {
         !sent.contains("organizations:ListHandshakesForAccount"),
         "{sent:?}"
     );
-    assert!(sent.is_subset(&audit_role::actions(CHECKS)));
+    assert!(sent.is_subset(&audit_role::actions(CHECKS, false)));
 }
 
 /// Accounts moving directly are not asked for a payment method (the new organization

@@ -22,6 +22,7 @@ use crate::facts::{
     SamlProvider, Stack, Target,
 };
 
+mod cleanup;
 mod regional;
 
 type Read<T> = Result<T, String>;
@@ -46,6 +47,7 @@ pub async fn collect_account(
         account_id,
         leaver,
         regions,
+        cleanup: None,
     };
     crate::facts::collect(clients, target, needs).await
 }
@@ -140,6 +142,29 @@ impl Collect for AccountClients {
     ) -> impl Future<Output = Read<Regional<Vec<KeyPolicy>>>> + Send {
         regional::key_policies(self, target.regions)
     }
+    async fn cleanup(&self, target: Target<'_>) -> Read<crate::facts::Cleanup> {
+        match target.cleanup {
+            Some(targets) => cleanup::cleanup(self, targets).await,
+            None => Ok(crate::facts::Cleanup::default()),
+        }
+    }
+}
+
+/// The runbook's second read of an account: the cleanup details of the resources its
+/// findings name (`targets`), through the clients its other facts were read with.
+pub async fn collect_cleanup(
+    clients: &AccountClients,
+    account_id: &str,
+    targets: &crate::facts::CleanupTargets,
+) -> Option<crate::facts::Fact<crate::facts::Cleanup>> {
+    let target = Target {
+        account_id,
+        leaver: None,
+        regions: None,
+        cleanup: Some(targets),
+    };
+    let needs = BTreeSet::from([FactKind::Cleanup]);
+    crate::facts::collect(clients, target, &needs).await.cleanup
 }
 
 fn timestamp(t: &aws_smithy_types::DateTime) -> Option<OffsetDateTime> {

@@ -37,7 +37,13 @@ pub(crate) fn words_for(report: &Report) -> TicketWords {
         .unwrap_or_else(|| TicketWords::plain(&report.reseller))
 }
 
-pub(crate) fn render(report: &Report, words: &TicketWords) -> String {
+/// The ticket; `since`: the comparison with an earlier report (`ticket --since`), whose
+/// fixes and regressions the ticket lists before the routing line.
+pub(crate) fn render(
+    report: &Report,
+    words: &TicketWords,
+    since: Option<&super::diff::Diff>,
+) -> String {
     // A ticket is for people, about a handful of accounts: they are unpacked once, together.
     let accounts: Vec<AccountReport> = report.accounts.iter().collect();
     let accounts = accounts.as_slice();
@@ -108,6 +114,12 @@ pub(crate) fn render(report: &Report, words: &TicketWords) -> String {
     out.push_str("Special Considerations:\n");
     for line in considerations::lines(report, accounts, company) {
         let _ = writeln!(out, "- {line}");
+    }
+    if let Some(diff) = since {
+        let _ = writeln!(out, "Progress since {}:", diff.old.generated_at);
+        for line in diff.ticket_lines() {
+            let _ = writeln!(out, "- {line}");
+        }
     }
     if let Some(routing) = &words.routing {
         let _ = writeln!(out, "\n{routing}");

@@ -64,6 +64,32 @@ pub fn demo_command() -> Command {
     cmd
 }
 
+/// `bash -n` and shellcheck accept the script at `path`. Both must be installed (CI
+/// installs shellcheck from Debian's packages): a missing tool fails, never skips.
+pub fn assert_clean_bash(path: &std::path::Path) {
+    let out = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = std::process::Command::new("shellcheck")
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("shellcheck cannot run ({e}): install it (Debian: apt-get install shellcheck)")
+        });
+    assert!(
+        out.status.success(),
+        "shellcheck:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("UTF-8 on stdout")
 }

@@ -122,6 +122,7 @@ pub async fn gather_by_account(
         names: Default::default(),
         needs_by_account,
         regions: None,
+        cleanup: None,
         // Who leaves in every account, as the demo attestations name it.
         leavers: Leavers {
             every: Some(Leaver::Named(LEAVER.into())),

@@ -263,11 +263,14 @@ impl Walk {
     }
 
     /// Each departing account has OrgExitAudit, trusting RUNNER with the external ID,
-    /// granting exactly the guard's allow-list.
+    /// granting exactly the guard's allow-list for an audit.
     fn assert_roles(&self) {
         let allowed: BTreeSet<String> = orgexit::aws::guard::ALLOWED
             .iter()
-            .filter(|o| o.fact.is_some())
+            .filter(|o| {
+                o.fact
+                    .is_some_and(|f| f != orgexit::facts::FactKind::Cleanup)
+            })
             .map(|o| o.action.to_string())
             .collect();
         for (profile, account) in DEPARTING {
