@@ -550,7 +550,11 @@ def seed_plugin(endpoint, ids, new_org, target):
                 }
             },
         },
-        ids["messy"]: {"regions": REGIONS, "payments": [card(ids["messy"], 1, "ACTIVE")]},
+        ids["messy"]: {
+            "regions": REGIONS,
+            "payments": [card(ids["messy"], 1, "ACTIVE")],
+            "handshakes": [],
+        },
         ids["clean"]: {
             "regions": REGIONS,
             "payments": [card(ids["clean"], n, "INVALID") for n in range(25)]

@@ -142,6 +142,45 @@ fn the_runbook_run_with_the_aws_cli_removes_every_reseller_leftover_and_runs_aga
         "{text}"
     );
 
+    // `collect --runbook` records the same details: the runbook of the snapshot is the
+    // live one, but for where its facts came from.
+    let snapshot = dir.path().join("snapshot.json");
+    let out = moto.collect(
+        messy,
+        &[
+            "--runbook",
+            "--reseller-account",
+            RESELLER,
+            "--attestations",
+            attested.to_str().unwrap(),
+        ],
+        &snapshot,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_snapshot = moto
+        .orgexit()
+        .args(["runbook", "--snapshot"])
+        .arg(&snapshot)
+        .args(policy)
+        .output()
+        .unwrap();
+    assert_eq!(from_snapshot.status.code(), Some(0));
+    let body = |text: &str| -> String {
+        text.lines()
+            .filter(|l| !l.starts_with("# orgexit runbook:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        body(&String::from_utf8_lossy(&from_snapshot.stdout)),
+        body(&text)
+    );
+
     let home = tempfile::tempdir().unwrap();
     let run = shell(&moto.moto, home.path(), messy);
     let first = run(&[script.to_str().unwrap(), messy]);
