@@ -659,6 +659,12 @@ fn provider_problem(
         CredentialsError::InvalidConfiguration(_) => CredentialsProblem::Missing(format!(
             "{whose} are misconfigured: {why}; fix the profile in the AWS config files"
         )),
+        // The default chain ends at the instance metadata service: with nothing set up
+        // before it, off EC2 it fails (forbidden, unreachable) rather than finding none.
+        // That is no credentials, not credentials refused.
+        _ if profile.is_none() && why.contains("IMDS") => CredentialsProblem::Missing(format!(
+            "no AWS credentials found (environment, shared config and SSO, web identity; the instance metadata service gave none: {why}): give --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or audit a snapshot with --snapshot"
+        )),
         _ => CredentialsProblem::Rejected(format!(
             "{whose} could not be obtained: {why}; renew them (e.g. `aws sso login{}`) and run again",
             profile

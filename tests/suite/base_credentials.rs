@@ -166,6 +166,24 @@ fn run(args: &[&str], extra: &[(&str, &str)]) -> Output {
     cmd.args(args).output().unwrap()
 }
 
+/// An HTTP server on 127.0.0.1 that answers every request 403 Forbidden, as a proxy or a
+/// container runtime answers the instance metadata address off EC2.
+fn forbidding_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(
+                b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
 /// One line on stderr, nothing on stdout, no debug dump.
 fn one_line(out: &Output, code: i32, says: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
@@ -202,6 +220,22 @@ fn the_binary_checks_the_base_credentials_once_before_any_account() {
     // No credentials anywhere.
     let out = run(&audit, &[]);
     one_line(&out, 2, "no AWS credentials found");
+
+    // Off EC2 with the instance metadata service left on (the default), the chain ends at
+    // IMDS: whether something answers it "forbidden" or nothing answers at all, there are
+    // no credentials, and that is what the one line says (exit 2), not IMDS's error.
+    let forbidding = forbidding_server();
+    for endpoint in [forbidding.as_str(), "http://127.0.0.1:1"] {
+        let out = run(
+            &audit,
+            &[
+                ("AWS_EC2_METADATA_DISABLED", "false"),
+                ("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint),
+            ],
+        );
+        let line = one_line(&out, 2, "no AWS credentials found");
+        assert!(line.contains("instance metadata"), "{line}");
+    }
 
     // A profile named in the environment must exist too, as with the AWS CLI.
     let out = run(&audit, &[("AWS_PROFILE", "nosuch")]);
