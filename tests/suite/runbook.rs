@@ -163,6 +163,46 @@ fn the_demo_runbook_names_every_leftover_and_leaves_the_waived_alone() {
     }
 }
 
+/// The command of issue 22's *Done when*, as it stands: no attestations, so nothing is
+/// waived and every reseller leftover is acted on.
+#[test]
+fn the_bare_demo_runbook_is_valid_bash_and_acts_on_every_leftover() {
+    let out = orgexit()
+        .current_dir(repo(""))
+        .args([
+            "runbook",
+            "--fixture",
+            "fixtures/demo.json",
+            "--format",
+            "sh",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 3)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = stdout(&out);
+    lint(&script);
+    let run = commands(&script);
+    for name in [
+        "CTL-CAM-Provider",
+        "CTL-Optimization-Tags",
+        "CTL-Support",
+        "ctl-automation",
+        "CTL-Operators",
+        "CTL-Admin-Access",
+        "saml-provider/CTL-Okta",
+    ] {
+        assert!(run.iter().any(|l| l.contains(name)), "{name}:\n{script}");
+    }
+    assert!(
+        !script.contains("# Left alone"),
+        "nothing is waived:\n{script}"
+    );
+}
+
 #[test]
 fn a_policy_door_is_rewritten_with_the_rest_of_the_document_unchanged() {
     let out = runbook(&["--phase", "post"]);
