@@ -7,10 +7,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::checks::Phase;
 
+/// `orgexit --version`: the version and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("ORGEXIT_GIT_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "orgexit",
-    version,
+    version = VERSION,
     about = "Read-only audit of AWS accounts leaving a reseller's AWS Organization",
     long_about = "orgexit audits every AWS account that is leaving a reseller's AWS Organization, \
 read-only, and says what is ready and what still blocks departure: a table for a person, \

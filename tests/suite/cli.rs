@@ -1310,3 +1310,24 @@ fn regions_narrow_the_regional_checks_and_the_report_says_so() {
         );
     }
 }
+
+/// `--version` says the version and the commit it was built from (this checkout's).
+#[test]
+fn version_names_the_commit() {
+    let out = orgexit().arg("--version").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    let commit = String::from_utf8(commit.stdout).unwrap();
+    assert_eq!(
+        text.trim(),
+        format!(
+            "orgexit {} (commit {})",
+            env!("CARGO_PKG_VERSION"),
+            &commit.trim()[..12]
+        )
+    );
+}

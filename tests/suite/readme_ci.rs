@@ -50,9 +50,36 @@ fn the_github_actions_workflow_passes_actionlint() {
     assert!(workflow.contains("  checks: write"));
 
     // And actionlint does find what it should: a mistyped context fails.
-    let broken = workflow.replace("${{ vars.ORGEXIT_GIT }}", "${{ var.ORGEXIT_GIT }}");
+    let broken = workflow.replace("${{ vars.ORGEXIT_SHA256 }}", "${{ var.ORGEXIT_SHA256 }}");
     assert_ne!(broken, workflow);
     let out = actionlint(&broken);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("undefined variable \"var\""));
+}
+
+/// The gate installs the pinned release and checks its sum: nothing is compiled on the
+/// gate's path, in either recipe.
+#[test]
+fn the_ci_recipes_download_the_release_and_check_its_sum() {
+    let github = readme_block("yaml github-workflow");
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let gitlab = readme
+        .split("```yaml\n")
+        .map(|b| b.split("\n```\n").next().unwrap())
+        .find(|b| b.starts_with("orgexit:\n"))
+        .expect("README's GitLab job");
+    for (name, recipe) in [("GitHub", github.as_str()), ("GitLab", gitlab)] {
+        assert!(
+            !recipe.contains("cargo install"),
+            "{name}: compiles on the gate's path"
+        );
+        assert!(
+            recipe.contains("/releases/download/"),
+            "{name}: no release download"
+        );
+        assert!(
+            recipe.contains("sha256sum"),
+            "{name}: the archive's sum is not checked"
+        );
+    }
 }
