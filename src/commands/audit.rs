@@ -16,6 +16,7 @@ pub(super) async fn audit(plan: AuditPlan, ui: Ui) -> Result<Exit, RunError> {
     // Each account is evaluated as it finishes; its facts are not kept.
     let mut builder = Evaluator::new(&plan.criteria);
     builder.names(plan.targets.names.clone());
+    builder.notes(&plan.targets.notes);
     builder.regions(plan.targets.regions.as_ref());
     let interrupted = {
         let bar = progress::Bar::for_stderr(ui.quiet, ui.color);

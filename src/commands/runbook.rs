@@ -22,6 +22,7 @@ pub(super) async fn runbook(plan: RunbookPlan, ui: Ui) -> Result<Exit, RunError>
     };
     let mut evaluator = Evaluator::new(&plan.criteria);
     evaluator.names(plan.targets.names.clone());
+    evaluator.notes(&plan.targets.notes);
     evaluator.regions(plan.targets.regions.as_ref());
     evaluator.audited(gathered.facts.iter().map(|f| f.account_id.clone()));
     for facts in &gathered.facts {

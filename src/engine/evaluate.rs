@@ -40,6 +40,13 @@ impl<'p> Evaluator<'p> {
         self.report.names(names);
     }
 
+    /// Notes on the run's inputs, which the report carries.
+    pub(crate) fn notes(&mut self, notes: &[String]) {
+        for note in notes {
+            self.report.note(note.clone());
+        }
+    }
+
     /// `--regions`: the regions regional facts were narrowed to, which the report states.
     pub(crate) fn regions(&mut self, regions: Option<&BTreeSet<String>>) {
         self.report.regions(regions);

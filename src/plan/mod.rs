@@ -11,7 +11,7 @@ mod targets;
 pub use criteria::{Criteria, needs_of, select_checks};
 pub use output::{Outputs, not_a_format_name, writable};
 pub use targets::{
-    AccountsFileEntry, CleanupSelector, Source, Targets, account_list, accounts_file,
+    AccountsFile, AccountsFileEntry, CleanupSelector, Source, Targets, account_list, accounts_file,
 };
 
 use std::collections::BTreeSet;

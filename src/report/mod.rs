@@ -243,9 +243,16 @@ pub(crate) struct ReportBuilder<'p> {
     snapshot: Option<SnapshotSource>,
     names: std::collections::BTreeMap<String, String>,
     regions: Option<Vec<String>>,
+    /// Notes of the run's inputs (e.g. accounts an accounts file leaves out).
+    notes: Vec<String>,
 }
 
 impl ReportBuilder<'_> {
+    /// A note on the run's inputs, reported before the report's own.
+    pub(crate) fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
     /// One account's findings, named from [`ReportBuilder::names`], packed.
     pub(crate) fn push(&mut self, mut account: AccountReport) {
         account.name = self.names.get(&account.account_id).cloned();
@@ -315,7 +322,11 @@ impl ReportBuilder<'_> {
             // A run that covered no account has shown nothing to be ready.
             ready: accounts.all_ready(),
             summary,
-            notes: notes::notes(self.criteria, &accounts),
+            notes: self
+                .notes
+                .into_iter()
+                .chain(notes::notes(self.criteria, &accounts))
+                .collect(),
             accounts,
         }
     }
@@ -340,6 +351,7 @@ impl Report {
             snapshot: None,
             names: Default::default(),
             regions: None,
+            notes: Vec::new(),
         }
     }
 

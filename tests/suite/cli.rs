@@ -1331,3 +1331,123 @@ fn version_names_the_commit() {
         )
     );
 }
+
+/// The demo audited with `--accounts-file FILE` written as `text`, as JSON.
+fn audit_listed(name: &str, text: &str) -> (std::process::Output, Option<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).unwrap();
+    let out = orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-12-06",
+            "--format",
+            "json",
+            "--snapshot",
+        ])
+        .arg(repo("fixtures/demo.json"))
+        .arg("--accounts-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout).ok();
+    (out, report)
+}
+
+fn audited(report: &Value) -> Vec<(String, Option<String>)> {
+    report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["account_id"].as_str().unwrap().to_string(),
+                a["name"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+/// What `aws organizations list-accounts --output json` prints (the shape of botocore's
+/// ListAccounts model, `State` beside the retired `Status`): the ACTIVE accounts are
+/// audited with their names, the others left out with a note in the report.
+#[test]
+fn the_accounts_file_reads_list_accounts_json() {
+    let json = r#"{
+    "Accounts": [
+        {"Id": "111122223333", "Arn": "arn:aws:organizations::999988887777:account/o-ctlreseller1/111122223333",
+         "Email": "aws+prod@acme.example", "Name": "acme-prod", "Status": "ACTIVE", "State": "ACTIVE",
+         "JoinedMethod": "CREATED", "JoinedTimestamp": "2019-03-04T10:00:00.000000+00:00"},
+        {"Id": "222233334444", "Name": "acme-dev", "Status": "ACTIVE"},
+        {"Id": "333344445555", "Name": "acme-staging", "Status": "SUSPENDED", "State": "SUSPENDED"},
+        {"Id": "444455556666", "Name": "acme-sandbox", "State": "CLOSED"}
+    ]
+}"#;
+    let (out, report) = audit_listed("accounts.json", json);
+    let report = report.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(
+        audited(&report),
+        [
+            ("111122223333".to_string(), Some("acme-prod".to_string())),
+            ("222233334444".to_string(), Some("acme-dev".to_string())),
+        ]
+    );
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("left out 2 accounts that are not ACTIVE: 333344445555 (acme-staging, SUSPENDED), 444455556666 (acme-sandbox, CLOSED)"),
+        "{notes}"
+    );
+}
+
+/// A CSV with an `Id` column, names from `Name`, the state from `State`; quoted cells and
+/// a column order of its own.
+#[test]
+fn the_accounts_file_reads_a_csv_with_an_id_column() {
+    let csv = "Name,Email,Id,State\n\"acme-prod, EU\",a@acme.example,111122223333,ACTIVE\nacme-staging,s@acme.example,333344445555,SUSPENDED\n";
+    let (out, report) = audit_listed("accounts.csv", csv);
+    let report = report.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(
+        audited(&report),
+        [(
+            "111122223333".to_string(),
+            Some("acme-prod, EU".to_string())
+        )]
+    );
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("333344445555 (acme-staging, SUSPENDED)")
+    );
+
+    for (text, says) in [
+        (
+            "Name,Email\nacme,a@acme.example\n",
+            "the CSV has no Id column (its columns: Name, Email)",
+        ),
+        ("Id,Name\n11112222333,short\n", "line 2"),
+        (
+            "{\"Accounts\": [{\"Name\": \"no id\"}]}",
+            "Accounts[0]: no \"Id\"",
+        ),
+        ("{\"Accounts\": 3}", "JSON without an \"Accounts\" list"),
+    ] {
+        let (out, _) = audit_listed("bad.csv", text);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
+        assert!(stderr.contains(says), "{text}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+/// A snapshot reads no AWS: a region for it is refused like a profile is.
+#[test]
+fn a_region_with_a_snapshot_is_refused() {
+    let out = orgexit()
+        .args(["audit", "--region", "eu-west-1", "--snapshot"])
+        .arg(repo("fixtures/demo.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("drop --role-name/--profile/--region"));
+}

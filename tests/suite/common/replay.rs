@@ -120,6 +120,7 @@ pub async fn gather_by_account(
         concurrency: 16,
         account_deadline: options.operation_timeout * 10,
         names: Default::default(),
+        notes: Vec::new(),
         needs_by_account,
         regions: None,
         cleanup: None,
