@@ -123,7 +123,8 @@ impl Leavers {
     /// `--leaver` for every account, overridden by the attestations' `leaver`s.
     pub(crate) fn of(every: Option<Leaver>, attestations: &super::Attestations) -> Leavers {
         Leavers {
-            every,
+            // `[defaults]`' leaver is an attestation: it wins over --leaver.
+            every: attestations.defaults.leaver.clone().or(every),
             by_account: attestations
                 .accounts
                 .iter()

@@ -20,9 +20,11 @@ use crate::input::{AccountId, InputError, parse_date, parse_toml, read_file};
 #[derive(Debug, Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a table of accounts: [accounts.\"123456789012\"]"
+    expecting = "[defaults] and a table of accounts: [accounts.\"123456789012\"]"
 )]
 struct AttestationsFile {
+    /// What every account attests unless its own entry says otherwise.
+    defaults: Option<AccountFile>,
     #[serde(default)]
     accounts: BTreeMap<String, AccountFile>,
 }
@@ -165,7 +167,10 @@ impl AccountAttestations {
 /// All attestations, by account ID.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attestations {
+    /// Each listed account's, `[defaults]` filled in where its own entry is silent.
     pub accounts: BTreeMap<String, AccountAttestations>,
+    /// `[defaults]`: what an account without an entry of its own attests.
+    pub defaults: AccountAttestations,
 }
 
 impl Attestations {
@@ -175,55 +180,110 @@ impl Attestations {
 
     pub fn parse(text: &str, path: &Path) -> Result<Attestations, InputError> {
         let file: AttestationsFile = parse_toml(text, path, "attestations file")?;
+        let defaults = match file.defaults {
+            Some(defaults) => {
+                let origin = format!("attestations file {}: [defaults]", path.display());
+                validated(defaults, &origin, |l, origin| {
+                    Leaver::parse_relative(l, origin)
+                })?
+            }
+            None => AccountAttestations::default(),
+        };
         let mut accounts = BTreeMap::new();
         for (id, account) in file.accounts {
             let origin = format!("attestations file {}: [accounts.{id:?}]", path.display());
-            let id = AccountId::parse(&id, &origin)?;
-            let attested = |field: &str, value: Option<AttestedFile>| {
-                value
-                    .map(|a| {
-                        let origin = format!("{origin}.{field}.on");
-                        if a.by.trim().is_empty() {
-                            return Err(InputError::new(format_args!(
-                                "{origin}: `by` must name who attests, e.g. \"ap@example.com\""
-                            )));
-                        }
-                        Ok(Attested {
-                            by: a.by,
-                            on: parse_date(&a.on, &origin)?,
-                        })
-                    })
-                    .transpose()
-            };
-            for waiver in &account.keep {
-                if waiver.name.trim().is_empty() || waiver.reason.trim().is_empty() {
-                    return Err(InputError::new(format_args!(
-                        "{origin}.keep: every waiver needs a name and a reason, e.g. {{ name = \"CTL-CAM-Provider\", reason = \"continuing CAM for ALM\" }}"
-                    )));
-                }
+            if id.trim() == "*" {
+                return Err(InputError::new(format_args!(
+                    "{origin}: not an account ID; what every account attests goes in [defaults]"
+                )));
             }
-            accounts.insert(
-                id.to_string(),
-                AccountAttestations {
-                    payment_method: attested("payment_method", account.payment_method)?,
-                    root_credentials: attested("root_credentials", account.root_credentials)?,
-                    buckets: account.buckets,
-                    leaver: account
-                        .leaver
-                        .as_deref()
-                        .map(|l| Leaver::parse_for(l, id.as_str(), &format!("{origin}.leaver")))
-                        .transpose()?,
-                    r#move: account.r#move,
-                    delegated_admin: account.delegated_admin,
-                    keep: account.keep,
-                },
-            );
+            let id = AccountId::parse(&id, &origin)?;
+            let own = validated(account, &origin, |l, origin| {
+                Leaver::parse_for(l, id.as_str(), origin)
+            })?;
+            accounts.insert(id.to_string(), own.over(&defaults));
         }
-        Ok(Attestations { accounts })
+        Ok(Attestations { accounts, defaults })
     }
 
-    pub(crate) fn for_account(&self, account_id: &str) -> Option<&AccountAttestations> {
-        self.accounts.get(account_id)
+    /// The account's attestations: its own entry (with `[defaults]` where it is silent),
+    /// else `[defaults]`.
+    pub(crate) fn for_account(&self, account_id: &str) -> &AccountAttestations {
+        self.accounts.get(account_id).unwrap_or(&self.defaults)
+    }
+}
+
+/// One table of the file (an account's, or `[defaults]`), checked; `leaver` reads its
+/// leaver (an account's may be a full ARN, `[defaults]`' only `role/NAME` or `user/NAME`).
+fn validated(
+    table: AccountFile,
+    origin: &str,
+    leaver: impl Fn(&str, &str) -> Result<Leaver, InputError>,
+) -> Result<AccountAttestations, InputError> {
+    let attested = |field: &str, value: Option<AttestedFile>| {
+        value
+            .map(|a| {
+                let origin = format!("{origin}.{field}.on");
+                if a.by.trim().is_empty() {
+                    return Err(InputError::new(format_args!(
+                        "{origin}: `by` must name who attests, e.g. \"ap@example.com\""
+                    )));
+                }
+                Ok(Attested {
+                    by: a.by,
+                    on: parse_date(&a.on, &origin)?,
+                })
+            })
+            .transpose()
+    };
+    for waiver in &table.keep {
+        if waiver.name.trim().is_empty() || waiver.reason.trim().is_empty() {
+            return Err(InputError::new(format_args!(
+                "{origin}.keep: every waiver needs a name and a reason, e.g. {{ name = \"CTL-CAM-Provider\", reason = \"continuing CAM for ALM\" }}"
+            )));
+        }
+    }
+    Ok(AccountAttestations {
+        payment_method: attested("payment_method", table.payment_method)?,
+        root_credentials: attested("root_credentials", table.root_credentials)?,
+        buckets: table.buckets,
+        leaver: table
+            .leaver
+            .as_deref()
+            .map(|l| leaver(l, &format!("{origin}.leaver")))
+            .transpose()?,
+        r#move: table.r#move,
+        delegated_admin: table.delegated_admin,
+        keep: table.keep,
+    })
+}
+
+impl AccountAttestations {
+    /// These attestations, `defaults` filling in every field they leave out; waivers are
+    /// both lists (these first: their reason wins for a name in both).
+    fn over(self, defaults: &AccountAttestations) -> AccountAttestations {
+        let mut keep = self.keep;
+        for waiver in &defaults.keep {
+            if !keep
+                .iter()
+                .any(|w| w.name.eq_ignore_ascii_case(&waiver.name))
+            {
+                keep.push(waiver.clone());
+            }
+        }
+        AccountAttestations {
+            payment_method: self
+                .payment_method
+                .or_else(|| defaults.payment_method.clone()),
+            root_credentials: self
+                .root_credentials
+                .or_else(|| defaults.root_credentials.clone()),
+            buckets: self.buckets.or(defaults.buckets),
+            leaver: self.leaver.or_else(|| defaults.leaver.clone()),
+            r#move: self.r#move.or(defaults.r#move),
+            delegated_admin: self.delegated_admin.or(defaults.delegated_admin),
+            keep,
+        }
     }
 }
 
@@ -233,6 +293,39 @@ mod tests {
 
     fn parse(text: &str) -> Result<Attestations, InputError> {
         Attestations::parse(text, Path::new("att.toml"))
+    }
+
+    /// `[defaults]` fills in what an account's own entry leaves out, and is all an
+    /// account without an entry attests; waivers add up.
+    #[test]
+    fn defaults_fill_in_and_an_accounts_own_entry_wins() {
+        let a = parse(
+            r#"
+[defaults]
+leaver = "role/Admin"
+buckets = "delete"
+keep = [{ name = "CTL-CAM-Provider", reason = "CAM for ALM" }]
+
+[accounts."123456789012"]
+leaver = "role/Other"
+keep = [{ name = "CTL-Extra", reason = "kept here" }]
+"#,
+        )
+        .unwrap();
+        let own = a.for_account("123456789012");
+        assert_eq!(own.leaver, Some(Leaver::Named("role/Other".into())));
+        assert_eq!(own.buckets, Some(BucketDecision::Delete));
+        assert!(
+            own.waiver_for("ctl-extra").is_some() && own.waiver_for("CTL-CAM-Provider").is_some()
+        );
+        let other = a.for_account("999999999999");
+        assert_eq!(other.leaver, Some(Leaver::Named("role/Admin".into())));
+        assert_eq!(other.buckets, Some(BucketDecision::Delete));
+        assert!(other.waiver_for("CTL-Extra").is_none());
+        // A full ARN names one account: not a default.
+        let err =
+            parse("[defaults]\nleaver = \"arn:aws:iam::123456789012:role/Admin\"\n").unwrap_err();
+        assert!(err.to_string().contains("[defaults].leaver"), "{err}");
     }
 
     #[test]
@@ -248,7 +341,7 @@ keep = [{ name = "CTL-CAM-Provider", reason = "continuing CAM for ALM" }]
 "#,
         )
         .unwrap();
-        let account = a.for_account("123456789012").unwrap();
+        let account = a.for_account("123456789012");
         assert_eq!(
             account.payment_method.as_ref().unwrap().by,
             "ap@example.com"

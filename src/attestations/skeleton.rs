@@ -73,6 +73,9 @@ pub(crate) fn render(accounts: &[AccountId]) -> String {
     for field in FIELDS {
         text.push_str(&comment(&format!("{}: {}", field.name, field.meaning)));
     }
+    text.push_str(
+        "#\n         # [defaults] takes any of these fields for every account: an account's own table\n         # wins where it sets the field (its `keep` waivers add to the defaults'), and an\n         # account without a table of its own attests what [defaults] says. A leaver here is\n         # role/NAME or user/NAME (a full ARN names one account). For example:\n         # [defaults]\n         # leaver = \"role/NAME\"\n",
+    );
     for account in accounts {
         text.push_str(&format!("\n[accounts.\"{account}\"]\n"));
         for field in FIELDS {

@@ -27,9 +27,6 @@ pub struct Criteria {
     pub checks: Vec<&'static dyn Check>,
 }
 
-static NO_ATTESTATIONS: std::sync::LazyLock<AccountAttestations> =
-    std::sync::LazyLock::new(AccountAttestations::default);
-
 impl Criteria {
     /// The criteria of `checks` in `phase` as of `today`, with everything else as the
     /// command line leaves it by default: the built-in reseller (`ctl`), no target
@@ -51,7 +48,7 @@ impl Criteria {
     /// The facts the selected checks need in an account that attests no `move`: the
     /// collector fetches exactly these ([`Criteria::needs_by_account`] for the others).
     pub fn needs(&self) -> BTreeSet<FactKind> {
-        needs_of(&self.checks, Some(self.under(&NO_ATTESTATIONS)))
+        needs_of(&self.checks, Some(self.under(&self.attestations.defaults)))
     }
 
     /// The accounts whose attested move makes them need other facts than
@@ -90,10 +87,7 @@ impl Criteria {
         account_id: &str,
         audited: &'a BTreeSet<String>,
     ) -> Context<'a> {
-        let attestations = self
-            .attestations
-            .for_account(account_id)
-            .unwrap_or(&NO_ATTESTATIONS);
+        let attestations = self.attestations.for_account(account_id);
         Context {
             phase: self.phase,
             reseller: &self.reseller,

@@ -1451,3 +1451,79 @@ fn a_region_with_a_snapshot_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("drop --role-name/--profile/--region"));
 }
+
+/// `[defaults]` attests for every account, an account's own entry wins where it speaks,
+/// and `[accounts."*"]` points at `[defaults]`.
+#[test]
+fn attestation_defaults_apply_to_every_account_and_yield_to_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("attestations.toml");
+    std::fs::write(
+        &file,
+        r#"
+[defaults]
+root_credentials = { by = "secops@acme.example", on = "2026-11-21" }
+buckets = "keep"
+
+[accounts."111122223333"]
+buckets = "archive"
+"#,
+    )
+    .unwrap();
+    let out = orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-12-06",
+            "--format",
+            "json",
+            "--snapshot",
+        ])
+        .arg(repo("fixtures/demo.json"))
+        .arg("--attestations")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for account in report["accounts"].as_array().unwrap() {
+        let check = |id: &str| {
+            account["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(check("root-credentials")["status"], "pass", "{account:#}");
+        let buckets = check("s3-reseller-buckets");
+        if account["account_id"] == "111122223333" {
+            assert!(
+                buckets["summary"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("decision attested: archive"),
+                "{buckets:#}"
+            );
+        } else if !buckets["resources"].as_array().unwrap().is_empty() {
+            assert!(
+                buckets["summary"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("decision attested: keep"),
+                "{buckets:#}"
+            );
+        }
+    }
+
+    std::fs::write(&file, "[accounts.\"*\"]\nbuckets = \"keep\"\n").unwrap();
+    let out = orgexit()
+        .args(["audit", "--snapshot"])
+        .arg(repo("fixtures/demo.json"))
+        .arg("--attestations")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("goes in [defaults]"));
+}
