@@ -309,6 +309,9 @@ pub enum Format {
     Junit,
     /// To paste into a ticket or a pull request.
     Markdown,
+    /// A row per account and check, for a tracking spreadsheet (RFC 4180; a cell a
+    /// spreadsheet would run as a formula is made text).
+    Csv,
 }
 
 /// Formats of a list (`orgexit checks`).

@@ -92,6 +92,7 @@ pub(super) fn render(
 ) -> std::io::Result<()> {
     let text = match format {
         Format::Json => return report::json::write(report, out),
+        Format::Csv => return report::csv::write(report, out),
         Format::Junit => report::junit::render(report),
         Format::Markdown => report::markdown::render(report),
         Format::Table => report::table::render(report, look),

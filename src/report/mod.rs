@@ -3,6 +3,7 @@
 //! check. The JSON shape is the README's *JSON report*: fields may be added, none removed.
 
 pub(crate) mod accounts;
+pub(crate) mod csv;
 pub(crate) mod diff;
 pub mod json;
 pub(crate) mod junit;

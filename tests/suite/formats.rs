@@ -391,3 +391,104 @@ fn the_roll_up_reads_checks_by_id_when_accounts_order_them_differently() {
             .unwrap();
     assert_eq!(roll_up(&edited), roll_up(&as_written));
 }
+
+/// `--format csv`, parsed back as CSV: a header and a row per account and check, and no
+/// cell a spreadsheet would run as a formula, though an IAM role, the contact information
+/// and the accounts file's name all begin with one.
+#[test]
+fn csv_rows_parse_back_and_formulas_are_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("fixtures/demo.json")).unwrap())
+            .unwrap();
+    let dev = &mut snapshot["accounts"][1];
+    assert_eq!(dev["account_id"], "222233334444");
+    // A marked role whose name is a formula (IAM allows `=` and `@` in names), now the
+    // first reseller role of the account.
+    let roles = dev["roles"]["ok"].as_array_mut().unwrap();
+    roles.insert(
+        0,
+        serde_json::json!({"name": "=CTL-Exfil", "arn": "=CTL-Exfil", "path": "/",
+            "trust_policy": "{\"Statement\": []}"}),
+    );
+    dev["primary_contact"]["ok"]["company_name"] = "+cmd|' /C calc'!A0".into();
+    dev["primary_contact"]["ok"]["full_name"] = "-CTL Cloud Operations".into();
+    let path = dir.path().join("snapshot.json");
+    std::fs::write(&path, snapshot.to_string()).unwrap();
+    let accounts = dir.path().join("accounts.txt");
+    std::fs::write(
+        &accounts,
+        "111122223333  # =HYPERLINK(\"http://evil.example\",\"prod\")\n222233334444  # @SUM(1)\n",
+    )
+    .unwrap();
+    let out = orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-12-06",
+            "--format",
+            "csv",
+            "--snapshot",
+        ])
+        .arg(&path)
+        .arg("--accounts-file")
+        .arg(&accounts)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.windows(2).any(|w| w == b"\r\n"),
+        "RFC 4180 line ends"
+    );
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "account_id",
+            "name",
+            "check",
+            "status",
+            "severity",
+            "summary",
+            "first_resource"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let checks = orgexit()
+        .args(["checks", "--format", "json"])
+        .output()
+        .unwrap();
+    let catalog = json(&checks).as_array().unwrap().len();
+    assert_eq!(rows.len(), 2 * catalog);
+    for row in &rows {
+        for cell in row.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a formula: {cell:?} in {row:?}"
+            );
+        }
+    }
+    let cell = |account: &str, check: &str, column: usize| -> String {
+        rows.iter()
+            .find(|r| &r[0] == account && &r[2] == check)
+            .unwrap_or_else(|| panic!("{account} {check}"))[column]
+            .to_string()
+    };
+    assert_eq!(
+        cell("111122223333", "root-mfa", 1),
+        "'=HYPERLINK(\"http://evil.example\",\"prod\")"
+    );
+    assert_eq!(cell("222233334444", "root-mfa", 1), "'@SUM(1)");
+    assert_eq!(cell("222233334444", "iam-reseller-roles", 6), "'=CTL-Exfil");
+    assert_eq!(
+        cell("222233334444", "primary-contact", 6),
+        "'-CTL Cloud Operations"
+    );
+    assert_eq!(cell("222233334444", "iam-reseller-roles", 3), "warn");
+    assert_eq!(cell("222233334444", "iam-reseller-roles", 4), "high");
+}
