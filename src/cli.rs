@@ -334,6 +334,16 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = Format::Table, help_heading = OUTPUT)]
     pub format: Format,
 
+    /// Show only the findings of these statuses, in every format (the report records
+    /// it); `ready`, the totals and the exit status still judge every check.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS,...", help_heading = OUTPUT)]
+    pub status: Vec<crate::checks::Status>,
+
+    /// Show only the findings of this severity or above (critical, high, medium, low,
+    /// info), in every format; the exit status still judges every check.
+    #[arg(long, value_enum, value_name = "SEVERITY", help_heading = OUTPUT)]
+    pub min_severity: Option<crate::checks::Severity>,
+
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
     pub output: Option<PathBuf>,
@@ -591,6 +601,26 @@ impl Cli {
 }
 
 /// `--phase pre|post`: the command line's spelling of the domain's [`Phase`].
+impl ValueEnum for crate::checks::Status {
+    fn value_variants<'a>() -> &'a [Self] {
+        &crate::checks::Status::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+impl ValueEnum for crate::checks::Severity {
+    fn value_variants<'a>() -> &'a [Self] {
+        &crate::checks::Severity::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
 impl ValueEnum for Phase {
     fn value_variants<'a>() -> &'a [Self] {
         &Phase::ALL

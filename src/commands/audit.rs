@@ -36,10 +36,12 @@ pub(super) async fn audit(plan: AuditPlan, ui: Ui) -> Result<Exit, RunError> {
         }
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    // A filter says what to show: passes too, when it names them.
+    let all = args.all || plan.criteria.shown.is_some();
     let look = report::table::Look {
         color: use_color(ui.color, to_terminal),
         width: table_width(to_terminal),
-        all: args.all,
+        all,
     };
     if look.color {
         // The colours, not only the bold: crossterm, which paints them, obeys NO_COLOR on
@@ -50,7 +52,7 @@ pub(super) async fn audit(plan: AuditPlan, ui: Ui) -> Result<Exit, RunError> {
     let plain = report::table::Look {
         color: false,
         width: table_width(false),
-        all: args.all,
+        all,
     };
     let mut failed: Vec<InputError> =
         std::iter::once(emit_with(args.output.as_deref(), |out| {

@@ -25,6 +25,8 @@ pub struct Criteria {
     /// default (direct with `--new-org`, else standalone).
     pub move_kind: Option<MoveKind>,
     pub checks: Vec<&'static dyn Check>,
+    /// `--status` / `--min-severity`: the findings the report shows (`None`: all).
+    pub shown: Option<crate::report::Shown>,
 }
 
 impl Criteria {
@@ -42,6 +44,7 @@ impl Criteria {
             leaver: None,
             move_kind: None,
             checks,
+            shown: None,
         }
     }
 
@@ -227,6 +230,7 @@ impl Criteria {
                 .map(|l| Leaver::parse_relative(l, "--leaver"))
                 .transpose()?,
             checks: select_checks(selection)?,
+            shown: None,
         })
     }
 }

@@ -87,7 +87,16 @@ pub(crate) struct AuditPlan {
 
 impl AuditPlan {
     pub(crate) fn from_args(args: &AuditArgs) -> Result<AuditPlan, InputError> {
-        let criteria = Criteria::from_args(&args.criteria, &args.selection)?;
+        let mut criteria = Criteria::from_args(&args.criteria, &args.selection)?;
+        if !args.status.is_empty() || args.min_severity.is_some() {
+            let mut statuses = args.status.clone();
+            statuses.sort_by_key(|s| crate::checks::Status::ALL.iter().position(|a| a == s));
+            statuses.dedup();
+            criteria.shown = Some(crate::report::Shown {
+                statuses,
+                min_severity: args.min_severity,
+            });
+        }
         let targets = Targets {
             leavers: criteria.leavers(),
             needs_by_account: criteria.needs_by_account(),

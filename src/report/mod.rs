@@ -52,6 +52,11 @@ pub struct Report {
     /// The organization the accounts are moving to, if given.
     #[schemars(pattern(r"^o-[a-z0-9]{10,32}$"))]
     pub new_org: Option<String>,
+    /// `--status` / `--min-severity`: the findings this report shows of each account;
+    /// `ready`, `summary` and the exit status judge every check. Null: every finding.
+    // Added after the first release: reports without it show every finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Shown>,
     /// The checks this run evaluated (`--select`/`--skip`), in catalog order: fewer than
     /// the catalog means `ready` speaks for these checks only.
     // Added after the first release: reports without it read as an empty list (unknown).
@@ -201,6 +206,19 @@ pub struct Waived {
 }
 
 impl Summary {
+    /// The status totals: `self` (every check pushed) when a filter dropped checks from
+    /// the packed accounts, else counted from them (the accounts each once).
+    fn of_unique(&self, accounts: &Accounts, filtered: bool) -> Summary {
+        if filtered {
+            return self.clone();
+        }
+        let mut summary = Summary::default();
+        for status in Status::ALL {
+            summary.add_many(status, accounts.count(status));
+        }
+        summary
+    }
+
     fn add_many(&mut self, status: Status, n: usize) {
         *match status {
             Status::Pass => &mut self.pass,
@@ -237,6 +255,26 @@ impl Summary {
     }
 }
 
+/// Which findings a report shows (`--status`, `--min-severity`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Shown {
+    /// Only findings of these statuses; empty: of any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<Status>,
+    /// Only findings of this severity or above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_severity: Option<Severity>,
+}
+
+impl Shown {
+    /// Whether a finding is shown.
+    pub(crate) fn shows(&self, check: &CheckResult) -> bool {
+        (self.statuses.is_empty() || self.statuses.contains(&check.status))
+            // Critical is the first severity: "or above" is "or before".
+            && self.min_severity.is_none_or(|min| check.severity <= min)
+    }
+}
+
 /// Assembles a [`Report`] from accounts already evaluated (by the engine), in any order.
 pub(crate) struct ReportBuilder<'p> {
     criteria: &'p Criteria,
@@ -246,6 +284,10 @@ pub(crate) struct ReportBuilder<'p> {
     regions: Option<Vec<String>>,
     /// Notes of the run's inputs (e.g. accounts an accounts file leaves out).
     notes: Vec<String>,
+    /// Every check's status counted, shown or not (`--status` keeps only some).
+    totals: Summary,
+    /// What the notes need of each account's checks, shown or not.
+    seen: std::collections::BTreeMap<String, notes::Seen>,
 }
 
 impl ReportBuilder<'_> {
@@ -257,6 +299,16 @@ impl ReportBuilder<'_> {
     /// One account's findings, named from [`ReportBuilder::names`], packed.
     pub(crate) fn push(&mut self, mut account: AccountReport) {
         account.name = self.names.get(&account.account_id).cloned();
+        for check in &account.checks {
+            self.totals.add_many(check.status, 1);
+        }
+        self.seen
+            .entry(account.account_id.clone())
+            .or_insert_with(|| notes::Seen::of(&account));
+        // `ready` was judged on every check; only the shown ones are kept.
+        if let Some(shown) = &self.criteria.shown {
+            account.checks.retain(|c| shown.shows(c));
+        }
         self.accounts.push(&account);
     }
 
@@ -292,14 +344,15 @@ impl ReportBuilder<'_> {
     pub(crate) fn finish(self, generated_at: time::OffsetDateTime) -> Report {
         let mut accounts = self.accounts;
         accounts.sort_unique();
-        let mut summary = Summary {
+        // Each account once (a duplicate pushed is dropped): counted again when there was
+        // one, else the totals of every check pushed.
+        let summary = Summary {
             accounts: accounts.len(),
             ready_accounts: accounts.ready_count(),
-            ..Summary::default()
+            ..self
+                .totals
+                .of_unique(&accounts, self.criteria.shown.is_some())
         };
-        for status in Status::ALL {
-            summary.add_many(status, accounts.count(status));
-        }
         Report {
             schema_version: SCHEMA_VERSION,
             tool: TOOL.to_string(),
@@ -312,6 +365,7 @@ impl ReportBuilder<'_> {
             reseller: self.criteria.reseller.name.clone(),
             target_date: self.criteria.target_date.map(|d| d.to_string()),
             new_org: self.criteria.new_org.clone(),
+            filter: self.criteria.shown.clone(),
             selected_checks: self
                 .criteria
                 .checks
@@ -326,7 +380,7 @@ impl ReportBuilder<'_> {
             notes: self
                 .notes
                 .into_iter()
-                .chain(notes::notes(self.criteria, &accounts))
+                .chain(notes::notes(self.criteria, &accounts, &self.seen))
                 .collect(),
             accounts,
         }
@@ -353,6 +407,8 @@ impl Report {
             names: Default::default(),
             regions: None,
             notes: Vec::new(),
+            totals: Summary::default(),
+            seen: Default::default(),
         }
     }
 

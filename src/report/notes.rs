@@ -23,7 +23,34 @@ fn lists_waivable_names(kind: &FactKind) -> bool {
     )
 }
 
-pub(crate) fn notes(criteria: &Criteria, accounts: &super::Accounts) -> Vec<String> {
+/// What the notes need of each account, taken from every check before `--status` keeps
+/// only some: whether a check could not be read, and the waivers that matched.
+#[derive(Debug, Default)]
+pub(crate) struct Seen {
+    pub error: bool,
+    /// Lower case.
+    pub waived: BTreeSet<String>,
+}
+
+impl Seen {
+    pub(crate) fn of(account: &super::AccountReport) -> Seen {
+        Seen {
+            error: account.checks.iter().any(|c| c.status == Status::Error),
+            waived: account
+                .checks
+                .iter()
+                .flat_map(|c| &c.waived)
+                .map(|w| w.name.to_lowercase())
+                .collect(),
+        }
+    }
+}
+
+pub(crate) fn notes(
+    criteria: &Criteria,
+    accounts: &super::Accounts,
+    seen: &std::collections::BTreeMap<String, Seen>,
+) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(date) = criteria.target_date
         && criteria.phase == Phase::Pre
@@ -56,21 +83,22 @@ pub(crate) fn notes(criteria: &Criteria, accounts: &super::Accounts) -> Vec<Stri
                 ));
             }
         }
-        let Some(account) = accounts.get(id) else {
+        let Some(account) = seen.get(id) else {
             continue;
         };
         // Only what the audit saw in full can show that a waiver matches nothing.
-        let seen_in_full = names_read && account.checks.iter().all(|c| c.status != Status::Error);
-        if !seen_in_full {
+        if !names_read || account.error {
             continue;
         }
         for waiver in &attested.keep {
-            let used = account
-                .checks
-                .iter()
-                .flat_map(|c| &c.waived)
-                .any(|w| w.name.eq_ignore_ascii_case(&waiver.name));
-            if !used {
+            let used = account.waived.contains(&waiver.name.to_lowercase());
+            // A waiver of [defaults] is for whichever accounts have the resource.
+            let by_default = criteria
+                .attestations
+                .defaults
+                .waiver_for(&waiver.name)
+                .is_some();
+            if !used && !by_default {
                 notes.push(format!(
                     "the keep waiver {:?} for account {id} matches nothing the audit found there (a reseller-marked policy, role, user, group or identity provider of that name): it changes nothing",
                     waiver.name

@@ -492,3 +492,79 @@ fn csv_rows_parse_back_and_formulas_are_text() {
     assert_eq!(cell("222233334444", "iam-reseller-roles", 3), "warn");
     assert_eq!(cell("222233334444", "iam-reseller-roles", 4), "high");
 }
+
+/// `--status` and `--min-severity` keep only those findings in every format and the report
+/// records the filter; `ready`, the totals and the exit status still judge every check.
+#[test]
+fn the_status_and_severity_filter_shows_less_and_judges_the_same() {
+    let all = demo_report(&[]);
+    let out = demo(&[
+        "--format",
+        "json",
+        "--status",
+        "fail,manual",
+        "--min-severity",
+        "high",
+    ]);
+    let some = json(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the exit status judges every check"
+    );
+    assert_eq!(some["summary"], all["summary"]);
+    assert_eq!(some["ready"], all["ready"]);
+    assert_eq!(
+        some["filter"],
+        serde_json::json!({"statuses": ["fail", "manual"], "min_severity": "high"})
+    );
+    let severities = ["critical", "high"];
+    let mut expected = Vec::new();
+    for account in all["accounts"].as_array().unwrap() {
+        for check in account["checks"].as_array().unwrap() {
+            if matches!(check["status"].as_str(), Some("fail" | "manual"))
+                && severities.contains(&check["severity"].as_str().unwrap())
+            {
+                expected.push((account["account_id"].clone(), check["id"].clone()));
+            }
+        }
+    }
+    let shown: Vec<(Value, Value)> = some["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| {
+            a["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (a["account_id"].clone(), c["id"].clone()))
+        })
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(shown, expected);
+    // Every account is still listed, with its readiness judged on every check.
+    assert_eq!(some["accounts"].as_array().unwrap().len(), 4);
+
+    // The same in CSV and in the table: no passing row, no low-severity one.
+    let csv = demo(&["--format", "csv", "--status", "fail"]);
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_slice());
+    let statuses: std::collections::BTreeSet<String> = reader
+        .records()
+        .map(|r| r.unwrap()[3].to_string())
+        .collect();
+    assert_eq!(
+        statuses,
+        std::collections::BTreeSet::from(["fail".to_string()])
+    );
+    let table = stdout(&demo(&["--status", "pass", "--min-severity", "critical"]));
+    assert!(table.contains("┆ pass "), "{table}");
+    assert!(!table.contains("┆ fail "), "{table}");
+
+    // A value that is not a status is refused, naming the right ones.
+    let out = demo(&["--status", "failed"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("pass, fail, warn, manual, error, skipped")
+    );
+}
