@@ -368,6 +368,13 @@ impl Format {
             .map(|v| v.get_name().to_string())
             .collect()
     }
+
+    /// This format's name as the command line spells it.
+    pub(crate) fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
 }
 
 /// `json=report.json` → (Json, "report.json").

@@ -83,20 +83,39 @@ impl Snapshot {
                     }
                     None => return Err(bad("not an orgexit snapshot: no snapshot_version (write one with `orgexit collect`)".into())),
                 }
-                serde_json::from_value::<Snapshot>(value)
+                let written_by = map
+                    .get("version")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string);
+                serde_json::from_value::<Snapshot>(value).map_err(|e| {
+                    let why = one_line(&e.to_string());
+                    let ours = env!("CARGO_PKG_VERSION");
+                    // A field this build does not know: most likely a newer orgexit's.
+                    match written_by {
+                        Some(theirs) if why.contains("unknown field") && theirs != ours => {
+                            bad(format!(
+                                "written by orgexit {theirs}, and this is orgexit {ours}: {why}; read it with orgexit {theirs} or later, or collect it again with this one"
+                            ))
+                        }
+                        _ => bad(format!("unexpected content: {why}")),
+                    }
+                })
             }
-            serde_json::Value::Array(_) => {
-                serde_json::from_value::<Vec<AccountFacts>>(value).map(|accounts| Snapshot {
+            serde_json::Value::Array(_) => serde_json::from_value::<Vec<AccountFacts>>(value)
+                .map(|accounts| Snapshot {
                     snapshot_version: SNAPSHOT_VERSION,
                     tool: String::new(),
                     version: String::new(),
                     collected_at: String::new(),
                     accounts,
                 })
+                .map_err(|e| bad(format!("unexpected content: {}", one_line(&e.to_string())))),
+            _ => {
+                return Err(bad(
+                    "expected a JSON object written by `orgexit collect`".into()
+                ));
             }
-            _ => return Err(bad("expected a JSON object written by `orgexit collect`".into())),
-        }
-        .map_err(|e| bad(format!("unexpected content: {}", one_line(&e.to_string()))))?;
+        }?;
         let mut seen = BTreeSet::new();
         for facts in &snapshot.accounts {
             let origin = format!("snapshot {}: account_id", path.display());

@@ -64,8 +64,9 @@ impl Check for AccountStanding {
             return Ok(Finding::new(
                 Status::Fail,
                 format!(
-                    "the account was created on {} ({days} days before {which}): AWS lets an account created in an organization leave no sooner than {WAITING_DAYS} days later, from {}",
+                    "the account was created on {} ({} before {which}): AWS lets an account created in an organization leave no sooner than {WAITING_DAYS} days later, from {}",
                     created.date(),
+                    super::count(days.unsigned_abs() as usize, "day", "days"),
                     at(may_leave)
                 ),
             )

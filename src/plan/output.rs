@@ -27,6 +27,22 @@ impl Outputs {
         for (_, path) in &args.also {
             writable(path, "--also")?;
         }
+        // Two outputs into one file: the last written would silently replace the other.
+        let mut files: Vec<(String, &Path)> = Vec::new();
+        if let Some(path) = &args.output {
+            files.push(("--output".to_string(), path));
+        }
+        for (format, path) in &args.also {
+            files.push((format!("--also {}=", format.name()), path));
+        }
+        for (i, (first, path)) in files.iter().enumerate() {
+            if let Some((second, _)) = files[i + 1..].iter().find(|(_, p)| same_file(p, path)) {
+                return Err(InputError::new(format_args!(
+                    "{first} and {second} both write {}: each output needs a file of its own",
+                    path.display()
+                )));
+            }
+        }
         Ok(Outputs {
             format: args.format,
             output: args.output.clone(),
@@ -34,6 +50,23 @@ impl Outputs {
             all: args.all,
         })
     }
+}
+
+/// Whether two paths name one file (as given, or once both exist, on disk).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => {
+                let full = |p: &Path| {
+                    directory_of(p)
+                        .canonicalize()
+                        .ok()
+                        .map(|d| d.join(p.file_name().unwrap_or_default()))
+                };
+                full(a).is_some() && full(a) == full(b)
+            }
+        }
 }
 
 /// A file to write must be in a directory that exists: said before a long run, not after.

@@ -36,7 +36,8 @@ pub(crate) fn render(report: &Report) -> String {
 }
 
 fn suite(report: &Report, account: &AccountReport) -> TestSuite {
-    let mut suite = TestSuite::new(account.account_id.as_str());
+    // "111122223333 (prod)": a CI view lists suites by name, and a person knows the name.
+    let mut suite = TestSuite::new(account.label());
     let mut properties = vec![
         Property::new("phase", report.phase.as_str()),
         Property::new("reseller", report.reseller.as_str()),

@@ -79,8 +79,15 @@ pub fn parse(text: &str, name: &str) -> Result<Report, InputError> {
             )));
         }
     }
-    let report: Report = serde_json::from_value(value)
-        .map_err(|e| bad(format!("malformed report: {}", one_line(&e.to_string()))))?;
+    // Where in the report a field is wrong, not only which: `accounts[2].checks[5]`.
+    let report: Report = serde_path_to_error::deserialize(value).map_err(|e| {
+        let at = e.path().to_string();
+        let why = one_line(&e.into_inner().to_string());
+        match at.as_str() {
+            "" | "." => bad(format!("malformed report: {why}")),
+            _ => bad(format!("malformed report at {at}: {why}")),
+        }
+    })?;
     for account in &report.accounts {
         let origin = format!("report {name}: account_id");
         crate::input::AccountId::parse(&account.account_id, &origin)?;
@@ -94,6 +101,33 @@ mod tests {
 
     fn err(text: &str) -> String {
         parse(text, "r.json").unwrap_err().0
+    }
+
+    /// A hand-edited report that lost a field says where.
+    #[test]
+    fn a_missing_field_is_named_with_its_place() {
+        let mut account = crate::checks::testing::facts();
+        account.error = Some("unreachable".into());
+        let criteria = crate::plan::Criteria::new(
+            crate::checks::Phase::Pre,
+            time::macros::date!(2026 - 11 - 24),
+            crate::checks::CHECKS.to_vec(),
+        );
+        let report = crate::engine::evaluate::evaluate(
+            &criteria,
+            &[account],
+            time::OffsetDateTime::UNIX_EPOCH,
+        );
+        let mut value = serde_json::to_value(&report).unwrap();
+        value["accounts"][0]["checks"][3]
+            .as_object_mut()
+            .unwrap()
+            .remove("severity");
+        let message = err(&value.to_string());
+        assert!(
+            message.contains("malformed report at accounts[0].checks[3]: missing field `severity`"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -1527,3 +1527,89 @@ buckets = "archive"
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("goes in [defaults]"));
 }
+
+/// Two outputs into one file are refused before the audit (the second would replace the
+/// first without a word), however the two paths are spelled.
+#[test]
+fn two_outputs_into_one_file_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.json");
+    let spelled_again = dir.path().join(".").join("x.json");
+    let out = orgexit()
+        .args(["audit", "--format", "json", "--snapshot"])
+        .arg(repo("fixtures/demo.json"))
+        .arg("--output")
+        .arg(&file)
+        .arg("--also")
+        .arg(format!("junit={}", spelled_again.display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--output and --also junit= both write"),
+        "{stderr}"
+    );
+    assert!(!file.exists(), "nothing was written");
+}
+
+/// A snapshot from a newer orgexit with a fact this one does not know names both versions.
+#[test]
+fn a_newer_snapshot_names_both_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("fixtures/demo.json")).unwrap())
+            .unwrap();
+    snapshot["version"] = "9.0.0".into();
+    snapshot["accounts"][0]["new_fact_v9"] = serde_json::json!({"ok": []});
+    let path = dir.path().join("newer.json");
+    std::fs::write(&path, snapshot.to_string()).unwrap();
+    let out = orgexit()
+        .args(["audit", "--snapshot"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "written by orgexit 9.0.0, and this is orgexit {}",
+            env!("CARGO_PKG_VERSION")
+        )) && stderr.contains("new_fact_v9"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// One day is "1 day".
+#[test]
+fn one_day_is_singular() {
+    let out = orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-12-06",
+            "--format",
+            "json",
+            "--accounts",
+            "333344445555",
+            "--snapshot",
+        ])
+        .arg(repo("fixtures/demo.json"))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let standing = report["accounts"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "account-standing")
+        .unwrap()["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        standing.contains("(1 day before today (2026-12-06))"),
+        "{standing}"
+    );
+}

@@ -568,3 +568,45 @@ fn the_status_and_severity_filter_shows_less_and_judges_the_same() {
         String::from_utf8_lossy(&out.stderr).contains("pass, fail, warn, manual, error, skipped")
     );
 }
+
+/// The accounts file's names are where a person reads: the JUnit suites and the ticket's
+/// account lines.
+#[test]
+fn account_names_reach_junit_and_the_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = dir.path().join("accounts.txt");
+    std::fs::write(
+        &accounts,
+        "111122223333  # acme-prod\n222233334444  # acme-dev\n333344445555\n",
+    )
+    .unwrap();
+    let report = dir.path().join("report.json");
+    let junit = demo_command()
+        .arg("--accounts-file")
+        .arg(&accounts)
+        .args(["--format", "junit", "--also"])
+        .arg(format!("json={}", report.display()))
+        .output()
+        .unwrap();
+    let xml = stdout(&junit);
+    assert!(
+        xml.contains(r#"<testsuite name="111122223333 (acme-prod)""#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"<testsuite name="333344445555""#), "{xml}");
+    let ticket = orgexit()
+        .args(["ticket", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    let ticket = stdout(&ticket);
+    let departing = ticket
+        .lines()
+        .find(|l| l.starts_with("Departing AWS AccountIDs: "))
+        .unwrap();
+    assert!(
+        departing.contains("111122223333 (acme-prod)")
+            && departing.contains("222233334444 (acme-dev)"),
+        "{departing}"
+    );
+}

@@ -224,9 +224,10 @@ fn departing(accounts: &[AccountReport]) -> (String, Option<String>) {
     (departing, departed)
 }
 
+/// The accounts as the ticket lists them: "111122223333 (prod), 222233334444".
 fn ids<'a>(accounts: impl Iterator<Item = &'a AccountReport>) -> String {
     accounts
-        .map(|a| a.account_id.as_str())
+        .map(AccountReport::label)
         .collect::<Vec<_>>()
         .join(", ")
 }
