@@ -56,8 +56,12 @@ pub(crate) const FIELDS: &[Field] = &[
     },
 ];
 
-/// The skeleton for these accounts.
-pub(crate) fn render(accounts: &[AccountId]) -> String {
+/// The skeleton for these accounts, each table headed with its name from the accounts file
+/// (`[accounts."111122223333"]  # prod`) when it has one.
+pub(crate) fn render(
+    accounts: &[AccountId],
+    names: &std::collections::BTreeMap<String, String>,
+) -> String {
     let mut text = String::from(
         "# orgexit attestations: what a person vouches for that no AWS API shows.\n\
          # Give it to `orgexit audit --attestations FILE`; check it with\n\
@@ -77,7 +81,10 @@ pub(crate) fn render(accounts: &[AccountId]) -> String {
         "#\n         # [defaults] takes any of these fields for every account: an account's own table\n         # wins where it sets the field (its `keep` waivers add to the defaults'), and an\n         # account without a table of its own attests what [defaults] says. A leaver here is\n         # role/NAME or user/NAME (a full ARN names one account). For example:\n         # [defaults]\n         # leaver = \"role/NAME\"\n",
     );
     for account in accounts {
-        text.push_str(&format!("\n[accounts.\"{account}\"]\n"));
+        match names.get(account.as_str()) {
+            Some(name) => text.push_str(&format!("\n[accounts.\"{account}\"]  # {name}\n")),
+            None => text.push_str(&format!("\n[accounts.\"{account}\"]\n")),
+        }
         for field in FIELDS {
             text.push_str(&format!("# {} = {}\n", field.name, field.blank));
         }
@@ -115,7 +122,7 @@ mod tests {
 
     #[test]
     fn an_unedited_skeleton_attests_nothing_for_every_account() {
-        let text = render(&accounts());
+        let text = render(&accounts(), &Default::default());
         let parsed = Attestations::parse(&text, Path::new("skeleton.toml")).unwrap();
         assert_eq!(
             parsed.accounts.keys().collect::<Vec<_>>(),
@@ -142,10 +149,23 @@ mod tests {
         }
     }
 
+    /// The accounts file's names stay beside the IDs, and the file still parses.
+    #[test]
+    fn the_names_are_kept_as_comments() {
+        let names = [("111122223333".to_string(), "prod".to_string())].into();
+        let text = render(&accounts(), &names);
+        assert!(
+            text.contains("\n[accounts.\"111122223333\"]  # prod\n"),
+            "{text}"
+        );
+        assert!(text.contains("\n[accounts.\"222233334444\"]\n"), "{text}");
+        Attestations::parse(&text, Path::new("skeleton.toml")).unwrap();
+    }
+
     #[test]
     fn a_blank_line_uncommented_is_refused_not_attested() {
         for field in FIELDS {
-            let text = render(&accounts()[..1]).replace(
+            let text = render(&accounts()[..1], &Default::default()).replace(
                 &format!("# {} = ", field.name),
                 &format!("{} = ", field.name),
             );

@@ -16,13 +16,17 @@ use super::{emit, write_atomic};
 pub(super) fn attest(plan: &AttestPlan) -> Result<Exit, RunError> {
     match &plan.action {
         AttestAction::Check(path) => check(path, &plan.accounts),
-        AttestAction::Init(output) => init(&plan.accounts, output.as_deref()),
+        AttestAction::Init(output) => init(&plan.accounts, &plan.names, output.as_deref()),
     }
 }
 
-fn init(accounts: &BTreeSet<AccountId>, output: Option<&Path>) -> Result<Exit, RunError> {
+fn init(
+    accounts: &BTreeSet<AccountId>,
+    names: &std::collections::BTreeMap<String, String>,
+    output: Option<&Path>,
+) -> Result<Exit, RunError> {
     let accounts: Vec<_> = accounts.iter().cloned().collect();
-    let text = skeleton::render(&accounts);
+    let text = skeleton::render(&accounts, names);
     match output {
         Some(path) => {
             write_atomic(path, text.as_bytes())?;

@@ -321,6 +321,8 @@ impl DiffPlan {
 pub(crate) struct AttestPlan {
     /// The accounts audited: never empty.
     pub accounts: BTreeSet<AccountId>,
+    /// Their names from the accounts file, by ID.
+    pub names: std::collections::BTreeMap<String, String>,
     pub action: AttestAction,
 }
 
@@ -335,7 +337,7 @@ pub(crate) enum AttestAction {
 
 impl AttestPlan {
     pub(crate) fn from_args(args: &AttestArgs) -> Result<AttestPlan, InputError> {
-        let accounts = account_list(&args.list)?;
+        let (accounts, names) = targets::named_account_list(&args.list)?;
         if accounts.is_empty() {
             return Err(InputError::new(
                 "no account: give --accounts-file FILE (or --accounts ID,...), the list you audit",
@@ -356,7 +358,11 @@ impl AttestPlan {
                 AttestAction::Init(args.output.clone())
             }
         };
-        Ok(AttestPlan { accounts, action })
+        Ok(AttestPlan {
+            accounts,
+            names,
+            action,
+        })
     }
 }
 

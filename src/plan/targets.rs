@@ -94,11 +94,19 @@ fn region_list(values: &[String]) -> Result<Option<BTreeSet<String>>, InputError
 
 /// The accounts of `--accounts` and `--accounts-file`, deduplicated and sorted.
 pub fn account_list(list: &AccountList) -> Result<BTreeSet<AccountId>, InputError> {
-    let (accounts, _, notes) = listed_accounts(list)?;
+    Ok(named_account_list(list)?.0)
+}
+
+/// [`account_list`], with the names the accounts file gives them (by ID); what the file
+/// left out is said on stderr.
+pub(crate) fn named_account_list(
+    list: &AccountList,
+) -> Result<(BTreeSet<AccountId>, BTreeMap<String, String>), InputError> {
+    let (accounts, names, notes) = listed_accounts(list)?;
     for note in notes {
         eprintln!("orgexit: note: {note}");
     }
-    Ok(accounts)
+    Ok((accounts, names))
 }
 
 /// The accounts of `--accounts` and `--accounts-file`, the names the file gives them (by

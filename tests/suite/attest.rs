@@ -92,8 +92,14 @@ fn the_skeleton_checks_clean_loads_in_audit_and_attests_nothing() {
         printed.stdout,
         "--output writes what stdout shows"
     );
-    for id in DEMO {
-        assert!(skeleton.contains(&format!("\n[accounts.\"{id}\"]\n# payment_method = ")));
+    // Each account's table, headed with the accounts file's name for it.
+    for (id, name) in DEMO.iter().zip(["prod", "dev", "data", "sandbox"]) {
+        assert!(
+            skeleton.contains(&format!(
+                "\n[accounts.\"{id}\"]  # {name}\n# payment_method = "
+            )),
+            "{skeleton}"
+        );
     }
     for field in ["payment_method", "root_credentials", "buckets", "keep"] {
         assert_eq!(skeleton.matches(&format!("\n# {field} = ")).count(), 4);
