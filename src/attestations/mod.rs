@@ -206,6 +206,99 @@ impl Attestations {
         Ok(Attestations { accounts, defaults })
     }
 
+    /// Every problem of an attestations file, each with its line, for `attest --check`
+    /// (an audit stops at the first). A file TOML cannot read has that one problem.
+    pub fn problems(text: &str, path: &Path) -> Vec<String> {
+        let table: toml::Table = match parse_toml(text, path, "attestations file") {
+            Ok(table) => table,
+            Err(err) => return vec![err.to_string()],
+        };
+        let file = format!("attestations file {}", path.display());
+        let line_of = |needle: &str, from: usize| -> (usize, usize) {
+            let at = text[from.min(text.len())..]
+                .find(needle)
+                .map_or(from, |i| from + i);
+            (crate::input::line_column(text, at).0, at)
+        };
+        let mut problems = Vec::new();
+        for key in table
+            .keys()
+            .filter(|k| !matches!(k.as_str(), "accounts" | "defaults"))
+        {
+            let (line, _) = line_of(key, 0);
+            problems.push(format!(
+                "{file}, line {line}: unknown table or field `{key}`: expected [defaults] and [accounts.\"<ID>\"] tables"
+            ));
+        }
+        let mut tables: Vec<(String, String, &toml::Value)> = Vec::new();
+        if let Some(defaults) = table.get("defaults") {
+            tables.push(("[defaults]".into(), "defaults".into(), defaults));
+        }
+        match table.get("accounts") {
+            Some(toml::Value::Table(accounts)) => {
+                for (id, value) in accounts {
+                    tables.push((format!("[accounts.{id:?}]"), id.clone(), value));
+                }
+            }
+            Some(_) => problems.push(format!(
+                "{file}: `accounts` must be tables: [accounts.\"123456789012\"]"
+            )),
+            None => {}
+        }
+        for (header, id, value) in tables {
+            // The table's header where it has one, else the first mention of its key.
+            let spelled = if id == "defaults" {
+                "[defaults]".to_string()
+            } else {
+                format!("[accounts.\"{id}\"]")
+            };
+            let (line, start) = if text.contains(&spelled) {
+                line_of(&spelled, 0)
+            } else {
+                line_of(&id, 0)
+            };
+            let origin = format!("{file}, line {line}: {header}");
+            if id != "defaults" {
+                if id.trim() == "*" {
+                    problems.push(format!(
+                        "{origin}: not an account ID; what every account attests goes in [defaults]"
+                    ));
+                    continue;
+                }
+                if let Err(err) = AccountId::parse(&id, &origin) {
+                    problems.push(err.to_string());
+                    continue;
+                }
+            }
+            let parsed: Result<AccountFile, _> = value.clone().try_into();
+            let table = match parsed {
+                Ok(table) => table,
+                Err(err) => {
+                    let message = crate::input::one_line(err.message());
+                    // The field the message names, found after the table's header.
+                    let field_line = message
+                        .split('`')
+                        .nth(1)
+                        .map(|field| line_of(&format!("{field} "), start).0)
+                        .filter(|l| *l > line)
+                        .map(|l| format!(" (line {l})"))
+                        .unwrap_or_default();
+                    problems.push(format!("{origin}{field_line}: {message}"));
+                    continue;
+                }
+            };
+            let checked = if id == "defaults" {
+                validated(table, &origin, Leaver::parse_relative)
+            } else {
+                validated(table, &origin, |l, o| Leaver::parse_for(l, &id, o))
+            };
+            if let Err(err) = checked {
+                problems.push(err.to_string());
+            }
+        }
+        problems
+    }
+
     /// The account's attestations: its own entry (with `[defaults]` where it is silent),
     /// else `[defaults]`.
     pub(crate) fn for_account(&self, account_id: &str) -> &AccountAttestations {

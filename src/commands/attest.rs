@@ -41,10 +41,20 @@ fn init(
 
 /// Every problem is said, each on its line; the last one is the error the run exits 2 with.
 fn check(path: &Path, accounts: &BTreeSet<AccountId>) -> Result<Exit, RunError> {
-    let attestations = Attestations::load(path)?;
+    // Every problem of the file at once, each with its line; then the file as an audit
+    // reads it.
+    let text = crate::input::read_file(path, "attestations file")?;
+    let mut problems = Attestations::problems(&text, path);
+    // The tables' account IDs as written, to set against the list even when a table
+    // has problems of its own.
+    let written: BTreeSet<String> = toml::from_str::<toml::Table>(&text)
+        .ok()
+        .and_then(|t| t.get("accounts").and_then(|a| a.as_table()).cloned())
+        .map(|a| a.keys().cloned().collect())
+        .unwrap_or_default();
     let listed: BTreeSet<&str> = accounts.iter().map(AccountId::as_str).collect();
-    let mut problems: Vec<String> = Vec::new();
-    for id in attestations.accounts.keys() {
+    // (An ID that is not one is a problem of the file already.)
+    for id in written.iter().filter(|id| AccountId::parse(id, "").is_ok()) {
         if !listed.contains(id.as_str()) {
             problems.push(format!(
                 "attestations file {}: [accounts.\"{id}\"] is not in the account list: a typo, or an account to add to the list",
@@ -53,7 +63,7 @@ fn check(path: &Path, accounts: &BTreeSet<AccountId>) -> Result<Exit, RunError> 
         }
     }
     for id in &listed {
-        if !attestations.accounts.contains_key(*id) {
+        if !written.contains(*id) {
             problems.push(format!(
                 "attestations file {}: no [accounts.\"{id}\"] table for a listed account: add one (orgexit attest --init writes one per account)",
                 path.display()
@@ -66,6 +76,7 @@ fn check(path: &Path, accounts: &BTreeSet<AccountId>) -> Result<Exit, RunError> 
         }
         return Err(InputError::new(last).into());
     }
+    let attestations = Attestations::parse(&text, path)?;
     let mut text = format!(
         "{}: valid for the {} listed account{}\n",
         path.display(),

@@ -239,8 +239,11 @@ fn mistakes_exit_2_each_named_on_its_own_line() {
                 "[accounts.\"2222-3333-4444\"]",
                 1,
             ),
-            &["invalid account ID \"2222-3333-4444\": an AWS account ID is exactly 12 digits"],
-            1,
+            &[
+                "invalid account ID \"2222-3333-4444\": an AWS account ID is exactly 12 digits",
+                "no [accounts.\"222233334444\"] table for a listed account",
+            ],
+            2,
         ),
     ];
     for (what, text, expected, lines) in cases {
@@ -316,5 +319,54 @@ fn check_says_the_leaver_the_move_and_delegated_admin() {
             "111122223333  leaver role/AcmeAdmin; move standalone; delegated_admin = false\n"
         ),
         "{said}"
+    );
+}
+
+/// `attest --check` says every problem of a file in one run, each with its line: here a
+/// bad value, an unknown field and an ID that is not one, in three tables.
+#[test]
+fn check_reports_every_problem_in_one_run_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    accounts_file(dir.path());
+    let [prod, dev, data, sandbox] = DEMO;
+    std::fs::write(
+        dir.path().join("attestations.toml"),
+        format!(
+            "[accounts.\"{prod}\"]\nbuckets = \"burn\"\n\n[accounts.\"{dev}\"]\ncolour = \"blue\"\n\n[accounts.\"{data}\"]\n[accounts.\"{sandbox}\"]\n[accounts.\"12345\"]\n"
+        ),
+    )
+    .unwrap();
+    let out = attest(
+        &[
+            "--check",
+            "attestations.toml",
+            "--accounts-file",
+            "accounts.txt",
+        ],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let has = |says: &str| lines.iter().any(|l| l.contains(says));
+    assert!(
+        has(&format!(
+            "line 1: [accounts.\"{prod}\"]: unknown variant `burn`"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        has(&format!(
+            "line 4: [accounts.\"{dev}\"] (line 5): unknown field `colour`"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        has("line 9: [accounts.\"12345\"]: invalid account ID \"12345\""),
+        "{stderr}"
+    );
+    assert!(
+        lines.len() >= 3 && lines.iter().all(|l| l.starts_with("orgexit: error: ")),
+        "{stderr}"
     );
 }
