@@ -92,9 +92,27 @@ fn invitation(facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missin
         .unwrap_or(needed_on)
         .midnight()
         .assume_utc();
-    let (valid, expiring): (Vec<&Handshake>, Vec<&Handshake>) = handshakes
+    // Pending when the facts were read but expired before today: a snapshot older than
+    // the invitation. It is no invitation now, and the finding says why.
+    let today_starts = ctx.today.midnight().assume_utc();
+    let (gone, pending): (Vec<&Handshake>, Vec<&Handshake>) = handshakes
         .iter()
         .filter(|h| h.is_pending_invite_from(new_org))
+        .partition(|h| h.expires_at.is_some_and(|t| t < today_starts));
+    let stale = gone
+        .iter()
+        .max_by_key(|h| h.expires_at)
+        .map(|h| {
+            format!(
+                "; invitation {} was pending when the facts were read but expired {}, before today ({}): collect the facts again",
+                h.id,
+                expiry(h),
+                ctx.today
+            )
+        })
+        .unwrap_or_default();
+    let (valid, expiring): (Vec<&Handshake>, Vec<&Handshake>) = pending
+        .into_iter()
         .partition(|h| h.expires_at.is_some_and(|t| t >= day_ends));
 
     if let Some(best) = valid.iter().max_by_key(|h| h.expires_at) {
@@ -133,14 +151,14 @@ fn invitation(facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missin
         Some(days) if days > INVITATION_DAYS => Finding::new(
             Status::Warn,
             format!(
-                "no pending invitation from {new_org} yet; the target date is {} away, send one within {INVITATION_DAYS} days of it",
+                "no pending invitation from {new_org} yet; the target date is {} away, send one within {INVITATION_DAYS} days of it{stale}",
                 count(days.unsigned_abs() as usize, "day", "days")
             ),
         ),
         Some(days) => Finding::new(
             Status::Fail,
             format!(
-                "no pending invitation from {new_org}, and the target date is {}",
+                "no pending invitation from {new_org}, and the target date is {}{stale}",
                 match days {
                     0 => "today".to_string(),
                     d if d < 0 => "past".to_string(),
@@ -150,7 +168,7 @@ fn invitation(facts: &AccountFacts, ctx: &Context<'_>) -> Result<Finding, Missin
         ),
         None => Finding::new(
             Status::Fail,
-            format!("no pending invitation from {new_org} (no --target-date given)"),
+            format!("no pending invitation from {new_org} (no --target-date given){stale}"),
         ),
     };
     Ok(finding)
@@ -169,6 +187,37 @@ mod tests {
     use crate::checks::testing::*;
     use crate::facts::Fact;
     use time::macros::{date, datetime};
+
+    /// An invitation a 12-day-old snapshot shows pending, expired since: none now, said so.
+    #[test]
+    fn an_invitation_expired_since_the_snapshot_is_none_and_says_why() {
+        let mut setup = Setup::new(Phase::Pre);
+        setup.new_org = Some(NEW_ORG.to_string());
+        setup.today = date!(2026 - 12 - 18);
+        setup.target_date = Some(date!(2026 - 12 - 20));
+        let facts = AccountFacts {
+            handshakes: Some(Fact::Ok(vec![invite(
+                NEW_ORG,
+                "OPEN",
+                datetime!(2026-12-10 09:00 UTC),
+            )])),
+            ..facts()
+        };
+        let finding = setup.run(&OrgInvitation, &facts);
+        assert_eq!(finding.status, Status::Fail);
+        assert!(
+            finding
+                .summary
+                .contains("was pending when the facts were read but expired 2026-12-10"),
+            "{}",
+            finding.summary
+        );
+        assert!(
+            finding.summary.contains("collect the facts again"),
+            "{}",
+            finding.summary
+        );
+    }
 
     fn invite(org: &str, state: &str, expires: time::OffsetDateTime) -> Handshake {
         Handshake {

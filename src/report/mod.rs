@@ -344,6 +344,7 @@ impl ReportBuilder<'_> {
     pub(crate) fn finish(self, generated_at: time::OffsetDateTime) -> Report {
         let mut accounts = self.accounts;
         accounts.sort_unique();
+        let collected_at = self.snapshot.as_ref().and_then(|s| s.collected_at.clone());
         // Each account once (a duplicate pushed is dropped): counted again when there was
         // one, else the totals of every check pushed.
         let summary = Summary {
@@ -380,7 +381,12 @@ impl ReportBuilder<'_> {
             notes: self
                 .notes
                 .into_iter()
-                .chain(notes::notes(self.criteria, &accounts, &self.seen))
+                .chain(notes::notes(
+                    self.criteria,
+                    &accounts,
+                    &self.seen,
+                    collected_at.as_deref(),
+                ))
                 .collect(),
             accounts,
         }

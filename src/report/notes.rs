@@ -46,12 +46,29 @@ impl Seen {
     }
 }
 
+/// A snapshot older than this many days is said to be: invitations expire in 15.
+const STALE_AFTER_DAYS: i64 = 7;
+
 pub(crate) fn notes(
     criteria: &Criteria,
     accounts: &super::Accounts,
     seen: &std::collections::BTreeMap<String, Seen>,
+    collected_at: Option<&str>,
 ) -> Vec<String> {
     let mut notes = Vec::new();
+    let collected = collected_at.and_then(|at| {
+        time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+    });
+    if let Some(collected) = collected {
+        let age = (criteria.today - collected.date()).whole_days();
+        if age > STALE_AFTER_DAYS {
+            notes.push(format!(
+                "the snapshot was collected on {}, {age} days before today ({}): invitations, payment methods and IAM may have changed since; collect it again before relying on this report",
+                collected.date(),
+                criteria.today
+            ));
+        }
+    }
     if let Some(date) = criteria.target_date
         && criteria.phase == Phase::Pre
         && date < criteria.today

@@ -144,3 +144,55 @@ fn a_waiver_is_not_called_unmatched_when_the_names_were_not_all_seen() {
     let out = demo(&["--format", "json", "--select", "root-mfa"]);
     assert!(notes(&json(&out)).is_empty());
 }
+
+/// A snapshot audited 12 days after it was collected says so, and an invitation it shows
+/// pending that has expired since is no invitation now, with the reason.
+#[test]
+fn a_stale_snapshot_is_said_and_its_expired_invitation_is_none() {
+    let out = orgexit()
+        .args([
+            "audit",
+            "--today",
+            "2026-12-18",
+            "--new-org",
+            "o-acmenew0001",
+            "--accounts",
+            "111122223333",
+            "--format",
+            "json",
+            "--snapshot",
+        ])
+        .arg(repo("fixtures/demo.json"))
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains(
+            "the snapshot was collected on 2026-12-06, 12 days before today (2026-12-18)"
+        ),
+        "{notes}"
+    );
+    let invitation = report["accounts"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "org-invitation")
+        .unwrap()
+        .clone();
+    assert_eq!(invitation["status"], "fail", "{invitation:#}");
+    assert!(
+        invitation["summary"]
+            .as_str()
+            .unwrap()
+            .contains("was pending when the facts were read but expired"),
+        "{invitation:#}"
+    );
+    // A day after collection, neither.
+    let fresh = json(&demo(&["--format", "json"]));
+    assert!(
+        !fresh["notes"]
+            .to_string()
+            .contains("the snapshot was collected on")
+    );
+}

@@ -549,14 +549,19 @@ async fn handshakes_read_the_newer_resources_and_a_billing_transfer_is_no_invita
         ]
     );
     // Invited by the billing transfer's organization: no invitation to join it. The
-    // invitation's own organization is one (it expired in 2017: warn, not pass).
+    // invitation's own organization's is one, OPEN in the sample but expired in 2017,
+    // long before today: no invitation now, and the summary says why.
     for (org, status, said) in [
         (
             "o-exampleorgid2",
             Status::Fail,
             "h-examplehandshakeid333 is a billing-transfer invitation",
         ),
-        ("o-exampleorgid", Status::Warn, "h-examplehandshakeid111"),
+        (
+            "o-exampleorgid",
+            Status::Fail,
+            "h-examplehandshakeid111 was pending when the facts were read but expired 2017-01-28",
+        ),
     ] {
         let (verdict, summary) = judge_moving(
             "org-invitation",
