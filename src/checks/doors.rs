@@ -27,11 +27,14 @@ pub(crate) struct Closed {
     pub removed: Vec<String>,
 }
 
-/// The document without the reseller's doors; `Ok(None)` when it has none.
+/// The document without the reseller's doors; `Ok(None)` when it has none. `role`: the
+/// role whose trust policy it is (`""` for a bucket or key policy), judged as the checks
+/// judge it (`OrganizationAccountAccessRole` trusting the account that created it).
 pub(crate) fn close_doors(
     facts: &AccountFacts,
     ctx: &Context<'_>,
     document: &str,
+    role: &str,
 ) -> Result<Option<Closed>, String> {
     let mut policy: Value = serde_json::from_str(document.trim())
         .map_err(|e| format!("the policy is not valid JSON: {e}"))?;
@@ -45,7 +48,7 @@ pub(crate) fn close_doors(
         let one = serde_json::json!({ "Statement": [statement] }).to_string();
         Ok(grants(&one)?
             .iter()
-            .flat_map(|g| judge.grant(g, ""))
+            .flat_map(|g| judge.grant(g, role))
             .filter_map(|who| match who {
                 Who::Reseller(said) => Some(said),
                 _ => None,
@@ -177,7 +180,7 @@ mod tests {
         let setup = Setup::new(crate::checks::Phase::Post);
         let facts = member();
         let ctx = setup.ctx();
-        close_doors(&facts, &ctx, document).unwrap()
+        close_doors(&facts, &ctx, document, "").unwrap()
     }
 
     #[test]
@@ -212,6 +215,25 @@ mod tests {
         let after: Value = serde_json::from_str(closed.after.as_deref().unwrap()).unwrap();
         assert_eq!(after["Statement"].as_array().unwrap().len(), 1);
         assert_eq!(after["Statement"][0]["Effect"], "Deny");
+    }
+
+    /// The role AWS Organizations creates trusts the account that created it: the
+    /// reseller's, though nothing else names that account.
+    #[test]
+    fn the_organization_role_trusting_its_creator_is_a_door() {
+        let mut setup = Setup::new(crate::checks::Phase::Post);
+        setup.reseller.accounts.clear();
+        let facts = AccountFacts {
+            organization: Some(Fact::Ok(Membership::Standalone)),
+            ..member()
+        };
+        let ctx = setup.ctx();
+        let trust = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole"}]}"#;
+        let closed = close_doors(&facts, &ctx, trust, "OrganizationAccountAccessRole")
+            .unwrap()
+            .expect("a door");
+        assert_eq!(closed.after, None);
+        assert_eq!(close_doors(&facts, &ctx, trust, "Other").unwrap(), None);
     }
 
     #[test]

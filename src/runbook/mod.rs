@@ -302,10 +302,11 @@ fn deleted_roles(
                     deleted.insert(name.to_string());
                 }
                 iam_federation::RESELLER_TRUST => {
-                    let closed = roles
-                        .iter()
-                        .find(|r| r.name == name)
-                        .and_then(|r| close_doors(facts, ctx, &r.trust_policy).ok().flatten());
+                    let closed = roles.iter().find(|r| r.name == name).and_then(|r| {
+                        close_doors(facts, ctx, &r.trust_policy, &r.name)
+                            .ok()
+                            .flatten()
+                    });
                     if closed.is_some_and(|c| c.after.is_none()) {
                         deleted.insert(name.to_string());
                     }
@@ -799,7 +800,7 @@ impl Writer<'_> {
                     let Some(role) = roles.iter().find(|r| r.name == name) else {
                         continue;
                     };
-                    match close_doors(self.facts, self.ctx, &role.trust_policy) {
+                    match close_doors(self.facts, self.ctx, &role.trust_policy, &role.name) {
                         Ok(Some(Closed { after: None, .. })) => steps.push(step(
                             format!("delete role {name}: it trusts only the reseller"),
                             Stage::AfterTheMove,
@@ -1011,7 +1012,7 @@ impl Writer<'_> {
     /// The policy rewritten without the reseller's doors, as one command (`make`: the
     /// command from the new document, `None` when nothing is left), the diff above it.
     fn rewrite(&self, policy: Option<&str>, make: impl Fn(Option<&str>) -> Vec<String>) -> Action {
-        let closed = policy.map(|p| close_doors(self.facts, self.ctx, p));
+        let closed = policy.map(|p| close_doors(self.facts, self.ctx, p, ""));
         match closed {
             Some(Ok(Some(closed))) => Action::Commands {
                 notes: policy_notes(&closed),
