@@ -500,6 +500,24 @@ impl Writer<'_> {
     }
 
     fn delete_role(&self, name: &str) -> Action {
+        let mut action = self.role_deletion(name);
+        // The role orgexit came in through: deleting it ends the next audit's way in.
+        if self
+            .facts
+            .reached_through
+            .as_ref()
+            .is_some_and(|r| r.role == name)
+            && let Action::Commands { notes, .. } = &mut action
+        {
+            notes.insert(
+                0,
+                format!("orgexit reached this account through {name}: once it is gone, audit the account through a role of your own (--role-name)."),
+            );
+        }
+        action
+    }
+
+    fn role_deletion(&self, name: &str) -> Action {
         let Some(details) = self.cleanup.and_then(|c| c.roles.get(name)) else {
             return Action::Commands {
                 notes: vec![self.not_read.clone()],
@@ -1211,6 +1229,33 @@ mod tests {
         };
         assert!(
             notes[0].contains("iam:ListRolePolicies: AccessDenied"),
+            "{notes:?}"
+        );
+    }
+
+    /// Deleting the role orgexit came in through says what that means for the next audit.
+    #[test]
+    fn deleting_the_audits_own_way_in_says_so() {
+        let setup = Setup::new(Phase::Post);
+        let ctx = setup.ctx();
+        let facts = AccountFacts {
+            roles: Some(Fact::Ok(vec![])),
+            reached_through: Some(crate::facts::ReachedThrough {
+                role: "CTL-Admin".into(),
+                from_account: "123456789012".into(),
+            }),
+            ..facts()
+        };
+        let book = account_runbook(
+            &account(vec![marked_role(Status::Fail)]),
+            Some(&facts),
+            &ctx,
+        );
+        let Action::Commands { notes, .. } = &book.steps[0].action else {
+            panic!("{:?}", book.steps[0]);
+        };
+        assert!(
+            notes[0].contains("orgexit reached this account through CTL-Admin"),
             "{notes:?}"
         );
     }
