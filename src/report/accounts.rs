@@ -140,6 +140,11 @@ impl Accounts {
         self.packed.iter().map(|p| (p.ready, &*p.statuses))
     }
 
+    /// Each account's ID with its checks' statuses, in order, without unpacking any.
+    pub(crate) fn ids_with_statuses(&self) -> impl Iterator<Item = (&str, &[Status])> + '_ {
+        self.packed.iter().map(|p| (&*p.account_id, &*p.statuses))
+    }
+
     /// The move of each account, in order, without unpacking any.
     pub(crate) fn moves(&self) -> impl Iterator<Item = Option<&Move>> + '_ {
         self.packed.iter().map(|p| p.moving.as_ref())

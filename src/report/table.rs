@@ -320,6 +320,9 @@ const ROLL_UP_ORDER: [Status; 6] = [
 ];
 
 /// One line per check: in how many accounts it has each status.
+/// The accounts a roll-up line names for a blocking status, before "… and N more".
+const NAMED_IN_ROLL_UP: usize = 3;
+
 fn roll_up(report: &Report, look: Look) -> Table {
     let mut table = new_table(look);
     table.set_header(
@@ -338,24 +341,46 @@ fn roll_up(report: &Report, look: Look) -> Table {
         .unwrap_or_default();
     let same_checks = report.accounts.same_checks();
     for (at, id) in ids.iter().enumerate() {
-        let statuses: Vec<Status> = if same_checks {
+        // Each account's status for this check, with the account.
+        let statuses: Vec<(String, Status)> = if same_checks {
             report
                 .accounts
-                .statuses()
-                .filter_map(|(_, checks)| checks.get(at).copied())
+                .ids_with_statuses()
+                .filter_map(|(account, checks)| Some((account.to_string(), *checks.get(at)?)))
                 .collect()
         } else {
             report
                 .accounts
                 .iter()
-                .filter_map(|a| a.checks.iter().find(|c| c.id == *id).map(|c| c.status))
+                .filter_map(|a| {
+                    let status = a.checks.iter().find(|c| c.id == *id)?.status;
+                    Some((a.account_id.clone(), status))
+                })
                 .collect()
         };
         let counts: Vec<String> = ROLL_UP_ORDER
             .iter()
             .filter_map(|status| {
-                let n = statuses.iter().filter(|s| *s == status).count();
-                (n > 0).then(|| format!("{n} {}", status.as_str()))
+                let which: Vec<&str> = statuses
+                    .iter()
+                    .filter(|(_, s)| s == status)
+                    .map(|(account, _)| account.as_str())
+                    .collect();
+                let n = which.len();
+                if n == 0 {
+                    return None;
+                }
+                // What blocks says in which accounts: the first few, then how many more.
+                Some(if status.blocks() {
+                    let shown: Vec<&str> = which.iter().take(NAMED_IN_ROLL_UP).copied().collect();
+                    let more = match n.saturating_sub(NAMED_IN_ROLL_UP) {
+                        0 => String::new(),
+                        rest => format!(" … and {rest} more"),
+                    };
+                    format!("{n} {} ({}{more})", status.as_str(), shown.join(", "))
+                } else {
+                    format!("{n} {}", status.as_str())
+                })
             })
             .collect();
         table.add_row(vec![Cell::new(id), Cell::new(counts.join(" · "))]);

@@ -341,8 +341,9 @@ fn many_accounts_roll_up_per_check_and_list_only_those_not_ready() {
             "{id} has a roll-up line:\n{text}"
         );
     }
+    // What blocks names its accounts: the first three, then how many more.
     assert!(
-        text.contains("│ root-access-keys          ┆ 1 fail · 4 error · 3 pass"),
+        text.contains("│ root-access-keys          ┆ 1 fail (222233334444) · 4 error (900000000001, 900000000002, 900000000003 … and 1 more) · 3 pass"),
         "{text}"
     );
     // The ready account is counted, not listed; the others are listed with what blocks.
