@@ -212,4 +212,32 @@ mod tests {
         assert_eq!(named(true), [Some("prod".to_string())]);
         assert_eq!(named(false), [Some("prod".to_string())]);
     }
+
+    /// An account given twice is one account of the report, counted once, whether or not
+    /// a filter keeps only some of its findings.
+    #[test]
+    fn an_account_pushed_twice_is_counted_once() {
+        for shown in [
+            None,
+            Some(crate::report::Shown {
+                statuses: vec![Status::Fail],
+                min_severity: None,
+            }),
+        ] {
+            let mut criteria = criteria();
+            criteria.shown = shown.clone();
+            let mut evaluator = Evaluator::new(&criteria);
+            evaluator.add(&facts());
+            evaluator.add(&facts());
+            let report = evaluator.finish(time::OffsetDateTime::UNIX_EPOCH);
+            let checks = criteria.checks.len();
+            let s = &report.summary;
+            assert_eq!(s.accounts, 1, "{shown:?}");
+            assert_eq!(
+                s.pass + s.fail + s.warn + s.manual + s.error + s.skipped,
+                checks,
+                "{shown:?}"
+            );
+        }
+    }
 }

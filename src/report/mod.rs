@@ -206,19 +206,6 @@ pub struct Waived {
 }
 
 impl Summary {
-    /// The status totals: `self` (every check pushed) when a filter dropped checks from
-    /// the packed accounts, else counted from them (the accounts each once).
-    fn of_unique(&self, accounts: &Accounts, filtered: bool) -> Summary {
-        if filtered {
-            return self.clone();
-        }
-        let mut summary = Summary::default();
-        for status in Status::ALL {
-            summary.add_many(status, accounts.count(status));
-        }
-        summary
-    }
-
     fn add_many(&mut self, status: Status, n: usize) {
         *match status {
             Status::Pass => &mut self.pass,
@@ -284,7 +271,8 @@ pub(crate) struct ReportBuilder<'p> {
     regions: Option<Vec<String>>,
     /// Notes of the run's inputs (e.g. accounts an accounts file leaves out).
     notes: Vec<String>,
-    /// Every check's status counted, shown or not (`--status` keeps only some).
+    /// Every check's status counted, each account once, shown or not (`--status` keeps
+    /// only some).
     totals: Summary,
     /// What the notes need of each account's checks, shown or not.
     seen: std::collections::BTreeMap<String, notes::Seen>,
@@ -299,12 +287,16 @@ impl ReportBuilder<'_> {
     /// One account's findings, named from [`ReportBuilder::names`], packed.
     pub(crate) fn push(&mut self, mut account: AccountReport) {
         account.name = self.names.get(&account.account_id).cloned();
-        for check in &account.checks {
-            self.totals.add_many(check.status, 1);
+        // Counted as the report keeps it: each account once, the first pushed (as
+        // `Accounts::sort_unique` keeps it), every check, shown or not.
+        if let std::collections::btree_map::Entry::Vacant(entry) =
+            self.seen.entry(account.account_id.clone())
+        {
+            entry.insert(notes::Seen::of(&account));
+            for check in &account.checks {
+                self.totals.add_many(check.status, 1);
+            }
         }
-        self.seen
-            .entry(account.account_id.clone())
-            .or_insert_with(|| notes::Seen::of(&account));
         // `ready` was judged on every check; only the shown ones are kept.
         if let Some(shown) = &self.criteria.shown {
             account.checks.retain(|c| shown.shows(c));
@@ -345,14 +337,10 @@ impl ReportBuilder<'_> {
         let mut accounts = self.accounts;
         accounts.sort_unique();
         let collected_at = self.snapshot.as_ref().and_then(|s| s.collected_at.clone());
-        // Each account once (a duplicate pushed is dropped): counted again when there was
-        // one, else the totals of every check pushed.
         let summary = Summary {
             accounts: accounts.len(),
             ready_accounts: accounts.ready_count(),
-            ..self
-                .totals
-                .of_unique(&accounts, self.criteria.shown.is_some())
+            ..self.totals
         };
         Report {
             schema_version: SCHEMA_VERSION,
