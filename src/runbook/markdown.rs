@@ -59,11 +59,12 @@ pub(crate) fn render(runbook: &Runbook) -> String {
                 Action::Reseller { what } => {
                     let _ = writeln!(out, "  For the reseller: {what}");
                 }
-                Action::Commands { notes, commands } => {
-                    let (diff, words): (Vec<&String>, Vec<&String>) = notes
-                        .iter()
-                        .partition(|n| n.starts_with(['+', '-', '@', ' ']));
-                    for note in words {
+                Action::Commands {
+                    notes,
+                    diff,
+                    commands,
+                } => {
+                    for note in notes {
                         let _ = writeln!(out, "  {note}");
                     }
                     if !diff.is_empty() {

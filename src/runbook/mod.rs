@@ -80,9 +80,11 @@ pub(crate) enum Action {
     Person { what: String, link: Option<String> },
     /// Only the reseller can (its management account): for the ticket.
     Reseller { what: String },
-    /// AWS CLI commands, run in order; `notes` are comments above them (a policy diff).
+    /// AWS CLI commands, run in order; `notes` are comments above them, and `diff` the
+    /// unified diff of the policy they rewrite (empty when they rewrite none).
     Commands {
         notes: Vec<String>,
+        diff: Vec<String>,
         commands: Vec<Command>,
     },
 }
@@ -478,6 +480,7 @@ impl Writer<'_> {
         }
         Action::Commands {
             notes,
+            diff: Vec::new(),
             commands: vec![
                 Command::Aws(vec![
                     "iam".into(),
@@ -520,6 +523,7 @@ impl Writer<'_> {
     fn role_deletion(&self, name: &str) -> Action {
         let Some(details) = self.cleanup.and_then(|c| c.roles.get(name)) else {
             return Action::Commands {
+                diff: Vec::new(),
                 notes: vec![self.not_read.clone()],
                 commands: vec![Command::Helper("empty_role", vec![name.to_string()])]
                     .into_iter()
@@ -560,6 +564,7 @@ impl Writer<'_> {
         }
         commands.push(Command::aws(&["iam", "delete-role", "--role-name", name]));
         Action::Commands {
+            diff: Vec::new(),
             notes: Vec::new(),
             commands,
         }
@@ -568,6 +573,7 @@ impl Writer<'_> {
     fn delete_user(&self, name: &str) -> Action {
         let Some(d) = self.cleanup.and_then(|c| c.users.get(name)) else {
             return Action::Commands {
+                diff: Vec::new(),
                 notes: vec![self.not_read.clone()],
                 commands: vec![
                     Command::Helper("empty_user", vec![name.to_string()]),
@@ -670,6 +676,7 @@ impl Writer<'_> {
         }
         add(&["iam", "delete-user", "--user-name", name]);
         Action::Commands {
+            diff: Vec::new(),
             notes: Vec::new(),
             commands,
         }
@@ -678,6 +685,7 @@ impl Writer<'_> {
     fn delete_group(&self, name: &str) -> Action {
         let Some(d) = self.cleanup.and_then(|c| c.groups.get(name)) else {
             return Action::Commands {
+                diff: Vec::new(),
                 notes: vec![self.not_read.clone()],
                 commands: vec![
                     Command::Helper("empty_group", vec![name.to_string()]),
@@ -718,6 +726,7 @@ impl Writer<'_> {
         }
         commands.push(Command::aws(&["iam", "delete-group", "--group-name", name]));
         Action::Commands {
+            diff: Vec::new(),
             notes: Vec::new(),
             commands,
         }
@@ -733,6 +742,7 @@ impl Writer<'_> {
             .unwrap_or_else(|| format!("arn:aws:iam::{}:policy/{name}", self.facts.account_id));
         let Some(d) = self.cleanup.and_then(|c| c.policies.get(&arn)) else {
             return Action::Commands {
+                diff: Vec::new(),
                 notes: vec![self.not_read.clone()],
                 commands: vec![
                     Command::Helper("empty_policy", vec![arn.clone()]),
@@ -793,6 +803,7 @@ impl Writer<'_> {
             &arn,
         ]));
         Action::Commands {
+            diff: Vec::new(),
             notes: Vec::new(),
             commands,
         }
@@ -830,6 +841,7 @@ impl Writer<'_> {
                                 format!("take the reseller out of role {name}'s trust"),
                                 Stage::AfterTheMove,
                                 Action::Commands {
+                                    diff: policy_diff(&closed),
                                     notes: policy_notes(&closed),
                                     commands: vec![Command::Aws(vec![
                                         "iam".into(),
@@ -884,6 +896,7 @@ impl Writer<'_> {
                         format!("delete the reseller's {kind} provider {}", short(name)),
                         Stage::AfterTheMove,
                         Action::Commands {
+                            diff: Vec::new(),
                             notes: Vec::new(),
                             commands: vec![Command::Aws(args)],
                         },
@@ -1033,6 +1046,7 @@ impl Writer<'_> {
         let closed = policy.map(|p| close_doors(self.facts, self.ctx, p, ""));
         match closed {
             Some(Ok(Some(closed))) => Action::Commands {
+                diff: policy_diff(&closed),
                 notes: policy_notes(&closed),
                 commands: vec![Command::Aws(make(closed.after.as_deref()))],
             },
@@ -1076,6 +1090,7 @@ impl Writer<'_> {
                     format!("delete bucket {bucket}"),
                     Stage::AfterTheMove,
                     Action::Commands {
+                        diff: Vec::new(),
                         notes: vec!["Deletes every object, then the bucket (attested: buckets = \"delete\"). A versioned bucket keeps old versions: empty it in the console first.".to_string()],
                         commands: vec![Command::Aws(vec!["s3".into(), "rb".into(), format!("s3://{bucket}"), "--force".into()])],
                     },
@@ -1114,9 +1129,17 @@ fn stage_of(check: &str) -> Stage {
     }
 }
 
-/// The comments above a policy rewrite: who goes, and the diff.
+/// The comments above a policy rewrite: who goes, and whether anything is left.
 fn policy_notes(closed: &Closed) -> Vec<String> {
     let mut notes = vec![format!("Takes out: {}", closed.removed.join("; "))];
+    if closed.after.is_none() {
+        notes.push("Nothing is left of it.".to_string());
+    }
+    notes
+}
+
+/// The policy before → after, as a unified diff.
+fn policy_diff(closed: &Closed) -> Vec<String> {
     // Both end in a newline, so the diff has no "\ No newline" lines.
     let before = format!("{}\n", closed.before);
     let after = closed
@@ -1125,14 +1148,12 @@ fn policy_notes(closed: &Closed) -> Vec<String> {
         .map(|a| format!("{a}\n"))
         .unwrap_or_default();
     let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
-    notes.push("The policy, before → after:".to_string());
-    for line in diff.unified_diff().context_radius(3).to_string().lines() {
-        notes.push(line.to_string());
-    }
-    if closed.after.is_none() {
-        notes.push("Nothing is left of it.".to_string());
-    }
-    notes
+    diff.unified_diff()
+        .context_radius(3)
+        .to_string()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 /// A pretty-printed document on one line, as a command argument.

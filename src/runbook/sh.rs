@@ -381,9 +381,19 @@ fn step_lines(out: &mut String, step: &Step) {
                 quote(&format!("for the reseller: {}: {what}", step.title))
             );
         }
-        Action::Commands { notes, commands } => {
+        Action::Commands {
+            notes,
+            diff,
+            commands,
+        } => {
             for note in notes {
                 comment(out, "  ", note);
+            }
+            if !diff.is_empty() {
+                comment(out, "  ", "The policy, before → after:");
+                for line in diff {
+                    comment(out, "  ", line);
+                }
             }
             for command in commands {
                 let (head, args) = match command {
