@@ -935,58 +935,69 @@ impl Writer<'_> {
             let Some(arn) = item.resource.as_deref() else {
                 continue;
             };
-            let region = item.reason.clone().unwrap_or_default();
             if let Some(bucket) = arn.split(":::").nth(1).filter(|_| arn.contains(":s3:::")) {
-                let policy = self.facts.bucket_policies().ok().and_then(|b| {
-                    b.iter()
-                        .find(|b| b.bucket == bucket)
-                        .and_then(|b| match &b.policy {
-                            Fact::Ok(Some(policy)) => Some(policy.clone()),
-                            _ => None,
-                        })
+                // The bucket's policy and region as read; a region not known is left to the
+                // AWS CLI (which follows S3's redirect), never written as a made-up one.
+                let read = self
+                    .facts
+                    .bucket_policies()
+                    .ok()
+                    .and_then(|b| b.iter().find(|b| b.bucket == bucket));
+                let policy = read.and_then(|b| match &b.policy {
+                    Fact::Ok(Some(policy)) => Some(policy.clone()),
+                    _ => None,
                 });
+                let region: Vec<String> = read
+                    .and_then(|b| b.region.clone())
+                    .map(|r| vec!["--region".to_string(), r])
+                    .unwrap_or_default();
                 steps.push(step(
                     format!("close the reseller's door in bucket {bucket}'s policy"),
                     Stage::AfterTheMove,
-                    self.rewrite(policy.as_deref(), |after| match after {
-                        Some(after) => vec![
-                            "s3api".into(),
-                            "put-bucket-policy".into(),
-                            "--bucket".into(),
-                            bucket.to_string(),
-                            "--region".into(),
-                            region.clone(),
-                            "--policy".into(),
-                            compact(after),
-                        ],
-                        None => vec![
-                            "s3api".into(),
-                            "delete-bucket-policy".into(),
-                            "--bucket".into(),
-                            bucket.to_string(),
-                            "--region".into(),
-                            region.clone(),
-                        ],
+                    self.rewrite(policy.as_deref(), |after| {
+                        let (verb, document) = match after {
+                            Some(after) => {
+                                ("put-bucket-policy", vec!["--policy".into(), compact(after)])
+                            }
+                            None => ("delete-bucket-policy", Vec::new()),
+                        };
+                        ["s3api", verb, "--bucket", bucket]
+                            .map(str::to_string)
+                            .into_iter()
+                            .chain(region.iter().cloned())
+                            .chain(document)
+                            .collect()
                     }),
                 ));
             } else {
-                let policy = self.facts.key_policies().ok().and_then(|k| {
-                    k.answered()
-                        .flat_map(|(_, keys)| keys.iter())
-                        .find(|k| k.arn == arn)
-                        .and_then(|k| match &k.policy {
-                            Fact::Ok(policy) => Some(policy.clone()),
-                            Fact::Error(_) => None,
-                        })
+                // The key's policy, and the region it was read in.
+                let read = self.facts.key_policies().ok().and_then(|k| {
+                    k.answered().find_map(|(region, keys)| {
+                        keys.iter().find(|k| k.arn == arn).map(|k| (region, k))
+                    })
                 });
+                let Some((region, key)) = read else {
+                    // Named by the finding, not in the facts read: a step in words, not none.
+                    steps.push(step(
+                        format!("close the reseller's door in key {}'s policy", short(arn)),
+                        Stage::AfterTheMove,
+                        self.rewrite(None, |_| Vec::new()),
+                    ));
+                    continue;
+                };
+                let policy = match &key.policy {
+                    Fact::Ok(policy) => Some(policy.as_str()),
+                    Fact::Error(_) => None,
+                };
                 let account = &self.facts.account_id;
+                let partition = arn.split(':').nth(1).unwrap_or("aws");
                 steps.push(step(
                     format!(
                         "close the reseller's door in key {}'s policy ({region})",
                         short(arn)
                     ),
                     Stage::AfterTheMove,
-                    self.rewrite(policy.as_deref(), |after| {
+                    self.rewrite(policy, |after| {
                         // A key policy cannot be empty: with nothing else left, the key
                         // gets AWS's default policy (the account's IAM policies decide).
                         let default = serde_json::json!({
@@ -994,7 +1005,7 @@ impl Writer<'_> {
                             "Statement": [{
                                 "Sid": "Enable IAM User Permissions",
                                 "Effect": "Allow",
-                                "Principal": { "AWS": format!("arn:aws:iam::{account}:root") },
+                                "Principal": { "AWS": format!("arn:{partition}:iam::{account}:root") },
                                 "Action": "kms:*",
                                 "Resource": "*"
                             }]
@@ -1006,7 +1017,7 @@ impl Writer<'_> {
                             "--key-id".into(),
                             arn.to_string(),
                             "--region".into(),
-                            region.clone(),
+                            region.to_string(),
                             "--policy-name".into(),
                             "default".into(),
                             "--policy".into(),
@@ -1320,6 +1331,58 @@ mod tests {
                 "remove-role-from-instance-profile",
                 "delete-role"
             ]
+        );
+    }
+
+    /// A bucket whose region was not read gets no made-up `--region`; the reseller's only
+    /// statement gone, its policy is deleted.
+    #[test]
+    fn a_bucket_door_is_closed_without_guessing_its_region() {
+        let setup = Setup::new(Phase::Post);
+        let ctx = setup.ctx();
+        let door = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-reseller001"}}}]}"#;
+        let facts = AccountFacts {
+            organization: Some(Fact::Ok(crate::facts::Membership::Member(
+                crate::facts::Organization {
+                    id: "o-reseller001".into(),
+                    management_account_id: RESELLER_MGMT.into(),
+                    management_account_email: None,
+                },
+            ))),
+            roles: Some(Fact::Ok(vec![])),
+            bucket_policies: Some(Fact::Ok(vec![crate::facts::BucketPolicy {
+                bucket: "acme-logs".into(),
+                region: None,
+                policy: Fact::Ok(Some(door.into())),
+            }])),
+            ..facts()
+        };
+        let check = CheckResult {
+            id: Text::Borrowed(resource_policies::ID),
+            title: Text::Borrowed("policies"),
+            severity: Severity::High,
+            status: Status::Fail,
+            summary: "a door".into(),
+            resources: vec!["arn:aws:s3:::acme-logs".into()],
+            remediation: Text::Borrowed(""),
+            waived: vec![],
+            items: vec![
+                crate::checks::Item::new(
+                    resource_policies::RESELLER_DOOR,
+                    "arn:aws:s3:::acme-logs",
+                )
+                .with_reason("its region unknown"),
+            ],
+        };
+        let book = account_runbook(&account(vec![check]), Some(&facts), &ctx);
+        assert_eq!(
+            commands(&book),
+            [Command::aws(&[
+                "s3api",
+                "delete-bucket-policy",
+                "--bucket",
+                "acme-logs"
+            ])]
         );
     }
 
