@@ -36,8 +36,8 @@ pub(super) async fn audit(plan: AuditPlan, ui: Ui) -> Result<Exit, RunError> {
         }
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    // A filter says what to show: passes too, when it names them.
-    let all = args.all || plan.criteria.shown.is_some();
+    // A filtered report shows all it holds (the table reads `report.filter` itself).
+    let all = args.all;
     let look = report::table::Look {
         color: use_color(ui.color, to_terminal),
         width: table_width(to_terminal),

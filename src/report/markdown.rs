@@ -58,6 +58,9 @@ fn summary(out: &mut String, report: &Report) {
     if let Some(selection) = report.selection_text() {
         let _ = writeln!(out, "- **Not a full audit:** only {}", cell(&selection));
     }
+    if let Some(filter) = &report.filter {
+        let _ = writeln!(out, "- **Shown:** {}", cell(&filter.said()));
+    }
     if let Some(snapshot) = report.snapshot_text() {
         let _ = writeln!(out, "- **Facts from:** {}", cell(&snapshot));
     }

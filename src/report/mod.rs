@@ -13,6 +13,7 @@ mod notes;
 pub(crate) mod schema;
 pub mod table;
 pub(crate) mod ticket;
+mod wrap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -259,6 +260,22 @@ impl Shown {
         (self.statuses.is_empty() || self.statuses.contains(&check.status))
             // Critical is the first severity: "or above" is "or before".
             && self.min_severity.is_none_or(|min| check.severity <= min)
+    }
+
+    /// "only fail, manual findings, high severity or above (--status, --min-severity)".
+    pub(crate) fn said(&self) -> String {
+        let mut parts = Vec::new();
+        let mut flags = Vec::new();
+        if !self.statuses.is_empty() {
+            let statuses: Vec<&str> = self.statuses.iter().map(|s| s.as_str()).collect();
+            parts.push(format!("{} findings", statuses.join(", ")));
+            flags.push("--status");
+        }
+        if let Some(min) = self.min_severity {
+            parts.push(format!("{} severity or above", min.as_str()));
+            flags.push("--min-severity");
+        }
+        format!("only {} ({})", parts.join(", "), flags.join(", "))
     }
 }
 

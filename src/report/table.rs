@@ -5,12 +5,17 @@
 //! count on the account's line ("10 checks pass, 1 skipped"). `--all` shows every check.
 //!
 //! Up to [`DETAILED_UP_TO`] accounts every account is listed. More accounts open with a
-//! roll-up, one line per check saying in how many accounts it passes, fails…; then only
-//! the accounts that are not ready, with only what blocks them (their warnings are
-//! counted). Either way the verdict closes it, saying what the exit status means.
+//! roll-up, one line per check saying in how many accounts it passes, fails…, naming the
+//! first accounts of what blocks; then the findings that several accounts share word for
+//! word, each once, with what to do and the accounts it is in; then only the accounts that
+//! are not ready, each with what blocks it alone (its warnings are counted, its shared
+//! findings named). Either way the verdict closes it, saying what the exit status means.
 //!
 //! Each account is a small table of its own (Check, Status, Summary) under a line naming
-//! the account, so a narrow terminal keeps room for the summary; check IDs never wrap.
+//! the account, so a narrow terminal keeps room for the summary; check IDs never wrap, and
+//! ARNs and IDs wrap only at their separators (`super::wrap`).
+
+use std::collections::HashMap;
 
 use std::fmt::Write;
 
@@ -20,6 +25,7 @@ use comfy_table::{
 };
 use crossterm::style::Stylize;
 
+use super::wrap::wrap;
 use super::{AccountReport, CheckResult, Report};
 use crate::attestations::Move;
 use crate::checks::Status;
@@ -44,7 +50,12 @@ pub struct Look {
 
 pub fn render(report: &Report, look: Look) -> String {
     let many = report.accounts.len() > DETAILED_UP_TO;
-    let shown = |status: Status| look.all || status.blocks() || (!many && status == Status::Warn);
+    // A report filtered by --status or --min-severity holds only what the filter kept: all
+    // of it is shown, and an account it kept nothing of is counted, not listed.
+    let filtered = report.filter.is_some();
+    let shown = |status: Status| {
+        look.all || filtered || status.blocks() || (!many && status == Status::Warn)
+    };
     let width = look.width.or_else(|| Table::new().width()).map(usize::from);
     // The move every account takes, when they all take the same: said once, above.
     let mut moves = report.accounts.moves();
@@ -54,10 +65,10 @@ pub fn render(report: &Report, look: Look) -> String {
     out.push('\n');
     if many {
         out.push_str("\nBy check\n");
-        out.push_str(&roll_up(report, look).to_string());
+        out.push_str(&roll_up(report, look, width).to_string());
         out.push('\n');
     }
-    let listed = |ready: bool| !many || look.all || !ready;
+    let listed = |ready: bool| !many || look.all || filtered || !ready;
     // What is folded and how many accounts are not listed, from the packed statuses; only
     // the accounts listed are unpacked (twice: for the column's width, then to render).
     let statuses = report.accounts.statuses();
@@ -77,18 +88,43 @@ pub fn render(report: &Report, look: Look) -> String {
         })
         .max()
         .unwrap_or(0);
+    let layout = Layout {
+        check_width,
+        width,
+        look,
+    };
+    // Findings shared word for word: gathered when accounts are rolled up (and not --all,
+    // which shows every account whole).
+    let shared = if many && !look.all {
+        Shared::gather(report, &shown, listed)
+    } else {
+        Shared::default()
+    };
+    if !shared.groups.is_empty() {
+        out.push_str("\nFound in several accounts\n");
+        out.push_str(&shared.section(layout));
+    }
+    let mut nothing_kept = 0;
     for account in report.accounts.iter_by_readiness(listed) {
+        if filtered && account.error.is_none() && account.checks.is_empty() {
+            nothing_kept += 1;
+            continue;
+        }
         out.push('\n');
-        out.push_str(&account_section(
-            &account,
-            &shown,
-            check_width,
-            look,
-            width,
-            common,
-        ));
+        out.push_str(&account_section(&account, &shown, &shared, layout, common));
     }
     out.push('\n');
+    if nothing_kept > 0 {
+        let _ = writeln!(
+            out,
+            "{nothing_kept} more {} no finding the filter keeps",
+            if nothing_kept == 1 {
+                "account has"
+            } else {
+                "accounts have"
+            },
+        );
+    }
     if ready_not_listed > 0 {
         let _ = writeln!(
             out,
@@ -132,6 +168,7 @@ fn header(report: &Report, common: Option<&Move>, width: Option<usize>) -> Strin
     let source: Vec<String> = [
         report.snapshot_text().map(|s| format!("facts from {s}")),
         report.selection_text().map(|s| format!("only {s}")),
+        report.filter.as_ref().map(|f| f.said()),
         report.regions_text(),
     ]
     .into_iter()
@@ -173,47 +210,100 @@ const MIN_SUMMARY: usize = 30;
 /// Columns and padding of the three-column layout besides the check and summary text.
 const THREE_COLUMN_FRAME: usize = 4 + 2 + 9 + 2;
 
+/// Columns and padding of the stacked layout besides the check-and-summary text.
+const TWO_COLUMN_FRAME: usize = 3 + 9 + 2;
+
 /// Whether the check ID goes above its summary: `width` (the terminal's or COLUMNS) is too
 /// narrow to give a summary column [`MIN_SUMMARY`] characters beside a `check_width` ID.
 fn stacked(width: Option<usize>, check_width: usize) -> bool {
     width.is_some_and(|w| w < check_width + THREE_COLUMN_FRAME + MIN_SUMMARY)
 }
 
-/// The account's line, then a table of the checks shown.
+/// How every table of the report is laid out.
+#[derive(Clone, Copy)]
+struct Layout {
+    /// The check column's width: the longest check ID shown.
+    check_width: usize,
+    /// Columns to fit, when known.
+    width: Option<usize>,
+    look: Look,
+}
+
+impl Layout {
+    fn stacked(&self) -> bool {
+        stacked(self.width, self.check_width)
+    }
+
+    /// The summary's text wrapped to its column, when the width is known.
+    fn fitted(&self, text: &str) -> String {
+        let frame = if self.stacked() {
+            TWO_COLUMN_FRAME
+        } else {
+            self.check_width + THREE_COLUMN_FRAME
+        };
+        match self.width {
+            Some(width) => wrap(text, width.saturating_sub(frame)),
+            None => text.to_string(),
+        }
+    }
+
+    /// A table of checks (Check, Status, Summary; or Status, Check: summary when narrow).
+    fn checks_table(&self, rows: impl IntoIterator<Item = (String, Status, String)>) -> Table {
+        let look = self.look;
+        let stacked = self.stacked();
+        let mut table = new_table(look);
+        let columns: &[&str] = if stacked {
+            &["Status", "Check: summary"]
+        } else {
+            &["Check", "Status", "Summary"]
+        };
+        table.set_header(columns.iter().map(|c| bold(Cell::new(c), look.color)));
+        for (id, status, summary) in rows {
+            table.add_row(if stacked {
+                vec![
+                    status_cell(status, look.color),
+                    Cell::new(self.fitted(&format!("{id}\n{summary}"))),
+                ]
+            } else {
+                vec![
+                    Cell::new(id),
+                    status_cell(status, look.color),
+                    Cell::new(self.fitted(&summary)),
+                ]
+            });
+        }
+        // The check column fits the longest ID shown, in every account alike: an ID never
+        // wraps mid-word, and the accounts' tables line up.
+        let status = ColumnConstraint::Absolute(padded(Status::Skipped.as_str().len()));
+        if stacked {
+            table.set_constraints([
+                status,
+                ColumnConstraint::LowerBoundary(padded(self.check_width)),
+            ]);
+        } else {
+            table.set_constraints([ColumnConstraint::Absolute(padded(self.check_width)), status]);
+        }
+        table
+    }
+}
+
+/// The account's line, then a table of the checks shown that it does not share.
 fn account_section(
     account: &AccountReport,
     shown: &dyn Fn(Status) -> bool,
-    check_width: usize,
-    look: Look,
-    width: Option<usize>,
+    shared: &Shared,
+    layout: Layout,
     common: Option<&Move>,
 ) -> String {
-    let stacked = stacked(width, check_width);
-    let mut table = new_table(look);
-    let columns: &[&str] = if stacked {
-        &["Status", "Check: summary"]
-    } else {
-        &["Check", "Status", "Summary"]
-    };
-    table.set_header(columns.iter().map(|c| bold(Cell::new(c), look.color)));
-    let mut add = |id: &str, status: Status, summary: String| {
-        table.add_row(if stacked {
-            vec![
-                status_cell(status, look.color),
-                Cell::new(format!("{id}\n{summary}")),
-            ]
-        } else {
-            vec![
-                Cell::new(id),
-                status_cell(status, look.color),
-                Cell::new(summary),
-            ]
-        });
-    };
+    let look = layout.look;
     let (rows, folded) = rows(account, shown, look.all);
-    for row in &rows {
-        add(row.id, row.status, row.summary.clone());
-    }
+    let (in_groups, own): (Vec<&Row>, Vec<&Row>) = rows
+        .iter()
+        .partition(|row| shared.has(&row.key(&account.account_id)));
+    let table = layout.checks_table(
+        own.iter()
+            .map(|row| (row.id.to_string(), row.status, row.summary.clone())),
+    );
     let mut line = vec![
         paint(&account.account_id, look.color, None),
         ready_text(account.ready, look.color),
@@ -224,33 +314,168 @@ fn account_section(
     if let Some(moving) = account.moving.as_ref().filter(|m| Some(*m) != common) {
         line.push(moving.said());
     }
+    let ids: Vec<&str> = in_groups
+        .iter()
+        .map(|row| row.id)
+        .filter(|id| *id != ALL_CHECKS)
+        .collect();
+    if !ids.is_empty() {
+        line.push(format!("shared (above): {}", ids.join(", ")));
+    }
     if account.error.is_some() && !look.all {
-        line.push("could not be audited".to_string());
+        line.push(if in_groups.len() > ids.len() {
+            "could not be audited (why: above)".to_string()
+        } else {
+            "could not be audited".to_string()
+        });
     } else if !folded.is_empty() {
         line.push(folded_counts(&folded));
     }
-    let mut out = joined(&line, width);
+    // A long list of shared findings wraps at its spaces.
+    let mut out = match layout.width {
+        Some(width) => wrap(&joined(&line, Some(width)), width),
+        None => joined(&line, None),
+    };
     out.push('\n');
     if !table.is_empty() {
-        // The check column fits the longest ID shown, in every account alike: an ID never
-        // wraps mid-word, and the accounts' tables line up.
-        let status = ColumnConstraint::Absolute(padded(Status::Skipped.as_str().len()));
-        if stacked {
-            table.set_constraints([status, ColumnConstraint::LowerBoundary(padded(check_width))]);
-        } else {
-            table.set_constraints([ColumnConstraint::Absolute(padded(check_width)), status]);
-        }
         out.push_str(&table.to_string());
         out.push('\n');
     }
     out
 }
 
+/// Where a check stands in the catalog (after 0: "every check", and a check this build does
+/// not know, from a report edited by hand).
+fn catalog_position(id: &str) -> usize {
+    crate::checks::CHECKS
+        .iter()
+        .position(|check| check.id() == id)
+        .map_or(0, |at| at + 1)
+}
+
+/// The accounts a shared finding names, before "… and N more" (each account's own line
+/// names the shared findings it has, so none is lost).
+const NAMED_IN_GROUP: usize = 5;
+
+/// What makes two accounts' findings the same: check, status, summary and resources, with
+/// each account's own ID said as [`ACCOUNT_PLACEHOLDER`].
+type Key = (String, Status, String, Vec<String>);
+
+/// Findings that two or more listed accounts share word for word but for their own IDs.
+#[derive(Default)]
+struct Shared {
+    groups: Vec<Group>,
+    index: HashMap<Key, usize>,
+}
+
+/// A finding shared by several accounts.
+struct Group {
+    key: Key,
+    id: String,
+    status: Status,
+    summary: String,
+    remediation: String,
+    /// The accounts it is in, as their lines name them ("111122223333 (prod)").
+    accounts: Vec<String>,
+}
+
+impl Shared {
+    fn gather(
+        report: &Report,
+        shown: &dyn Fn(Status) -> bool,
+        listed: impl Fn(bool) -> bool,
+    ) -> Self {
+        let mut all = Shared::default();
+        for account in report.accounts.iter_by_readiness(listed) {
+            let label = match &account.name {
+                Some(name) => format!("{} ({name})", account.account_id),
+                None => account.account_id.clone(),
+            };
+            for row in rows(&account, shown, false).0 {
+                let key = row.key(&account.account_id);
+                let at = *all.index.entry(key.clone()).or_insert_with(|| {
+                    all.groups.push(Group {
+                        id: row.id.to_string(),
+                        status: row.status,
+                        summary: key.2.clone(),
+                        key,
+                        remediation: row.remediation.to_string(),
+                        accounts: Vec::new(),
+                    });
+                    all.groups.len() - 1
+                });
+                all.groups[at].accounts.push(label.clone());
+            }
+        }
+        // Only what two or more accounts share; in the order a reader acts on them (the
+        // accounts that could not be audited first, then by check in catalog order).
+        let mut groups: Vec<Group> = all
+            .groups
+            .into_iter()
+            .filter(|g| g.accounts.len() > 1)
+            .collect();
+        groups.sort_by_key(|g| (catalog_position(&g.id), std::cmp::Reverse(g.accounts.len())));
+        let index = groups
+            .iter()
+            .enumerate()
+            .map(|(at, g)| (g.key.clone(), at))
+            .collect();
+        Shared { groups, index }
+    }
+
+    fn has(&self, key: &Key) -> bool {
+        self.index.contains_key(key)
+    }
+
+    /// One row per shared finding: how many accounts, what it says, what to do, where.
+    fn section(&self, layout: Layout) -> String {
+        let rows = self.groups.iter().map(|g| {
+            let mut text = format!("{} accounts: {}", g.accounts.len(), g.summary);
+            if !g.remediation.is_empty() {
+                let _ = write!(text, "\nTo do: {}", g.remediation);
+            }
+            let named: Vec<&str> = g
+                .accounts
+                .iter()
+                .take(NAMED_IN_GROUP)
+                .map(String::as_str)
+                .collect();
+            let _ = write!(text, "\nIn: {}", named.join(", "));
+            if g.accounts.len() > NAMED_IN_GROUP {
+                let _ = write!(text, " … and {} more", g.accounts.len() - NAMED_IN_GROUP);
+            }
+            (g.id.clone(), g.status, text)
+        });
+        format!("{}\n", layout.checks_table(rows))
+    }
+}
+
 /// A check shown as a row.
 struct Row<'a> {
     id: &'a str,
     status: Status,
+    /// The summary and the first resources, as shown.
     summary: String,
+    /// Every resource (the key of a shared finding tells them all apart).
+    resources: &'a [String],
+    remediation: &'a str,
+}
+
+/// What a shared finding says where each account's says its own ID (in ARNs, mostly).
+const ACCOUNT_PLACEHOLDER: &str = "<account>";
+
+impl Row<'_> {
+    /// The row as any account would have it: its own ID (`account`) said as
+    /// [`ACCOUNT_PLACEHOLDER`], so that accounts whose findings differ only by it share them.
+    fn key(&self, account: &str) -> Key {
+        let general = |text: &str| text.replace(account, ACCOUNT_PLACEHOLDER);
+        (
+            self.id.to_string(),
+            self.status,
+            general(&self.summary),
+            self.resources.iter().map(|r| general(r)).collect(),
+        )
+    }
 }
 
 /// The rows of an account, and the checks folded into a count.
@@ -265,6 +490,8 @@ fn rows<'a>(
             id: ALL_CHECKS,
             status: Status::Error,
             summary: reason.clone(),
+            resources: &[],
+            remediation: "",
         };
         return (vec![row], Vec::new());
     }
@@ -282,6 +509,8 @@ fn rows<'a>(
                 id: &check.id,
                 status: check.status,
                 summary: summary_text(&check.summary, resources),
+                resources,
+                remediation: &check.remediation,
             }
         })
         .collect();
@@ -323,7 +552,7 @@ const ROLL_UP_ORDER: [Status; 6] = [
 /// The accounts a roll-up line names for a blocking status, before "… and N more".
 const NAMED_IN_ROLL_UP: usize = 3;
 
-fn roll_up(report: &Report, look: Look) -> Table {
+fn roll_up(report: &Report, look: Look, width: Option<usize>) -> Table {
     let mut table = new_table(look);
     table.set_header(
         ["Check", "Accounts"]
@@ -333,13 +562,27 @@ fn roll_up(report: &Report, look: Look) -> Table {
     // The first account's checks, in its order. When every account lists the same checks
     // in the same order (every report orgexit makes), the statuses are read from the packed
     // accounts by position; otherwise (a report edited by hand) by id, unpacking each.
-    let ids: Vec<String> = report
-        .accounts
-        .iter()
-        .next()
-        .map(|a| a.checks.iter().map(|c| c.id.to_string()).collect())
-        .unwrap_or_default();
+    // (A filtered report's accounts differ: the checks of any, in catalog order.)
     let same_checks = report.accounts.same_checks();
+    let ids: Vec<String> = if same_checks {
+        report
+            .accounts
+            .iter()
+            .next()
+            .map(|a| a.checks.iter().map(|c| c.id.to_string()).collect())
+            .unwrap_or_default()
+    } else {
+        let mut ids: Vec<String> = report
+            .accounts
+            .iter()
+            .flat_map(|a| a.checks.into_iter().map(|c| c.id.to_string()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        ids.sort_by_key(|id| catalog_position(id));
+        ids
+    };
+    let mut rows = Vec::with_capacity(ids.len());
     for (at, id) in ids.iter().enumerate() {
         // Each account's status for this check, with the account.
         let statuses: Vec<(String, Status)> = if same_checks {
@@ -383,9 +626,17 @@ fn roll_up(report: &Report, look: Look) -> Table {
                 })
             })
             .collect();
-        table.add_row(vec![Cell::new(id), Cell::new(counts.join(" · "))]);
+        rows.push((id, counts.join(" · ")));
     }
     let widest = ids.iter().map(|id| id.len()).max().unwrap_or(0);
+    for (id, counts) in rows {
+        // Borders (3) and padding (2 + 2) besides the two columns' text.
+        let counts = match width {
+            Some(width) => wrap(&counts, width.saturating_sub(widest + 7)),
+            None => counts,
+        };
+        table.add_row(vec![Cell::new(id), Cell::new(counts)]);
+    }
     table.set_constraints([ColumnConstraint::LowerBoundary(padded(widest))]);
     table
 }

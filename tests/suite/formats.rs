@@ -353,17 +353,193 @@ fn many_accounts_roll_up_per_check_and_list_only_those_not_ready() {
         "{text}"
     );
     assert!(
-        text.contains("222233334444 · not ready · 9 checks warn, 4 pass"),
+        text.contains(
+            "222233334444 · not ready · shared (above): root-credentials · 9 checks warn, 4 pass"
+        ),
+        "{text}"
+    );
+    // The four accounts the snapshot lacks share why, said once above.
+    assert!(
+        text.contains(
+            "│ every check       ┆ error   ┆ 4 accounts: the account is not in the snapshot"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("900000000004 · not ready · could not be audited"),
+        text.contains("900000000004 · not ready · could not be audited (why: above)"),
         "{text}"
     );
     insta::assert_snapshot!("table_many_accounts", text);
 
     let all = stdout(&demo(&["--accounts", accounts, "--all"]));
     assert!(all.contains("111122223333 · ready\n"), "{all}");
+}
+
+/// Thirty accounts, synthesized from the demo snapshot: its four accounts over and over,
+/// each under an ID of its own (`1000000000NN`, in every ARN too), named `acme-NN` by the
+/// accounts file. Returns the directory holding `snapshot.json` and `accounts.txt`.
+fn thirty_accounts() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("fixtures/demo.json")).unwrap())
+            .unwrap();
+    let demo = snapshot["accounts"].as_array().unwrap().clone();
+    let mut accounts = Vec::new();
+    let mut names = String::new();
+    for n in 1..=30 {
+        let model = &demo[(n - 1) % demo.len()];
+        let old = model["account_id"].as_str().unwrap();
+        let id = format!("{:012}", 100_000_000_000u64 + n as u64);
+        accounts.push(serde_json::from_str::<Value>(&model.to_string().replace(old, &id)).unwrap());
+        names.push_str(&format!("{id}  # acme-{n:02}\n"));
+    }
+    snapshot["accounts"] = Value::Array(accounts);
+    std::fs::write(dir.path().join("snapshot.json"), snapshot.to_string()).unwrap();
+    std::fs::write(dir.path().join("accounts.txt"), names).unwrap();
+    dir
+}
+
+/// The audit of [`thirty_accounts`] at `columns`, with `args`.
+fn thirty(dir: &std::path::Path, columns: usize, args: &[&str]) -> std::process::Output {
+    orgexit()
+        .args(["audit", "--snapshot"])
+        .arg(dir.join("snapshot.json"))
+        .arg("--accounts-file")
+        .arg(dir.join("accounts.txt"))
+        .args(["--new-org", "o-acmenew0001", "--target-date", "2026-12-07"])
+        .args(["--today", "2026-12-06"])
+        .args(args)
+        .env("COLUMNS", columns.to_string())
+        .output()
+        .unwrap()
+}
+
+/// Each table row's last cell, its lines joined as a reader copying it would: without a
+/// space after a line that ends in a separator (`:`, `/`, `-`, `_`, `.`, `,`, `@`), else
+/// with one. A token broken anywhere else comes back with a space inside it.
+fn joined_cells(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for row in cells(text) {
+        let (Some(first), Some(last)) = (row.first(), row.last()) else {
+            continue;
+        };
+        let continued = first.is_empty() && !out.is_empty();
+        if !continued {
+            out.push(last.clone());
+            continue;
+        }
+        let cell = out.last_mut().unwrap();
+        if !cell.ends_with([':', '/', '-', '_', '.', ',', '@']) && !last.is_empty() {
+            cell.push(' ');
+        }
+        cell.push_str(last);
+    }
+    out
+}
+
+/// Every ARN of a report's findings, as its account says it and as a shared finding does
+/// (its account ID said as `<account>`).
+fn arns_of(report: &Value) -> std::collections::BTreeSet<String> {
+    let mut arns = std::collections::BTreeSet::new();
+    for account in report["accounts"].as_array().unwrap() {
+        let id = account["account_id"].as_str().unwrap();
+        for check in account["checks"].as_array().unwrap() {
+            let resources = check["resources"].as_array().unwrap();
+            let texts = std::iter::once(&check["summary"]).chain(resources);
+            for text in texts {
+                for word in text.as_str().unwrap().split_whitespace() {
+                    if let Some(at) = word.find("arn:") {
+                        let arn = word[at..].trim_end_matches([',', ';', ':', ')']);
+                        arns.insert(arn.to_string());
+                        arns.insert(arn.replace(id, "<account>"));
+                    }
+                }
+            }
+        }
+    }
+    arns
+}
+
+/// The table of thirty accounts at 80 and 60 columns, unfiltered and with `--status fail`:
+/// findings the accounts share are said once, with what to do and where; every line fits;
+/// no check ID and no ARN is broken (each ARN in the table, its lines joined at the
+/// separators it broke at, is one of the report's, the long Control Tower stack ARN too).
+#[test]
+fn thirty_accounts_group_shared_findings_and_never_break_an_arn() {
+    let dir = thirty_accounts();
+    for (variant, args) in [("default", &[][..]), ("fail", &["--status", "fail"][..])] {
+        let report = json(&thirty(
+            dir.path(),
+            80,
+            &[&["--format", "json"], args].concat(),
+        ));
+        let arns = arns_of(&report);
+        for columns in [80, 60] {
+            let out = thirty(dir.path(), columns, args);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = redact_version(&stdout(&out));
+            for line in text.lines().filter(|l| !l.starts_with("Note: ")) {
+                assert!(
+                    line.chars().count() <= columns,
+                    "{columns}: {line:?}\n{text}"
+                );
+            }
+            assert_no_broken_check_id(&text);
+            let shared = text
+                .split_once("Found in several accounts\n")
+                .unwrap_or_else(|| panic!("{variant} {columns}: no shared findings\n{text}"))
+                .1;
+            assert!(
+                shared.contains("30 accounts:") || variant == "fail",
+                "{text}"
+            );
+            assert!(
+                shared.contains("8 accounts: the root user has access keys"),
+                "{text}"
+            );
+            assert!(
+                shared.contains("To do: Sign in as root and delete every root"),
+                "{text}"
+            );
+            // Its accounts, by name, then how many more; each account's line names it.
+            assert!(
+                shared.contains("In: 100000000002 (acme-02), 100000000006"),
+                "{text}"
+            );
+            assert!(shared.contains("… and 3 more"), "{text}");
+            assert!(
+                text.contains("100000000030 · acme-30 · not ready\nshared (above):"),
+                "{text}"
+            );
+            let joined = joined_cells(&text);
+            let mut seen = 0;
+            for cell in &joined {
+                for word in cell.split_whitespace() {
+                    let Some(at) = word.find("arn:") else {
+                        continue;
+                    };
+                    let arn = word[at..].trim_end_matches([',', ';', ':', ')']);
+                    assert!(
+                        arns.contains(arn),
+                        "{variant} {columns}: {arn:?} is broken\n{text}"
+                    );
+                    seen += 1;
+                }
+            }
+            let stack = "arn:aws:cloudformation:us-east-1:<account>:stack/StackSet-AWSControlTowerBP-BASELINE-CONFIG-0a1b2c3d-4e5f-6789-abcd-ef0123456789/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+            assert!(
+                joined.iter().any(|c| c.contains(stack)),
+                "{columns}: {joined:#?}"
+            );
+            assert!(seen > 0);
+            insta::assert_snapshot!(format!("table_30_accounts_{variant}_{columns}"), text);
+        }
+    }
 }
 
 /// A report whose accounts list their checks in different orders (edited by hand: orgexit
