@@ -15,7 +15,14 @@ pub(super) async fn collect(plan: CollectPlan, ui: Ui) -> Result<Exit, RunError>
     };
     let unreachable = gathered.facts.iter().filter(|f| f.error.is_some()).count();
     let failed_reads: usize = gathered.facts.iter().map(AccountFacts::failed_reads).sum();
-    let snapshot = Snapshot::new(gathered.facts, time::OffsetDateTime::now_utc());
+    let mut facts = gathered.facts;
+    for account in &mut facts {
+        // The accounts file's name, else the one the source had (a snapshot re-collected).
+        if let Some(name) = plan.targets.names.get(&account.account_id) {
+            account.name = Some(name.clone());
+        }
+    }
+    let snapshot = Snapshot::new(facts, time::OffsetDateTime::now_utc());
     write_atomic(&plan.output, snapshot.to_json().as_bytes())?;
     let mut problems = Vec::new();
     if unreachable > 0 {

@@ -108,7 +108,7 @@ pub(crate) fn account_report(
         .collect();
     AccountReport {
         account_id: account.account_id.clone(),
-        name: None,
+        name: account.name.clone(),
         ready: !checks.iter().any(|c| c.status.blocks()),
         error: account.error.clone(),
         organization: organization_seen(account, &ctx),

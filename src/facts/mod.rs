@@ -116,6 +116,11 @@ macro_rules! facts {
         #[serde(deny_unknown_fields)]
         pub struct AccountFacts {
             pub account_id: String,
+            /// The account's name from the accounts file it was collected with, so that an
+            /// audit of the snapshot names it too (an accounts file given then wins).
+            // Added after the first snapshots: those without it read as none.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub name: Option<String>,
             /// Set when orgexit assumed a role to reach the account.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub reached_through: Option<ReachedThrough>,
@@ -195,6 +200,7 @@ macro_rules! facts {
             ),+);
             AccountFacts {
                 account_id: target.account_id.to_string(),
+                name: None,
                 reached_through: None,
                 error: None,
                 $($field,)+

@@ -303,7 +303,10 @@ impl ReportBuilder<'_> {
 
     /// One account's findings, named from [`ReportBuilder::names`], packed.
     pub(crate) fn push(&mut self, mut account: AccountReport) {
-        account.name = self.names.get(&account.account_id).cloned();
+        // The accounts file's name, else the one the snapshot recorded.
+        if let Some(name) = self.names.get(&account.account_id) {
+            account.name = Some(name.clone());
+        }
         // Counted as the report keeps it: each account once, the first pushed (as
         // `Accounts::sort_unique` keeps it), every check, shown or not.
         if let std::collections::btree_map::Entry::Vacant(entry) =

@@ -492,6 +492,36 @@ fn collect_from_a_fixture_round_trips() {
     let report = json(&out);
     assert_eq!(report["summary"]["accounts"], 1);
     assert_eq!(status(&report, "222233334444", "billing-contact"), "fail");
+    // The fixture's name is kept.
+    assert_eq!(report["accounts"][0]["name"], "acme-dev");
+
+    // The accounts file's names are recorded in the snapshot, and an audit of it names the
+    // accounts without the file.
+    let accounts = dir.path().join("accounts.txt");
+    std::fs::write(&accounts, "222233334444  # billing-dev\n").unwrap();
+    let out = orgexit()
+        .args(["collect", "--fixture"])
+        .arg(repo("fixtures/demo.json"))
+        .arg("--accounts-file")
+        .arg(&accounts)
+        .arg("--output")
+        .arg(&snap)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    assert_eq!(recorded["accounts"][0]["name"], "billing-dev");
+    let out = orgexit()
+        .args(["audit", "--today", "2026-12-06", "--snapshot"])
+        .arg(&snap)
+        .output()
+        .unwrap();
+    let table = common::stdout(&out);
+    assert!(
+        table.contains("222233334444 · billing-dev · not ready"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -704,7 +734,11 @@ fn accounts_file_comments_name_the_accounts() {
     let table = common::stdout(&run("table"));
     assert!(table.contains("111122223333 · prod · ready"), "{table}");
     assert!(table.contains("222233334444 · dev · not ready"), "{table}");
-    assert!(table.contains("444455556666 · not ready"), "{table}");
+    // Not named by the file: the name the snapshot recorded.
+    assert!(
+        table.contains("444455556666 · acme-sandbox · not ready"),
+        "{table}"
+    );
     assert!(
         !table.contains("333344445555"),
         "a comment is a comment: {table}"
@@ -722,10 +756,12 @@ fn accounts_file_comments_name_the_accounts() {
         [
             ("111122223333", Some("prod")),
             ("222233334444", Some("dev")),
-            ("444455556666", None)
+            ("444455556666", Some("acme-sandbox"))
         ]
     );
-    let unnamed = &report["accounts"][2];
+    // Named neither by a file nor by the snapshot: no name, no field.
+    let unnamed = common::demo_report(&["--accounts", "555566667777"]);
+    let unnamed = &unnamed["accounts"][0];
     assert!(
         unnamed.get("name").is_none(),
         "no name, no field: {unnamed}"

@@ -107,7 +107,11 @@ fn junit_counts_match_the_json_summary() {
         );
         for (suite, account) in suites.iter().zip(accounts) {
             let id = account["account_id"].as_str().unwrap();
-            assert_eq!(suite.attribute("name"), Some(id));
+            let suite_name = match account["name"].as_str() {
+                Some(name) => format!("{id} ({name})"),
+                None => id.to_string(),
+            };
+            assert_eq!(suite.attribute("name"), Some(suite_name.as_str()));
             let cases: Vec<_> = suite
                 .children()
                 .filter(|c| c.has_tag_name("testcase"))
@@ -277,7 +281,7 @@ fn folded_table_at_80_and_60_columns() {
             );
         }
         assert!(
-            text.contains("111122223333 · ready · 15 checks pass\n"),
+            text.contains("111122223333 · acme-prod · ready · 15 checks pass\n"),
             "{text}"
         );
         assert!(text.contains("--all shows every check"), "{text}");
@@ -347,14 +351,14 @@ fn many_accounts_roll_up_per_check_and_list_only_those_not_ready() {
         "{text}"
     );
     // The ready account is counted, not listed; the others are listed with what blocks.
-    assert!(!text.contains("111122223333 ·"), "{text}");
+    assert!(!text.contains("111122223333 · acme-prod ·"), "{text}");
     assert!(
         text.contains("1 more account is ready (--all lists it)"),
         "{text}"
     );
     assert!(
         text.contains(
-            "222233334444 · not ready · shared (above): root-credentials · 9 checks warn, 4 pass"
+            "222233334444 · acme-dev · not ready · shared (above): root-credentials · 9 checks warn, 4 pass"
         ),
         "{text}"
     );
@@ -372,7 +376,7 @@ fn many_accounts_roll_up_per_check_and_list_only_those_not_ready() {
     insta::assert_snapshot!("table_many_accounts", text);
 
     let all = stdout(&demo(&["--accounts", accounts, "--all"]));
-    assert!(all.contains("111122223333 · ready\n"), "{all}");
+    assert!(all.contains("111122223333 · acme-prod · ready\n"), "{all}");
 }
 
 /// Thirty accounts, synthesized from the demo snapshot: its four accounts over and over,
@@ -747,14 +751,14 @@ fn the_status_and_severity_filter_shows_less_and_judges_the_same() {
 }
 
 /// The accounts file's names are where a person reads: the JUnit suites and the ticket's
-/// account lines.
+/// account lines. An account the file does not name keeps the name the snapshot recorded.
 #[test]
 fn account_names_reach_junit_and_the_ticket() {
     let dir = tempfile::tempdir().unwrap();
     let accounts = dir.path().join("accounts.txt");
     std::fs::write(
         &accounts,
-        "111122223333  # acme-prod\n222233334444  # acme-dev\n333344445555\n",
+        "111122223333  # payments-prod\n222233334444  # acme-dev\n333344445555\n",
     )
     .unwrap();
     let report = dir.path().join("report.json");
@@ -767,10 +771,13 @@ fn account_names_reach_junit_and_the_ticket() {
         .unwrap();
     let xml = stdout(&junit);
     assert!(
-        xml.contains(r#"<testsuite name="111122223333 (acme-prod)""#),
+        xml.contains(r#"<testsuite name="111122223333 (payments-prod)""#),
         "{xml}"
     );
-    assert!(xml.contains(r#"<testsuite name="333344445555""#), "{xml}");
+    assert!(
+        xml.contains(r#"<testsuite name="333344445555 (acme-staging)""#),
+        "{xml}"
+    );
     let ticket = orgexit()
         .args(["ticket", "--report"])
         .arg(&report)
@@ -782,7 +789,7 @@ fn account_names_reach_junit_and_the_ticket() {
         .find(|l| l.starts_with("Departing AWS AccountIDs: "))
         .unwrap();
     assert!(
-        departing.contains("111122223333 (acme-prod)")
+        departing.contains("111122223333 (payments-prod)")
             && departing.contains("222233334444 (acme-dev)"),
         "{departing}"
     );

@@ -105,7 +105,7 @@ fn the_demo_ticket_field_by_field() {
     assert_eq!(field("Lumen account representative"), BLANK);
     assert_eq!(
         field("Departing AWS AccountIDs"),
-        "111122223333, 222233334444, 333344445555"
+        "111122223333 (acme-prod), 222233334444 (acme-dev), 333344445555 (acme-staging)"
     );
     assert_eq!(
         field("AWS AccountIDs that already left (not departing)"),
@@ -118,7 +118,7 @@ fn the_demo_ticket_field_by_field() {
     );
     assert_eq!(
         field("AWS AccountIDs to which you currently do not have root access"),
-        "222233334444, 333344445555",
+        "222233334444 (acme-dev), 333344445555 (acme-staging)",
         "the accounts whose root-credentials is not pass"
     );
     assert_eq!(
@@ -154,7 +154,7 @@ fn the_demo_ticket_field_by_field() {
             "222233334444: Control Tower enrolment to end: StackSet AWSControlTowerBP-BASELINE-CONFIG (us-east-1); StackSet stacks it loses when it leaves, unless their StackSet retains them: StackSet acme-security-tooling (eu-west-1)",
             // A direct move into the new organization (the default with --new-org): it pays.
             "Payment method per account: 111122223333, 222233334444, 333344445555, 444455556666 not needed (moves directly into o-acmenew0001, which pays)",
-            "Please confirm these accounts are no delegated administrator of any service in your organization (a member account cannot see it; AWS refuses to let one leave): 222233334444, 333344445555",
+            "Please confirm these accounts are no delegated administrator of any service in your organization (a member account cannot see it; AWS refuses to let one leave): 222233334444 (acme-dev), 333344445555 (acme-staging)",
             "333344445555: could not be read: organizations:ListHandshakesForAccount (Lumen's service control policy denies organizations:ListHandshakesForAccount: Lumen must allow it to the audit role)",
         ]
     );
@@ -194,7 +194,7 @@ fn unknowns_stay_blank_and_an_unreachable_account_is_one_line() {
     );
     assert_eq!(
         fields["AWS AccountIDs to which you currently do not have root access"],
-        "444455556666 (root-credentials not evaluated for 555566667777: fill in)",
+        "444455556666 (acme-sandbox) (root-credentials not evaluated for 555566667777: fill in)",
         "nothing attested for one; the other could not be audited, which says nothing"
     );
     assert!(!fields["Goal"].contains("join"), "no --new-org: {text}");
@@ -280,7 +280,7 @@ fn root_access_not_checked_is_said_not_guessed() {
     assert_eq!(
         fields["AWS AccountIDs to which you currently do not have root access"],
         format!(
-            "{BLANK} (root-credentials not evaluated for 111122223333, 222233334444, 333344445555, 444455556666: fill in)"
+            "{BLANK} (root-credentials not evaluated for 111122223333 (acme-prod), 222233334444 (acme-dev), 333344445555 (acme-staging), 444455556666 (acme-sandbox): fill in)"
         )
     );
 }
@@ -308,7 +308,11 @@ fn reads_stdin_and_writes_output_atomically() {
     );
     assert!(out.stdout.is_empty(), "the ticket went to the file");
     let text = std::fs::read_to_string(&output).unwrap();
-    assert!(text.contains("Departing AWS AccountIDs: 111122223333, 222233334444"));
+    assert!(
+        text.contains(
+            "Departing AWS AccountIDs: 111122223333 (acme-prod), 222233334444 (acme-dev)"
+        )
+    );
     let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(files.len(), 2, "report and ticket, no temporary file left");
 }
@@ -511,7 +515,7 @@ fn how_they_leave_follows_the_move_of_each_account() {
     assert!(
         special.iter().any(
             |l| l.starts_with("Accounts without a confirmed payment method")
-                && l.ends_with(": 333344445555")
+                && l.ends_with(": 333344445555 (acme-staging)")
         ),
         "{special:?}"
     );
