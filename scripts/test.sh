@@ -2,7 +2,7 @@
 # Runs the whole test suite. Installs what the tests need first into ./.venv, pinned in
 # tests/moto/requirements.txt: moto (the AWS emulator of the end-to-end tests), the AWS
 # CLI (README's set-up, walked against moto), cfn-lint (the generated template) and
-# actionlint (README's GitHub Actions workflow).
+# actionlint (the guide's GitHub Actions workflow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

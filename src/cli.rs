@@ -303,7 +303,7 @@ pub struct CriteriaArgs {
 pub enum Format {
     /// For a person at a terminal.
     Table,
-    /// The documented report (README, *JSON report*), for the ticket and for machines (`orgexit schema`).
+    /// The documented report (docs/reference.md, *JSON report*), for the ticket and for machines (`orgexit schema`).
     Json,
     /// JUnit XML, for CI test report views (GitLab, Jenkins).
     Junit,

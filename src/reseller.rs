@@ -555,7 +555,7 @@ mod tests {
         assert!(!ctl.owns_email("ap@notlumen.com"));
     }
 
-    /// The examples of the README (*Reseller definitions*: markers match as words).
+    /// The examples of docs/reference.md (*Reseller definitions*: markers match as words).
     #[test]
     fn markers_match_as_words() {
         let ctl = Reseller::ctl();

@@ -1,4 +1,4 @@
-//! `--format json`: the report as the README's *JSON report* section documents it, for the support ticket and
+//! `--format json`: the report as docs/reference.md's *JSON report* documents it, for the support ticket and
 //! for machines.
 
 use super::Report;

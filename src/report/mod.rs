@@ -1,6 +1,6 @@
 //! The report: one [`Report`] value assembled from the findings the engine evaluated
 //! ([`crate::engine::evaluate`]), rendered by one module per format. Nothing here runs a
-//! check. The JSON shape is the README's *JSON report*: fields may be added, none removed.
+//! check. The JSON shape is docs/reference.md's *JSON report*: fields may be added, none removed.
 
 pub(crate) mod accounts;
 pub(crate) mod csv;

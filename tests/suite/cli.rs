@@ -791,7 +791,7 @@ fn accounts_file_comments_name_the_accounts() {
     );
 }
 
-/// `orgexit checks`, `orgexit explain` and the README's *Checks* table say the same of
+/// `orgexit checks`, `orgexit explain` and docs/reference.md's *Checks* table say the same of
 /// what each check reads (the attestation it takes, the AWS actions of its facts), and
 /// the severities are explained where the checks are listed.
 #[test]
@@ -804,7 +804,7 @@ fn checks_explain_and_readme_agree_on_what_each_check_reads() {
             .stdout,
     )
     .unwrap();
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("docs/reference.md")).unwrap();
     let checks_section = readme.split_once("\n## Checks\n").unwrap().1;
     let table = orgexit().arg("checks").output().unwrap();
     let table = common::stdout(&table);
@@ -815,7 +815,7 @@ fn checks_explain_and_readme_agree_on_what_each_check_reads() {
         );
         assert!(
             readme.contains(&format!("| `{severity}` |")),
-            "the README explains {severity}"
+            "docs/reference.md explains {severity}"
         );
     }
     for check in list.as_array().unwrap() {
@@ -823,7 +823,7 @@ fn checks_explain_and_readme_agree_on_what_each_check_reads() {
         let row = checks_section
             .lines()
             .find(|l| l.starts_with(&format!("| `{id}` |")))
-            .unwrap_or_else(|| panic!("README's Checks table has no row for {id}"));
+            .unwrap_or_else(|| panic!("docs/reference.md's Checks table has no row for {id}"));
         let reads_cell = row.split('|').nth(2).unwrap();
         let actions: Vec<&str> = check["reads"]
             .as_array()
@@ -835,7 +835,7 @@ fn checks_explain_and_readme_agree_on_what_each_check_reads() {
             let name = action.split_once(':').unwrap().1;
             assert!(
                 reads_cell.contains(name),
-                "{id}: README's reads ({reads_cell:?}) leaves out {action}"
+                "{id}: docs/reference.md's reads ({reads_cell:?}) leaves out {action}"
             );
         }
         let severity = check["severity"].as_str().unwrap();
@@ -845,13 +845,13 @@ fn checks_explain_and_readme_agree_on_what_each_check_reads() {
             .unwrap();
         assert!(
             severity_row.contains(&format!("`{id}`")),
-            "README lists {id} as {severity}: {severity_row}"
+            "docs/reference.md lists {id} as {severity}: {severity_row}"
         );
         let attestation = check["attestation"].as_str();
         assert_eq!(
             reads_cell.contains("attestation"),
             attestation.is_some(),
-            "{id}: README's reads ({reads_cell:?}) and `checks` ({attestation:?}) disagree on the attestation"
+            "{id}: docs/reference.md's reads ({reads_cell:?}) and `checks` ({attestation:?}) disagree on the attestation"
         );
         let explain = common::stdout(&orgexit().args(["explain", id]).output().unwrap());
         let reads = explain.split_once("## Reads\n\n").unwrap().1;

