@@ -173,12 +173,13 @@ mod tests {
         assert_eq!(policy["Version"], "2012-10-17");
         assert_eq!(
             policy["Statement"][0]["Action"].as_array().unwrap().len(),
-            24
+            25
         );
         for new in [
             "payments:ListPaymentInstruments",
             "account:GetContactInformation",
             "iam:SimulatePrincipalPolicy",
+            "organizations:ListOutboundResponsibilityTransfers",
         ] {
             assert!(text.contains(new), "{new} not in {text}");
         }

@@ -59,7 +59,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::facts::{
-    AccountFacts, DelegatedServices, Fact, LeaveOutcome, LeaveSimulation, Membership, Regional,
+    AccountFacts, BillingTransfers, DelegatedServices, Fact, LeaveOutcome, LeaveSimulation,
+    Membership, Regional,
 };
 
 /// The access key of the base credentials; assumed-role keys are `ASIA` + account ID.
@@ -1252,6 +1253,49 @@ fn serve_fact(
                         .map(|s| serde_json::json!({"ServicePrincipal": s, "DelegationEnabledDate": 1_700_000_000.0}))
                         .collect();
                     Ok(json_ok(serde_json::json!({ "DelegatedServices": listed })))
+                }
+                // What AWS answers a member account.
+                _ => Err(Fault::Error {
+                    status: 400,
+                    code: "AccessDeniedException".into(),
+                    message: "You don't have permissions to access this resource.".into(),
+                }),
+            }
+        }
+        ("Organizations", "ListOutboundResponsibilityTransfers") => {
+            match ok(&facts.billing_transfers)? {
+                Some(BillingTransfers::Listed { transfers }) => {
+                    let listed: Vec<_> = transfers
+                        .iter()
+                        .map(|t| {
+                            let mut item = serde_json::json!({
+                                "Arn": format!("arn:aws:organizations::{account}:transfer/o-replay/billing/outbound/{}", t.id),
+                                "Id": t.id,
+                                "Type": "BILLING",
+                                "Status": t.status,
+                                "Source": {"ManagementAccountId": account},
+                                "Target": {
+                                    "ManagementAccountId": t.payer_account_id,
+                                    "ManagementAccountEmail": t.payer_email,
+                                },
+                            });
+                            for (field, at) in [("StartTimestamp", t.start), ("EndTimestamp", t.end)] {
+                                if let Some(at) = at {
+                                    item[field] = (at.unix_timestamp() as f64).into();
+                                }
+                            }
+                            if let Some(name) = &t.name {
+                                item["Name"] = name.as_str().into();
+                            }
+                            if let Some(handshake) = &t.handshake_id {
+                                item["ActiveHandshakeId"] = handshake.as_str().into();
+                            }
+                            item
+                        })
+                        .collect();
+                    Ok(json_ok(
+                        serde_json::json!({ "ResponsibilityTransfers": listed }),
+                    ))
                 }
                 // What AWS answers a member account.
                 _ => Err(Fault::Error {

@@ -35,6 +35,7 @@ macro_rules! about {
 pub(crate) mod access_after_move;
 pub(crate) mod account_standing;
 pub(crate) mod billing_contact;
+pub(crate) mod billing_transfer;
 pub(crate) mod control_tower;
 pub(crate) mod delegated_admin;
 pub(crate) mod doors;
@@ -84,6 +85,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &stackset_stacks::StacksetStacks,
     &resource_policies::ResourcePolicies,
     &delegated_admin::DelegatedAdmin,
+    &billing_transfer::BillingTransferCheck,
 ];
 
 /// Looks a check up by id.
@@ -661,6 +663,7 @@ mod tests {
                 "stackset-stacks",
                 "resource-policies",
                 "delegated-admin",
+                "billing-transfer",
             ]
         );
     }
@@ -754,6 +757,16 @@ mod tests {
                 ],
             ),
             ("delegated-admin", &["delegated-service", "attested"]),
+            (
+                "billing-transfer",
+                &[
+                    "transfer-in-force",
+                    "transfer-ending",
+                    "transfer-requested",
+                    "other-payer",
+                    "member-account",
+                ],
+            ),
         ];
         assert_eq!(kinds, expected);
         for (id, kinds) in kinds {

@@ -22,6 +22,9 @@ pub(crate) enum Owner {
     Reseller(ResellerEvidence),
     /// The customer's new organization (`--new-org`).
     New,
+    /// The customer's own organization: its management account is one of the accounts
+    /// audited (a customer whose reseller pays through a billing transfer keeps it).
+    Own,
     /// Neither known: orgexit does not guess.
     Unknown,
 }
@@ -56,6 +59,7 @@ impl Owner {
                 "management account {mgmt}, whose email {email} is in the reseller's domain {domain}"
             ),
             Owner::New => format!("its id {} was given as --new-org", org.id),
+            Owner::Own => format!("its management account {mgmt} is one of the accounts audited"),
             Owner::Unknown => {
                 let email = if email.is_empty() {
                     String::new()
@@ -90,6 +94,9 @@ pub(crate) fn whose(org: &Organization, ctx: &Context<'_>) -> Owner {
     }
     if ctx.new_org == Some(org.id.as_str()) {
         return Owner::New;
+    }
+    if ctx.audited.contains(mgmt) {
+        return Owner::Own;
     }
     Owner::Unknown
 }
@@ -143,6 +150,15 @@ impl Check for OrgMembership {
                 format!(
                     "in the new organization {} (management account {mgmt})",
                     org.id
+                ),
+            ),
+            // It stays where it is; a reseller that pays its bill is billing-transfer's.
+            (Owner::Own, _) => Finding::new(
+                Status::Pass,
+                format!(
+                    "in the customer's own organization {} ({}): it does not move; if the reseller pays its bill through a billing transfer, billing is the open point (billing-transfer)",
+                    org.id,
+                    owner.why(org, ctx)
                 ),
             ),
             (Owner::Unknown, Phase::Post) if ctx.new_org.is_some() => Finding::new(
@@ -278,6 +294,35 @@ mod tests {
             "{}",
             f.summary
         );
+    }
+
+    /// Issue 25: an organization whose management account is audited (the account itself,
+    /// or another of the audit) is the customer's own: it does not move, in either phase,
+    /// with or without --new-org; the reseller's evidence still wins.
+    #[test]
+    fn the_customers_own_organization_passes_and_names_billing_as_the_open_point() {
+        for (management, audited) in [(ACCOUNT, vec![]), ("222222222222", vec!["222222222222"])] {
+            for new_org in [None, Some(NEW_ORG)] {
+                for phase in [Phase::Pre, Phase::Post] {
+                    let mut setup = Setup::new(phase);
+                    setup.new_org = new_org.map(str::to_string);
+                    setup.audited.extend(audited.iter().map(|a| a.to_string()));
+                    let f = setup.run(&OrgMembership, &member_of("o-customer001", management));
+                    assert_eq!(f.status, Status::Pass, "{phase:?}: {}", f.summary);
+                    assert!(
+                        f.summary
+                            .contains("the customer's own organization o-customer001")
+                            && f.summary.contains("billing-transfer"),
+                        "{}",
+                        f.summary
+                    );
+                }
+            }
+        }
+        let mut setup = Setup::new(Phase::Post);
+        setup.audited.insert(RESELLER_MGMT.to_string());
+        let f = setup.run(&OrgMembership, &member_of("o-reseller001", RESELLER_MGMT));
+        assert_eq!(f.status, Status::Fail, "{}", f.summary);
     }
 
     #[test]

@@ -169,6 +169,7 @@ fn organization_seen(facts: &AccountFacts, ctx: &Context<'_>) -> Option<Organiza
                 owner: match owner {
                     Owner::Reseller(_) => OrgOwner::Reseller,
                     Owner::New => OrgOwner::New,
+                    Owner::Own => OrgOwner::Own,
                     Owner::Unknown => OrgOwner::Unknown,
                 },
                 why: owner.why(org, ctx),

@@ -246,6 +246,13 @@ facts! {
         "ListDelegatedServicesForAccount",
         "organizations:ListDelegatedServicesForAccount",
     )];
+    /// The billing transfers that let another organization pay this organization's bill
+    /// (the outbound ones, `Type=BILLING`); only a management account may list them.
+    BillingTransfers billing_transfers: BillingTransfers => [(
+        "Organizations",
+        "ListOutboundResponsibilityTransfers",
+        "organizations:ListOutboundResponsibilityTransfers",
+    )];
     /// The account's enabled regions (`ENABLED`, `ENABLED_BY_DEFAULT`), as AWS lists them;
     /// every regional read below is made in these (narrowed by `--regions`).
     Regions regions: Vec<String> => [("Account", "ListRegions", "account:ListRegions")];
@@ -558,6 +565,44 @@ pub enum DelegatedServices {
     Listed { services: Vec<String> },
     /// AWS did not answer, and why (e.g. AccessDenied for a member account).
     Unanswered { reason: String },
+}
+
+/// `organizations:ListOutboundResponsibilityTransfers` (`Type=BILLING`): the billing
+/// transfers that let an account outside the organization pay its bill (AWS's *outbound
+/// billing*), or that AWS would not say (only a management account may list them: a member
+/// account is refused, a standalone one has no organization). The list carries each
+/// transfer whole (the `ResponsibilityTransfer` shape DescribeResponsibilityTransfer also
+/// answers), so no transfer is described again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum BillingTransfers {
+    /// The transfers AWS lists, of every status (empty: none).
+    Listed { transfers: Vec<BillingTransfer> },
+    /// AWS did not answer, and why (AccessDenied, AWSOrganizationsNotInUse).
+    Unanswered { reason: String },
+}
+
+/// One billing transfer (botocore shape `ResponsibilityTransfer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingTransfer {
+    /// `rt-…`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `REQUESTED`, `DECLINED`, `CANCELED`, `EXPIRED`, `ACCEPTED`, `WITHDRAWN`.
+    pub status: String,
+    /// The organization that pays: its management account (the transfer's `Target`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_email: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub start: Option<OffsetDateTime>,
+    /// When the transfer ends; `None`: it has no end.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub end: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -151,13 +151,16 @@ pub struct OrganizationSeen {
     pub why: String,
 }
 
-/// Whose organization an account is in: the reseller's, the new one (`--new-org`), one
-/// orgexit cannot tell (it does not guess), or none (a standalone account).
+/// Whose organization an account is in: the reseller's, the new one (`--new-org`), the
+/// customer's own (its management account is audited too), one orgexit cannot tell (it
+/// does not guess), or none (a standalone account).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum OrgOwner {
     Reseller,
     New,
+    // Added for billing transfer (issue 25): reports without it never say it.
+    Own,
     Unknown,
     None,
 }

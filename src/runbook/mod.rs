@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::attestations::BucketDecision;
 use crate::checks::doors::{Closed, close_doors};
 use crate::checks::{
-    Context, Phase, Status, access_after_move, account_standing, billing_contact, control_tower,
-    delegated_admin, iam_federation, iam_reseller_policies, iam_reseller_roles,
+    Context, Phase, Status, access_after_move, account_standing, billing_contact, billing_transfer,
+    control_tower, delegated_admin, iam_federation, iam_reseller_policies, iam_reseller_roles,
     iam_reseller_users_groups, leave_permission, org_invitation, org_membership, payment_method,
     primary_contact, resource_policies, root_access_keys, root_credentials, root_mfa,
     s3_reseller_buckets, stackset_stacks,
@@ -108,6 +108,8 @@ impl Command {
 /// The console pages a person's steps point at.
 mod console {
     pub const PAYMENT: &str = "https://console.aws.amazon.com/billing/home#/paymentmethods";
+    pub const BILLING_TRANSFER: &str =
+        "https://console.aws.amazon.com/billing/home#/billing-transfer";
     pub const ACCOUNT: &str = "https://console.aws.amazon.com/billing/home#/account";
     pub const ROOT: &str = "https://console.aws.amazon.com/iam/home#/security_credentials";
     pub const ORGANIZATIONS: &str = "https://console.aws.amazon.com/organizations/v2/home";
@@ -257,6 +259,7 @@ fn account_runbook(
 /// providers, resource policies, buckets.
 const ORDER: &[&str] = &[
     account_standing::ID,
+    billing_transfer::ID,
     payment_method::ID,
     primary_contact::ID,
     billing_contact::ID,
@@ -363,6 +366,7 @@ impl Writer<'_> {
         }
         match &*check.id {
             payment_method::ID => person(console::PAYMENT),
+            billing_transfer::ID => person(console::BILLING_TRANSFER),
             account_standing::ID | primary_contact::ID | billing_contact::ID => {
                 person(console::ACCOUNT)
             }

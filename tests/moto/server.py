@@ -5,8 +5,8 @@ Usage: python server.py -H 127.0.0.1 -p PORT   (the same options as moto_server)
 moto answers everything it knows as moto_server does. Some reads orgexit sends are not in
 moto, or moto's answer lacks what AWS gives, so this plugin answers them from data seeded
 through POST /orgexit-plugin/seed (a JSON object: account ID -> {"payments", "contact",
-"leavers", "account_info", "summary", "delegated", "handshakes", "regions"}, merged per
-account):
+"leavers", "account_info", "summary", "delegated", "handshakes",
+"billing_transfers", "regions"}, merged per account):
 
 - AWS Payments `AWSPayments.ListPaymentInstruments` (awsJson 1.0, signing name
   `payments`): the account's seeded instruments, paginated by `nextToken` (at most
@@ -56,6 +56,16 @@ account):
   MANAGEMENT_EMAIL and MANAGEMENT_NAME, then the caller's ACCOUNT; a billing transfer also
   carries TRANSFER_TYPE BILLING), timestamps in epoch seconds. Nothing seeded: moto
   answers (HTTP 500, not implemented), as the tests of that error expect.
+- Organizations `ListOutboundResponsibilityTransfers` (awsJson 1.1), which moto does not
+  implement: the request must name `Type` `BILLING` (required in botocore's model; else
+  InvalidInputException, HTTP 400). The caller's seeded `"billing_transfers": [{"id",
+  "status": REQUESTED | ACCEPTED | WITHDRAWN | DECLINED | CANCELED | EXPIRED,
+  "payer_account", "payer_email", "start": RFC 3339, "end": RFC 3339 (optional),
+  "name" (optional)}]` as `{"ResponsibilityTransfers": [...]}` in botocore's
+  `ResponsibilityTransfer` shape (Source the caller, Target the payer, timestamps in
+  epoch seconds; `[]` lists none, as AWS answers a management account without
+  transfers); nothing seeded -> AccessDeniedException (HTTP 400), as AWS answers a member
+  account.
 - Account `ListRegions` (restJson, `POST /listRegions`): the seeded `"regions": [name,
   ...]` (us-east-1 when none is seeded), each `{"RegionName", "RegionOptStatus"}` with
   us-east-1 `ENABLED_BY_DEFAULT` and the others `ENABLED`, filtered by the body's
@@ -218,18 +228,23 @@ def list_regions(request):
     return _json(200, {"Regions": listed}, "application/json")
 
 
+def _member_denied():
+    """What Organizations answers a member account for a management account's read."""
+    return _json(
+        400,
+        {
+            "__type": "AccessDeniedException",
+            "Message": "You don't have permissions to access this resource.",
+        },
+        AWS_JSON_1_1,
+    )
+
+
 def list_delegated_services_for_account(request):
     account = _body(request).get("AccountId") or _account(request)
     services = _seeded(account).get("delegated")
     if services is None:
-        return _json(
-            400,
-            {
-                "__type": "AccessDeniedException",
-                "Message": "You don't have permissions to access this resource.",
-            },
-            AWS_JSON_1_1,
-        )
+        return _member_denied()
     return _json(
         200,
         {
@@ -284,6 +299,42 @@ def list_handshakes_for_account(request):
     wanted = (_body(request).get("Filter") or {}).get("ActionType")
     listed = [_handshake(account, h) for h in handshakes if wanted in (None, h["action"])]
     return _json(200, {"Handshakes": listed}, AWS_JSON_1_1)
+
+
+def list_outbound_responsibility_transfers(request):
+    account = _account(request)
+    if _body(request).get("Type") != "BILLING":
+        return _json(
+            400,
+            {
+                "__type": "InvalidInputException",
+                "Message": "1 validation error detected: Value at 'type' failed to satisfy constraint: Member must satisfy enum value set: [BILLING]",
+            },
+            AWS_JSON_1_1,
+        )
+    transfers = _seeded(account).get("billing_transfers")
+    if transfers is None:
+        return _member_denied()
+    listed = []
+    for t in transfers:
+        item = {
+            "Arn": f"arn:aws:organizations::{account}:transfer/o-{account}/billing/outbound/{t['id']}",
+            "Id": t["id"],
+            "Type": "BILLING",
+            "Status": t["status"],
+            "Source": {"ManagementAccountId": account},
+            "Target": {
+                "ManagementAccountId": t["payer_account"],
+                "ManagementAccountEmail": t["payer_email"],
+            },
+            "StartTimestamp": _epoch(t["start"]),
+        }
+        if "end" in t:
+            item["EndTimestamp"] = _epoch(t["end"])
+        if "name" in t:
+            item["Name"] = t["name"]
+        listed.append(item)
+    return _json(200, {"ResponsibilityTransfers": listed}, AWS_JSON_1_1)
 
 
 def simulate_principal_policy(request, form):
@@ -404,6 +455,8 @@ class Plugin:
             answer = list_delegated_services_for_account(request)
         elif target == ORGANIZATIONS + "ListHandshakesForAccount":
             answer = list_handshakes_for_account(request)
+        elif target == ORGANIZATIONS + "ListOutboundResponsibilityTransfers":
+            answer = list_outbound_responsibility_transfers(request)
         elif service == "iam" and request.method == "POST":
             # Read the form from a copy of the body: moto reads it again when it answers.
             body = request.get_data(cache=True)

@@ -80,7 +80,7 @@ fn demo_json_follows_the_contract() {
         .iter()
         .map(|s| summary[s].as_u64().unwrap())
         .sum();
-    assert_eq!(total, 4 * 20, "every check for every account");
+    assert_eq!(total, 4 * 21, "every check for every account");
 
     let ids: Vec<&str> = report["accounts"]
         .as_array()
@@ -93,7 +93,7 @@ fn demo_json_follows_the_contract() {
     assert_eq!(ids, sorted, "accounts sorted by ID");
     for account in report["accounts"].as_array().unwrap() {
         let checks = account["checks"].as_array().unwrap();
-        assert_eq!(checks.len(), 20);
+        assert_eq!(checks.len(), 21);
         assert_eq!(checks[0]["id"], "org-membership");
         assert_eq!(checks[13]["id"], "root-access-keys");
         assert_eq!(checks[19]["id"], "delegated-admin");
@@ -221,7 +221,7 @@ fn select_and_skip_narrow_the_checks_and_the_exit_status_follows() {
             .as_array()
             .unwrap()
             .len(),
-        17
+        18
     );
 }
 
@@ -249,7 +249,7 @@ fn an_account_missing_from_the_snapshot_is_error_not_dropped() {
             .iter()
             .all(|c| c["status"] == "error")
     );
-    assert_eq!(missing["checks"].as_array().unwrap().len(), 20);
+    assert_eq!(missing["checks"].as_array().unwrap().len(), 21);
 }
 
 #[test]
@@ -411,7 +411,7 @@ fn checks_lists_the_catalog_and_explain_prints_the_doc() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 20);
+    assert_eq!(list.as_array().unwrap().len(), 21);
     assert_eq!(list[10]["id"], "iam-federation");
     assert!(
         list[10]["reads"]
@@ -625,7 +625,7 @@ fn a_run_that_covers_no_account_exits_2_never_ready() {
 #[test]
 fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let full = json(&demo(&["--format", "json"]));
-    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 20);
+    assert_eq!(full["selected_checks"].as_array().unwrap().len(), 21);
     assert_eq!(full["snapshot"]["collected_at"], "2026-12-06T09:00:00Z");
 
     let out = demo(&["--format", "json", "--select", "root-mfa,root-access-keys"]);
@@ -640,7 +640,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     let second = table.lines().nth(1).unwrap();
     assert_eq!(
         second,
-        "facts from the snapshot collected 2026-12-06T09:00:00Z · only 2 of 20 checks: root-mfa, root-access-keys",
+        "facts from the snapshot collected 2026-12-06T09:00:00Z · only 2 of 21 checks: root-mfa, root-access-keys",
         "{table}"
     );
     let markdown = common::stdout(&demo(&[
@@ -651,7 +651,7 @@ fn the_report_says_which_checks_ran_and_when_the_snapshot_was_collected() {
     ]));
     assert!(
         markdown
-            .contains("- **Not a full audit:** only 2 of 20 checks: root-mfa, root-access-keys")
+            .contains("- **Not a full audit:** only 2 of 21 checks: root-mfa, root-access-keys")
             && markdown.contains("- **Facts from:** the snapshot collected 2026-12-06T09:00:00Z"),
         "{markdown}"
     );
@@ -1648,4 +1648,81 @@ fn one_day_is_singular() {
         standing.contains("(1 day before today (2026-12-06))"),
         "{standing}"
     );
+}
+
+/// README's *When the reseller pays through a billing transfer* runs as printed, with no
+/// AWS account: the management account fails billing-transfer, naming the reseller's
+/// transfer, and its own organization passes org-membership; `explain` prints the doc.
+#[test]
+fn the_readme_billing_transfer_example_runs_as_printed() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let block = readme
+        .split("```sh billing-transfer\n")
+        .nth(1)
+        .expect("README has a ```sh billing-transfer block")
+        .split("\n```\n")
+        .next()
+        .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("orgexit");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let lines: Vec<&str> = block.lines().collect();
+    assert_eq!(lines.len(), 2, "{block}");
+    let run = |line: &str| {
+        std::process::Command::new("bash")
+            .args(["-c", line])
+            .current_dir(repo("."))
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "200")
+            .output()
+            .unwrap()
+    };
+    let audit = run(lines[0]);
+    assert_eq!(
+        audit.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+    let table = common::stdout(&audit);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("│ billing-transfer"))
+        .unwrap_or_else(|| panic!("no billing-transfer row:\n{table}"));
+    assert!(row.contains("┆ fail "), "{row}");
+    assert!(table.contains("rt-acmebill0001"), "{table}");
+    assert!(
+        table.contains("111122223333 · acme-management · not ready"),
+        "{table}"
+    );
+    let json = common::json(&run(&format!("{} --format json", lines[0])));
+    let status = |account: &str, check: &str| {
+        json["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account_id"] == account)
+            .unwrap()["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == check)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("111122223333", "org-membership"), "pass");
+    assert_eq!(status("444455556666", "org-membership"), "pass");
+    assert_eq!(status("444455556666", "billing-transfer"), "skipped");
+    assert_eq!(
+        json["accounts"][0]["organization"]["owner"], "own",
+        "{}",
+        json["accounts"][0]
+    );
+    let explain = run(lines[1]);
+    assert_eq!(explain.status.code(), Some(0));
+    assert!(common::stdout(&explain).contains("billing-transfer"));
 }

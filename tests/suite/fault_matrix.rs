@@ -66,6 +66,11 @@ const HINTS: &[(&str, FactKind)] = &[
     ("delegated-admin", FactKind::Organization),
     // Whose Control Tower the account is in matters only when it shows signs of one.
     ("control-tower", FactKind::Organization),
+    // Only a management account sees its organization's billing transfers: in a member
+    // account (the target is one) billing-transfer is skipped before it reads them. In a
+    // management account a failed read is an error:
+    // `a_management_account_whose_transfers_fail_is_an_error`.
+    ("billing-transfer", FactKind::BillingTransfers),
 ];
 
 /// Facts a check falls back from by contract when AWS does not answer: payment-method,
@@ -541,5 +546,79 @@ async fn a_region_that_does_not_answer_is_an_error_naming_it() {
                 account(&baseline.report, &other.account_id).checks
             );
         }
+    }
+}
+
+/// Issue 25: billing-transfer in a management account, whose transfers only it can see.
+/// The target account made its organization's management account, with a reseller's
+/// transfer that ends before the target date (`pass` without a fault): every fault of
+/// ListOutboundResponsibilityTransfers but a denial makes the check `error`, naming the
+/// read and the cause; a denial is an `error` too (the management account must see them),
+/// never the member's `skipped`.
+#[tokio::test(start_paused = true)]
+async fn a_management_account_whose_transfers_fail_is_an_error() {
+    use orgexit::facts::{BillingTransfer, BillingTransfers, Fact, Membership, Organization};
+    let mut demo = demo_facts();
+    let target = demo.iter_mut().find(|f| f.account_id == TARGET).unwrap();
+    target.organization = Some(Fact::Ok(Membership::Member(Organization {
+        id: "o-acmeown0001".into(),
+        management_account_id: TARGET.into(),
+        management_account_email: Some("aws@acme.example".into()),
+    })));
+    target.billing_transfers = Some(Fact::Ok(BillingTransfers::Listed {
+        transfers: vec![BillingTransfer {
+            id: "rt-acmebill01".into(),
+            name: None,
+            status: "WITHDRAWN".into(),
+            payer_account_id: Some("999988887777".into()),
+            payer_email: Some("aws@ctl.io".into()),
+            start: Some(datetime!(2025-12-01 00:00 UTC)),
+            end: Some(datetime!(2026-11-30 23:59:59 UTC)),
+            handshake_id: None,
+        }],
+    }));
+    let ids: Vec<&str> = demo.iter().map(|f| f.account_id.as_str()).collect();
+    let status_of = |report: &Report| {
+        account(report, TARGET)
+            .checks
+            .into_iter()
+            .find(|c| c.id == "billing-transfer")
+            .unwrap()
+    };
+    let replay = Replay::builder().build(world(&demo));
+    let (facts, _) = gather(&replay, &quick_options(), &ids, &all_facts()).await;
+    let then = status_of(&evaluate(&criteria(), &facts, NOW));
+    assert_eq!(then.status, Status::Pass, "{}", then.summary);
+    for (name, fault, causes, failure) in faults() {
+        let replay = Replay::builder()
+            .rule(
+                Rule::new(fault)
+                    .account(TARGET)
+                    .operation("ListOutboundResponsibilityTransfers"),
+            )
+            .build(world(&demo));
+        let (facts, _) = gather(&replay, &quick_options(), &ids, &all_facts()).await;
+        let now = status_of(&evaluate(&criteria(), &facts, NOW));
+        assert_eq!(now.status, Status::Error, "{name}: {}", now.summary);
+        assert!(
+            now.summary
+                .contains("organizations:ListOutboundResponsibilityTransfers"),
+            "{name}: {}",
+            now.summary
+        );
+        assert!(
+            causes.iter().any(|c| now.summary.contains(c)),
+            "{name}: {}",
+            now.summary
+        );
+        assert!(
+            carries(
+                &now,
+                "organizations:ListOutboundResponsibilityTransfers",
+                failure
+            ),
+            "{name}: {:?}",
+            now.items
+        );
     }
 }

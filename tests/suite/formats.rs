@@ -180,7 +180,7 @@ fn markdown_tables_keep_their_columns_and_many_accounts_get_a_row_each() {
     let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('|')).collect();
     assert_eq!(
         rows.len(),
-        2 + 2 + 20,
+        2 + 2 + 21,
         "header, rule, ready, move, a row per check"
     );
     assert!(rows.iter().all(|r| unescaped_pipes(r) == 6), "{text}");
@@ -281,7 +281,7 @@ fn folded_table_at_80_and_60_columns() {
             );
         }
         assert!(
-            text.contains("111122223333 · acme-prod · ready · 15 checks pass\n"),
+            text.contains("111122223333 · acme-prod · ready · 15 checks pass, 1 skipped\n"),
             "{text}"
         );
         assert!(text.contains("--all shows every check"), "{text}");

@@ -448,7 +448,7 @@ fn assert_consistent(report: &Value, accounts: usize, checks: usize) {
 /// The checks of the catalog: DESIGN.md's fourteen, issue 19's account-standing,
 /// access-after-move and delegated-admin, and issue 21's control-tower, stackset-stacks
 /// and resource-policies.
-const CATALOG: usize = 20;
+const CATALOG: usize = 21;
 
 #[test]
 fn pre_phase_reports_each_account_as_it_is() {
@@ -1603,3 +1603,94 @@ fn aws_refuses_a_young_account_and_a_leaver_denied_accept_handshake() {
 mod runbook;
 #[path = "moto_e2e/setup.rs"]
 mod setup;
+
+/// The management account of the customer's own organization (seed.py `NEW_MANAGEMENT`),
+/// which a reseller may pay for through a billing transfer.
+const OWN_MANAGEMENT: &str = "222244446666";
+
+impl Seeded {
+    /// Seeds the plugin's answers for one account (merged with what it has).
+    fn seed(&self, account: &str, values: Value) {
+        let python = tool("ORGEXIT_PYTHON", "python", "python3");
+        let body = serde_json::json!({ account: values }).to_string();
+        let out = std::process::Command::new(&python)
+            .args([
+                "-c",
+                "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/orgexit-plugin/seed', data=sys.argv[2].encode(), method='POST')).read()",
+            ])
+            .arg(self.moto.endpoint())
+            .arg(body)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Issue 25: a reseller that pays through a billing transfer, seen from the customer's
+/// own organization's management account against moto (the plugin serves the transfers,
+/// which moto lacks): in force, fail in both phases; ending by the target date, pass;
+/// requested by the reseller, warn; a member account cannot see them, skipped.
+#[test]
+fn a_billing_transfer_to_the_reseller_blocks_until_it_ends() {
+    let moto = Seeded::new(false);
+    let transfer = |status: &str, end: Option<String>| {
+        let mut t = serde_json::json!({
+            "id": "rt-acmebill0001",
+            "status": status,
+            "payer_account": RESELLER,
+            "payer_email": "billing@reseller.example",
+            "start": "2025-12-01T00:00:00Z",
+        });
+        if let Some(end) = end {
+            t["end"] = end.into();
+        }
+        serde_json::json!({ "billing_transfers": [t] })
+    };
+    let select = [
+        "--select",
+        "billing-transfer",
+        "--target-date",
+        &moto.target_date,
+    ];
+    let status = |phase: &str| {
+        let (_, report) = moto.audit(OWN_MANAGEMENT, &[&select[..], &["--phase", phase]].concat());
+        let c = check(&report, OWN_MANAGEMENT, "billing-transfer");
+        (
+            c["status"].as_str().unwrap().to_string(),
+            c["summary"].as_str().unwrap().to_string(),
+        )
+    };
+
+    moto.seed(OWN_MANAGEMENT, transfer("ACCEPTED", None));
+    let (pre, summary) = status("pre");
+    assert_eq!(pre, "fail", "{summary}");
+    assert!(
+        summary.contains("rt-acmebill0001")
+            && summary.contains(RESELLER)
+            && summary.contains("in force since 2025-12-01 00:00:00 UTC, with no end")
+            && summary.contains("at the earliest"),
+        "{summary}"
+    );
+    assert_eq!(status("post").0, "fail");
+
+    let by_the_target = format!("{}T00:00:00Z", moto.target_date);
+    moto.seed(OWN_MANAGEMENT, transfer("WITHDRAWN", Some(by_the_target)));
+    let (pre, summary) = status("pre");
+    assert_eq!(pre, "pass", "{summary}");
+    assert!(summary.contains("by the target date"), "{summary}");
+
+    moto.seed(OWN_MANAGEMENT, transfer("REQUESTED", None));
+    let (pre, summary) = status("pre");
+    assert_eq!(pre, "warn", "{summary}");
+
+    // A member of the reseller's organization: AWS denies it the list (the plugin answers
+    // an account with nothing seeded as AWS answers a member).
+    let (_, report) = moto.audit(&moto.clean, &select);
+    let c = check(&report, &moto.clean, "billing-transfer");
+    assert_eq!(c["status"], "skipped", "{c}");
+    assert!(c["summary"].as_str().unwrap().contains(RESELLER), "{c}");
+}

@@ -625,6 +625,88 @@ async fn delegated_services_are_read_from_each_answer() {
     }
 }
 
+/// Issue 25: what ListOutboundResponsibilityTransfers answers a management account, in
+/// botocore's shape (no example is published): each transfer read whole (the reseller's
+/// in force with no end: fail, naming it and its start; a declined one: nothing), with
+/// `Type=BILLING` sent; AccessDenied (a member account) and AWSOrganizationsNotInUse (a
+/// standalone one) are answers, not faults, and asked once.
+#[tokio::test(start_paused = true)]
+async fn billing_transfers_are_read_from_each_answer() {
+    use orgexit::facts::{BillingTransfers, Membership, Organization};
+    let (mut facts, replay) = read_one(
+        "ListOutboundResponsibilityTransfers",
+        "organizations-ListOutboundResponsibilityTransfers.json",
+        FactKind::BillingTransfers,
+    )
+    .await;
+    let calls = calls_of(&replay, "ListOutboundResponsibilityTransfers");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].params.get("Type").map(String::as_str),
+        Some("BILLING")
+    );
+    let BillingTransfers::Listed { transfers } = ok(&facts.billing_transfers, "listed") else {
+        panic!("not listed: {:?}", facts.billing_transfers);
+    };
+    assert_eq!(transfers.len(), 2);
+    let accepted = &transfers[0];
+    assert_eq!(accepted.id, "rt-1a2b3c4d5e6f");
+    assert_eq!(accepted.status, "ACCEPTED");
+    assert_eq!(accepted.payer_account_id.as_deref(), Some("999988887777"));
+    assert_eq!(accepted.payer_email.as_deref(), Some("aws-billing@ctl.io"));
+    assert_eq!(
+        accepted.start,
+        Some(time::macros::datetime!(2025-12-01 00:00 UTC))
+    );
+    assert_eq!(accepted.end, None);
+    assert_eq!(
+        accepted.handshake_id.as_deref(),
+        Some("h-examplehandshakeid111")
+    );
+    assert_eq!(transfers[1].status, "DECLINED");
+    // Audited as its organization's management account.
+    facts.organization = Some(Fact::Ok(Membership::Member(Organization {
+        id: "o-exampleorgid".into(),
+        management_account_id: ACCOUNT.into(),
+        management_account_email: Some("aws-admin@example.com".into()),
+    })));
+    let (status, summary) = run("billing-transfer", &facts, None);
+    assert_eq!(status, Status::Fail, "{summary}");
+    for part in [
+        "rt-1a2b3c4d5e6f",
+        "999988887777",
+        "in force since 2025-12-01 00:00:00 UTC, with no end",
+    ] {
+        assert!(summary.contains(part), "{part}: {summary}");
+    }
+    assert!(!summary.contains("rt-7g8h9i0j1k2l"), "{summary}");
+
+    for file in [
+        "organizations-AccessDeniedException-400.json",
+        "organizations-AWSOrganizationsNotInUseException-400.json",
+    ] {
+        let (facts, replay) = read_one(
+            "ListOutboundResponsibilityTransfers",
+            file,
+            FactKind::BillingTransfers,
+        )
+        .await;
+        assert_eq!(
+            calls_of(&replay, "ListOutboundResponsibilityTransfers").len(),
+            1,
+            "{file}"
+        );
+        assert!(
+            matches!(
+                ok(&facts.billing_transfers, file),
+                BillingTransfers::Unanswered { .. }
+            ),
+            "{file}: {:?}",
+            facts.billing_transfers
+        );
+    }
+}
+
 fn run(check: &str, facts: &AccountFacts, leaver: Option<&Leaver>) -> (Status, String) {
     judge(check, facts, &Reseller::ctl(), Phase::Pre, leaver)
 }

@@ -93,7 +93,7 @@ fn quiet_silences_warnings_but_not_the_report_or_the_exit_status() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
-    assert_eq!(report["summary"]["error"], 3 * 20);
+    assert_eq!(report["summary"]["error"], 3 * 21);
 
     // Errors still print: bad input under --quiet.
     let out = orgexit()

@@ -273,7 +273,7 @@ fn root_access_not_checked_is_said_not_guessed() {
     let (fields, special) = fields(&text);
     assert!(
         special.last().unwrap().contains(
-            "; not a full audit: only 19 of 20 checks: org-membership, org-invitation, leave-permission, payment-method, billing-contact,"
+            "; not a full audit: only 20 of 21 checks: org-membership, org-invitation, leave-permission, payment-method, billing-contact,"
         ),
         "{special:?}"
     );

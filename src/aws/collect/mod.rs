@@ -16,10 +16,10 @@ use time::OffsetDateTime;
 use super::config::AccountClients;
 use super::error::{code, describe};
 use crate::facts::{
-    AccountFacts, AccountInformation, AccountSummary, BucketPolicy, Collect, Contact,
-    ContactInformation, DelegatedServices, FactKind, Handshake, KeyPolicy, LeaveOutcome,
-    LeaveSimulation, Membership, NamedEntity, Organization, PaymentInstrument, Regional, Role,
-    SamlProvider, Stack, Target,
+    AccountFacts, AccountInformation, AccountSummary, BillingTransfer, BillingTransfers,
+    BucketPolicy, Collect, Contact, ContactInformation, DelegatedServices, FactKind, Handshake,
+    KeyPolicy, LeaveOutcome, LeaveSimulation, Membership, NamedEntity, Organization,
+    PaymentInstrument, Regional, Role, SamlProvider, Stack, Target,
 };
 
 mod cleanup;
@@ -120,6 +120,12 @@ impl Collect for AccountClients {
         target: Target<'_>,
     ) -> impl Future<Output = Read<DelegatedServices>> + Send {
         delegated_services(self, target.account_id)
+    }
+    fn billing_transfers(
+        &self,
+        _: Target<'_>,
+    ) -> impl Future<Output = Read<BillingTransfers>> + Send {
+        billing_transfers(self)
     }
     async fn regions(&self, _: Target<'_>) -> Read<Vec<String>> {
         self.enabled_regions().await.clone()
@@ -341,6 +347,73 @@ async fn delegated_services(c: &AccountClients, account_id: &str) -> Read<Delega
         }
     }
     Ok(DelegatedServices::Listed { services })
+}
+
+async fn billing_transfers(c: &AccountClients) -> Read<BillingTransfers> {
+    use aws_sdk_organizations::types::ResponsibilityTransferType;
+    const ACTION: &str = "organizations:ListOutboundResponsibilityTransfers";
+    // The SDK has no paginator for it (botocore lists none): the pages by their token,
+    // and a token answered twice is a fault, not a loop.
+    let mut token: Option<String> = None;
+    let mut tokens = std::collections::HashSet::new();
+    let mut transfers = Vec::new();
+    loop {
+        let answer = c
+            .organizations
+            .list_outbound_responsibility_transfers()
+            .r#type(ResponsibilityTransferType::Billing)
+            .set_next_token(token.clone())
+            .send()
+            .await;
+        let page = match answer {
+            Ok(page) => page,
+            // A member account may not list them; a standalone one has no organization.
+            Err(e)
+                if matches!(
+                    code(&e),
+                    Some("AccessDeniedException" | "AWSOrganizationsNotInUseException")
+                ) =>
+            {
+                return Ok(BillingTransfers::Unanswered {
+                    reason: describe(ACTION, &e),
+                });
+            }
+            Err(e) => return Err(describe(ACTION, &e)),
+        };
+        // A page without the list is no answer (an empty body parses as one): fail closed
+        // rather than read "no transfer".
+        let listed = page
+            .responsibility_transfers
+            .ok_or_else(|| format!("{ACTION}: the answer has no ResponsibilityTransfers list"))?;
+        for t in listed {
+            let id =
+                t.id.ok_or_else(|| format!("{ACTION}: a transfer without its Id"))?;
+            let status = t
+                .status
+                .ok_or_else(|| format!("{ACTION}: transfer {id} without its Status"))?;
+            let (payer_account_id, payer_email) = t
+                .target
+                .map(|p| (p.management_account_id, p.management_account_email))
+                .unwrap_or_default();
+            transfers.push(BillingTransfer {
+                id,
+                name: t.name,
+                status: status.as_str().to_string(),
+                payer_account_id,
+                payer_email,
+                start: t.start_timestamp.as_ref().and_then(timestamp),
+                end: t.end_timestamp.as_ref().and_then(timestamp),
+                handshake_id: t.active_handshake_id,
+            });
+        }
+        match page.next_token.filter(|t| !t.is_empty()) {
+            Some(next) if !tokens.insert(next.clone()) => {
+                return Err(format!("{ACTION}: the answer repeats its NextToken {next}"));
+            }
+            Some(next) => token = Some(next),
+            None => return Ok(BillingTransfers::Listed { transfers }),
+        }
+    }
 }
 
 async fn billing_contact(c: &AccountClients) -> Read<Option<Contact>> {
