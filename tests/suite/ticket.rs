@@ -526,3 +526,46 @@ fn how_they_leave_follows_the_move_of_each_account() {
         "{special:?}"
     );
 }
+
+/// Issue 25: a customer whose reseller pays its own organization's bill through a billing
+/// transfer (`fixtures/billing-transfer.json`): the goal is to end the transfer, nothing
+/// departs, the organization's audited accounts are listed, and "How will you leave?"
+/// says to withdraw the transfer, naming it and the month end it can stop at.
+#[test]
+fn a_billing_transfer_customer_withdraws_the_transfer() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = orgexit()
+        .args(["audit", "--snapshot"])
+        .arg(repo("fixtures/billing-transfer.json"))
+        .args(["--target-date", "2026-12-31", "--today", "2026-12-08"])
+        .args(["--format", "json", "--output"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = ticket(report.to_str().unwrap());
+    let (fields, _) = fields(&text);
+    assert!(
+        fields["Goal"].starts_with(
+            "End the billing transfer through which Lumen pays for your own AWS Organization"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        fields["Departing AWS AccountIDs"],
+        "none: every account is in your own organization"
+    );
+    assert_eq!(
+        fields["AWS AccountIDs of your own organization (they stay in it; audited)"],
+        "111122223333 (acme-management), 444455556666 (acme-workloads)"
+    );
+    let how = &fields["How will you leave?"];
+    assert!(
+        how.starts_with("withdraw the billing transfer (")
+            && how.contains("rt-acmebill0001")
+            && how.contains("it stops at 2026-12-31 23:59:59 UTC at the earliest"),
+        "{how}"
+    );
+    assert!(!how.contains("direct transfer"), "nothing moves: {how}");
+}

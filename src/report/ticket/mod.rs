@@ -81,6 +81,14 @@ pub(crate) fn render(
             &departed,
         );
     }
+    let own: Vec<&AccountReport> = accounts.iter().filter(|a| in_own_org(a)).collect();
+    if !own.is_empty() {
+        field(
+            &mut out,
+            "AWS AccountIDs of your own organization (they stay in it; audited)",
+            &ids(own.into_iter()),
+        );
+    }
     field(&mut out, "How will you leave?", &how_they_leave(accounts));
     field(
         &mut out,
@@ -132,7 +140,7 @@ pub(crate) fn render(
 fn how_they_leave(accounts: &[AccountReport]) -> String {
     use std::collections::BTreeMap;
     let mut by_move: BTreeMap<(&'static str, &str), Vec<&str>> = BTreeMap::new();
-    for account in accounts.iter().filter(|a| !has_left(a)) {
+    for account in accounts.iter().filter(|a| !has_left(a) && !in_own_org(a)) {
         let Some(moving) = &account.moving else {
             continue;
         };
@@ -149,14 +157,19 @@ fn how_they_leave(accounts: &[AccountReport]) -> String {
             .or_default()
             .push(account.account_id.as_str());
     }
-    if by_move.is_empty() {
+    let mut ways: Vec<String> = billing_transfers(accounts)
+        .into_iter()
+        .map(|summary| format!("withdraw the billing transfer ({summary})"))
+        .collect();
+    ways.extend(
+        by_move
+            .into_iter()
+            .map(|((how, why), ids)| format!("{how}: {} ({why})", ids.join(", "))),
+    );
+    if ways.is_empty() {
         return BLANK.to_string();
     }
-    by_move
-        .into_iter()
-        .map(|((how, why), ids)| format!("{how}: {} ({why})", ids.join(", ")))
-        .collect::<Vec<_>>()
-        .join("; ")
+    ways.join("; ")
 }
 
 /// Whether the report shows the account out of the reseller's organization already:
@@ -169,8 +182,45 @@ fn has_left(account: &AccountReport) -> bool {
         .is_some_and(|o| matches!(o.owner, OrgOwner::None | OrgOwner::New))
 }
 
+/// Whether the account is in the customer's own organization (its management account is
+/// audited too): it does not move; a reseller that pays its bill does so through a
+/// billing transfer.
+fn in_own_org(account: &AccountReport) -> bool {
+    account
+        .organization
+        .as_ref()
+        .is_some_and(|o| o.owner == OrgOwner::Own)
+}
+
+/// What the management accounts' `billing-transfer` says of a reseller's transfer still
+/// to end (fail) or asked for (warn), one summary each.
+fn billing_transfers(accounts: &[AccountReport]) -> Vec<String> {
+    accounts
+        .iter()
+        .flat_map(|a| a.checks.iter())
+        .filter(|c| {
+            c.id == crate::checks::billing_transfer::ID
+                && matches!(c.status, Status::Fail | Status::Warn)
+        })
+        .map(|c| c.summary.clone())
+        .collect()
+}
+
 fn goal(report: &Report, accounts: &[AccountReport], company: &str) -> String {
-    let departing = accounts.iter().filter(|a| !has_left(a)).count();
+    if !accounts.is_empty() && accounts.iter().all(in_own_org) {
+        return format!(
+            "End the billing transfer through which {company} pays for your own AWS Organization, take over the root credentials of its {} and remove {company} access",
+            if accounts.len() == 1 {
+                "1 AWS account".to_string()
+            } else {
+                format!("{} AWS accounts", accounts.len())
+            }
+        );
+    }
+    let departing = accounts
+        .iter()
+        .filter(|a| !has_left(a) && !in_own_org(a))
+        .count();
     // Before the cut-over the goal is the accounts still to move; after it, all of them.
     let n = match report.phase {
         Phase::Pre if departing > 0 => departing,
@@ -202,9 +252,13 @@ fn departing(accounts: &[AccountReport]) -> (String, Option<String>) {
     if accounts.is_empty() {
         return (BLANK.to_string(), None);
     }
-    let (left, staying): (Vec<&AccountReport>, Vec<&AccountReport>) =
-        accounts.iter().partition(|a| has_left(a));
-    let departing = if staying.is_empty() {
+    let (left, staying): (Vec<&AccountReport>, Vec<&AccountReport>) = accounts
+        .iter()
+        .filter(|a| !in_own_org(a))
+        .partition(|a| has_left(a));
+    let departing = if staying.is_empty() && left.is_empty() {
+        "none: every account is in your own organization".to_string()
+    } else if staying.is_empty() {
         "none: every account has left".to_string()
     } else {
         ids(staying.into_iter())
