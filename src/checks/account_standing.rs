@@ -55,8 +55,7 @@ impl Check for AccountStanding {
             None => (ctx.today, format!("today ({})", ctx.today)),
         };
         let may_leave = created + time::Duration::days(WAITING_DAYS);
-        let at =
-            |t: time::OffsetDateTime| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute());
+        let at = super::utc;
         let item = Item::new(CREATED, created.date().to_string())
             .with_reason(format!("may leave from {}", at(may_leave)));
         if may_leave > day.midnight().assume_utc() {

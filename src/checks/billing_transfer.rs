@@ -3,7 +3,7 @@
 use time::{Date, OffsetDateTime};
 
 use super::org_membership::{Owner, whose};
-use super::{About, Check, Context, Finding, Item, Phase, Severity, Status};
+use super::{About, Check, Context, Finding, Item, Phase, Severity, Status, utc};
 use crate::facts::{
     AccountFacts, BillingTransfer, BillingTransfers, FactKind, Membership, Missing, Organization,
 };
@@ -209,31 +209,19 @@ fn item(kind: &'static str, t: &BillingTransfer) -> Item {
     }
 }
 
-/// A moment as a person reads it: `2026-12-31 23:59:59 UTC`.
+/// A moment AWS may leave out, as a summary says it.
 fn said(at: Option<OffsetDateTime>) -> String {
-    at.map_or_else(
-        || "at a time AWS does not say".to_string(),
-        |at| {
-            let at = at.to_offset(time::UtcOffset::UTC);
-            format!(
-                "{} {:02}:{:02}:{:02} UTC",
-                at.date(),
-                at.hour(),
-                at.minute(),
-                at.second()
-            )
-        },
-    )
+    at.map_or_else(|| "at a time AWS does not say".to_string(), utc)
 }
 
 /// The last moment of `day`'s month, when a transfer withdrawn that day ends.
 fn month_end(day: Date) -> String {
     let last = time::util::days_in_month(day.month(), day.year());
-    format!(
-        "{}-{:02}-{last:02} 23:59:59 UTC",
-        day.year(),
-        u8::from(day.month())
-    )
+    let last = day.replace_day(last).unwrap_or(day);
+    utc(last
+        .with_hms(23, 59, 59)
+        .unwrap_or(last.midnight())
+        .assume_utc())
 }
 
 #[cfg(test)]
@@ -323,7 +311,7 @@ mod tests {
         for part in [
             "Lumen (management account 999999999999, aws-billing@ctl.io)",
             "rt-1a2b3c4d5e",
-            "in force since 2025-12-01 00:00:00 UTC, with no end",
+            "in force since 2025-12-01 00:00 UTC, with no end",
             "stops at 2026-11-30 23:59:59 UTC at the earliest",
         ] {
             assert!(f.summary.contains(part), "{part}: {}", f.summary);

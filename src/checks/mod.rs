@@ -557,6 +557,22 @@ pub(crate) fn name_list(names: &[String]) -> String {
 }
 
 /// "1 role", "3 roles".
+/// A moment as a summary says it, in UTC: `2026-12-09 10:30 UTC`, with the seconds when
+/// they are not zero (`2026-12-31 23:59:59 UTC`, a billing transfer's month end).
+pub(crate) fn utc(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let seconds = match t.second() {
+        0 => String::new(),
+        s => format!(":{s:02}"),
+    };
+    format!(
+        "{} {:02}:{:02}{seconds} UTC",
+        t.date(),
+        t.hour(),
+        t.minute()
+    )
+}
+
 pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
     if n == 1 {
         format!("1 {singular}")

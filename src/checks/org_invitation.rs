@@ -26,10 +26,7 @@ const INVITATION_DAYS: i64 = 15;
 
 fn expiry(h: &Handshake) -> String {
     h.expires_at
-        .map(|t| {
-            let t = t.to_offset(time::UtcOffset::UTC);
-            format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
-        })
+        .map(super::utc)
         .unwrap_or_else(|| "at an unknown time".into())
 }
 

@@ -8,7 +8,7 @@
 //! resource under its finding) continues two columns deeper, so its next line cannot be
 //! read as another resource. Only a run with no separator, longer than the column, is cut.
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Where an ARN or path breaks first.
 const MAJOR: &[char] = &[':', '/'];
@@ -142,7 +142,7 @@ fn cut(run: &str, room: usize) -> Vec<&str> {
     let mut start = 0;
     let mut width = 0;
     for (at, c) in run.char_indices() {
-        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        let w = c.width().unwrap_or(0);
         if width + w > room && at > start {
             out.push(&run[start..at]);
             start = at;

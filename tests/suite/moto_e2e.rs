@@ -1671,7 +1671,7 @@ fn a_billing_transfer_to_the_reseller_blocks_until_it_ends() {
     assert!(
         summary.contains("rt-acmebill0001")
             && summary.contains(RESELLER)
-            && summary.contains("in force since 2025-12-01 00:00:00 UTC, with no end")
+            && summary.contains("in force since 2025-12-01 00:00 UTC, with no end")
             && summary.contains("at the earliest"),
         "{summary}"
     );
