@@ -17,7 +17,7 @@ about! {
     needs: &[FactKind::BillingTransfers, FactKind::Organization],
     attestation: None,
     remediation: "Withdraw the billing transfer in the management account (Billing and Cost Management → Billing transfer → Outbound billing, or `aws organizations terminate-responsibility-transfer`); it ends at 23:59:59 UTC on the last day of the month you choose and cannot be undone. Put a payment method on the management account before it ends.",
-    item_kinds: &[IN_FORCE, ENDING, REQUESTED, OTHER_PAYER, MEMBER],
+    item_kinds: &[IN_FORCE, ENDING, REQUESTED, OTHER_PAYER, MEMBER, UNKNOWN_STATUS],
 }
 
 /// A reseller's transfer in force past the target date (resource: its ID; principal: the
@@ -31,6 +31,8 @@ pub(crate) const REQUESTED: &str = "transfer-requested";
 pub(crate) const OTHER_PAYER: &str = "other-payer";
 /// The account is a member: its management account (resource) sees the transfers.
 pub(crate) const MEMBER: &str = "member-account";
+/// A transfer whose status orgexit does not know (one AWS added since): never read as none.
+pub(crate) const UNKNOWN_STATUS: &str = "unknown-transfer-status";
 
 impl Check for BillingTransferCheck {
     fn about(&self) -> &'static About {
@@ -137,8 +139,17 @@ fn judge(transfers: &[BillingTransfer], ctx: &Context<'_>) -> Finding {
                 items.push(item(REQUESTED, t));
                 resources.push(t.id.clone());
             }
-            // Declined, canceled, expired, or another organization's request: nothing.
-            _ => {}
+            // Ended before it began, or another organization's request: nothing.
+            "DECLINED" | "CANCELED" | "EXPIRED" | "REQUESTED" => {}
+            // A status AWS added since: not read as none.
+            other => {
+                warns.push(format!(
+                    "billing transfer {} (paid by {payer}) has the status {other}, which orgexit does not know: check it in Billing and Cost Management → Billing transfer",
+                    t.id
+                ));
+                items.push(item(UNKNOWN_STATUS, t));
+                resources.push(t.id.clone());
+            }
         }
     }
     let finding = if !fails.is_empty() {
@@ -296,6 +307,13 @@ mod tests {
             ),
             ("requested", vec![transfer("REQUESTED", None)], Warn, Pass),
             ("declined", vec![transfer("DECLINED", None)], Pass, Pass),
+            // A status AWS may add is never read as "none".
+            (
+                "unknown status",
+                vec![transfer("SUSPENDED", None)],
+                Warn,
+                Warn,
+            ),
         ] {
             let facts = management(transfers);
             assert_eq!(run(Phase::Pre, &facts).status, pre, "pre: {what}");

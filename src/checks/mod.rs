@@ -781,6 +781,7 @@ mod tests {
                     "transfer-requested",
                     "other-payer",
                     "member-account",
+                    "unknown-transfer-status",
                 ],
             ),
         ];
