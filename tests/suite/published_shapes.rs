@@ -707,6 +707,56 @@ async fn billing_transfers_are_read_from_each_answer() {
     }
 }
 
+/// ListOutboundResponsibilityTransfers has no paginator in the SDK (botocore lists none):
+/// orgexit follows NextToken itself. The published answer split over two pages (the first
+/// carrying a `NextToken`, as the response shape allows) is read whole, the token sent
+/// back; a page that hands back the token just sent is a fault, never a loop or "none".
+#[tokio::test(start_paused = true)]
+async fn billing_transfer_pages_are_followed_by_their_token() {
+    use orgexit::facts::BillingTransfers;
+    const OP: &str = "ListOutboundResponsibilityTransfers";
+    let published: serde_json::Value = serde_json::from_str(&published(
+        "organizations-ListOutboundResponsibilityTransfers.json",
+    ))
+    .unwrap();
+    let page = |transfers: &[serde_json::Value], token: Option<&str>| {
+        let mut body = serde_json::json!({ "ResponsibilityTransfers": transfers });
+        if let Some(token) = token {
+            body["NextToken"] = token.into();
+        }
+        Fault::raw(200, "application/x-amz-json-1.1", body.to_string())
+    };
+    let transfers = published["ResponsibilityTransfers"].as_array().unwrap();
+    let first = Rule::new(page(&transfers[..1], Some("page-2-token")))
+        .operation(OP)
+        .times(1);
+    let second = Rule::new(page(&transfers[1..], None)).operation(OP);
+    let (facts, replay) = read(vec![first, second], &[FactKind::BillingTransfers]).await;
+    let BillingTransfers::Listed { transfers } = ok(&facts.billing_transfers, "two pages") else {
+        panic!("{:?}", facts.billing_transfers);
+    };
+    let ids: Vec<&str> = transfers.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["rt-1a2b3c4d5e6f", "rt-7g8h9i0j1k2l"]);
+    let calls = calls_of(&replay, OP);
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        calls[1].params.get("NextToken").map(String::as_str),
+        Some("page-2-token")
+    );
+
+    let again = Rule::new(page(&[], Some("same-token"))).operation(OP);
+    let (facts, replay) = read(vec![again], &[FactKind::BillingTransfers]).await;
+    match &facts.billing_transfers {
+        Some(Fact::Error(reason)) => assert!(reason.contains("repeats its NextToken"), "{reason}"),
+        other => panic!("a repeated token must be a fault: {other:?}"),
+    }
+    assert_eq!(
+        calls_of(&replay, OP).len(),
+        2,
+        "asked again once, then stopped"
+    );
+}
+
 fn run(check: &str, facts: &AccountFacts, leaver: Option<&Leaver>) -> (Status, String) {
     judge(check, facts, &Reseller::ctl(), Phase::Pre, leaver)
 }
